@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what they need.
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast lint clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: the app with demo data on http://127.0.0.1:5000; mail goes to instance/mail/*.eml
+run: $(STAMP)
+	EVENTREG_DEVELOPMENT=1 $(FLASK) init-db
+	EVENTREG_DEVELOPMENT=1 $(FLASK) seed-demo
+	@echo "Kalendariet: http://127.0.0.1:5000   (mejl hamnar i instance/mail/ om MAIL_SERVER saknas)"
+	trap 'kill 0' EXIT INT TERM; \
+	EVENTREG_DEVELOPMENT=1 $(FLASK) mail-worker & \
+	EVENTREG_DEVELOPMENT=1 $(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+## test: the whole suite, with PostgreSQL and Chromium installed when missing
+test: $(STAMP)
+	$(PY) tests/setup_system.py
+	$(PY) -m pytest
+
+## test-fast: SQLite only, no browser, for quick work
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser and not postgres"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,105 @@
+"""eventreg: the Kalendarium of Biblioteksutveckling, Region Jönköpings län."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_mail import Mail
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from eventreg import config
+from eventreg.database import configure_sqlite
+from eventreg.extensions import csrf, db, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Only for `make run` and tests; a deployed app without SECRET_KEY refuses to start.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("EVENTREG_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    _require_secret_key(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    Mail(app)
+    with app.app_context():
+        configure_sqlite(app, db.engine)
+
+    from eventreg import cli, templating
+    from eventreg.views import public, registration
+
+    templating.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(registration.bp)
+    cli.init_app(app)
+    _register_error_pages(app)
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    """Personal links are signed with SECRET_KEY: a guessable default would let anyone forge them."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing or os.environ.get("EVENTREG_DEVELOPMENT") == "1":
+        app.config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+        return
+    raise RuntimeError(
+        "SECRET_KEY is not set. Set the environment variable SECRET_KEY (or put it in "
+        "instance/config.py) to a long random value, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+    )
+
+
+#: Title and explanation of each error page, in Swedish.
+ERROR_PAGES = {
+    400: ("Något gick fel med förfrågan", "Gå tillbaka och försök igen."),
+    404: ("Sidan finns inte", "Kontrollera adressen, eller börja om från kalendariet."),
+    405: ("Det går inte att göra så här", "Gå tillbaka och använd knapparna på sidan."),
+    413: ("För mycket text", "Korta ner texten och försök igen."),
+    500: (
+        "Ett fel uppstod hos oss",
+        "Försök igen om en stund. Kvarstår felet, kontakta arrangören.",
+    ),
+}
+
+
+def _register_error_pages(app: Flask) -> None:
+    def render_error(code: int, title: str, text: str):
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+
+    def handler(code: int, title: str, text: str):
+        def handle(error: HTTPException):
+            # A view may say more precisely what went wrong: abort(404, description="…").
+            custom = error.description != type(error).description
+            return render_error(code, title, error.description if custom else text)
+
+        return handle
+
+    for code, (title, text) in ERROR_PAGES.items():
+        app.register_error_handler(code, handler(code, title, text))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(
+            400,
+            "Formuläret hann bli för gammalt",
+            "Av säkerhetsskäl behöver sidan laddas om. Gå tillbaka, ladda om sidan och skicka igen.",
+        )

@@ -1,0 +1,115 @@
+"""iCalendar objects: invitations and cancellations for one attendee, and public downloads.
+
+The rules we follow are in ``shared/reference/calendar-invites.md``: one UID per session, never
+reused; SEQUENCE raised on every change or cancellation; local times with a VTIMEZONE; an iTIP
+message (REQUEST or CANCEL) names one UID only, so a course with several sessions sends several.
+"""
+
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import icalendar
+from flask import current_app
+
+from eventreg.formatting import STOCKHOLM
+from eventreg.models import Event, EventSession, Registration
+from eventreg.models.base import utcnow
+
+PRODID = "-//Region Jönköpings län//eventreg Kalendarium//SV"
+
+
+@lru_cache(maxsize=1)
+def _stockholm_vtimezone() -> icalendar.Timezone:
+    """Europe/Stockholm for the years our events can fall in; costly to build, so built once."""
+    return icalendar.Timezone.from_tzid(
+        "Europe/Stockholm", first_date=date(2020, 1, 1), last_date=date(2045, 1, 1)
+    )
+
+
+def session_uid(session: EventSession) -> str:
+    """The stable UID of a session, e.g. ``session-42@kalendarium.example.se``."""
+    host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
+    return f"session-{session.id}@{host}"
+
+
+def session_summary(session: EventSession) -> str:
+    """The title in the calendar: a course's sessions are told apart by number and label."""
+    event = session.event
+    summary = event.title
+    if len(event.sessions) > 1:
+        number = event.sessions.index(session) + 1
+        summary += f" ({number}/{len(event.sessions)})"
+    if session.label:
+        summary += f": {session.label}"
+    return summary
+
+
+def _calendar(method: str | None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    if method:
+        cal.add("method", method)
+    cal.add_component(_stockholm_vtimezone())
+    return cal
+
+
+def _vevent(session: EventSession, *, with_online_link: bool) -> icalendar.Event:
+    event = session.event
+    vevent = icalendar.Event()
+    vevent.add("uid", session_uid(session))
+    vevent.add("dtstamp", utcnow())
+    vevent.add("dtstart", session.starts_at.astimezone(STOCKHOLM))
+    vevent.add("dtend", session.ends_at.astimezone(STOCKHOLM))
+    vevent.add("summary", session_summary(session))
+    vevent.add("sequence", session.sequence)
+    place = ", ".join(part for part in (event.venue, event.address) if part)
+    if with_online_link and event.online_url:
+        place = place or event.online_url
+        vevent.add("url", event.online_url)
+    if place:
+        vevent.add("location", place)
+    return vevent
+
+
+def attendee_message(
+    registration: Registration, session: EventSession, method: str, personal_url: str
+) -> str:
+    """A REQUEST (invite or update) or CANCEL of one session, addressed to one attendee."""
+    event = session.event
+    vevent = _vevent(session, with_online_link=method == "REQUEST")
+    organizer = icalendar.vCalAddress(f"mailto:{event.contact_email}")
+    organizer.params["CN"] = event.contact_name
+    vevent.add("organizer", organizer)
+    attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
+    attendee.params["CN"] = registration.name
+    attendee.params["ROLE"] = "REQ-PARTICIPANT"
+    # Already registered: the calendar asks for no reply (replies go through eventreg's links).
+    attendee.params["PARTSTAT"] = "ACCEPTED" if method == "REQUEST" else "DECLINED"
+    attendee.params["RSVP"] = "FALSE"
+    vevent.add("attendee", attendee)
+    if method == "CANCEL":
+        vevent.add("status", "CANCELLED")
+        vevent.add("description", f"Avbokad. Din anmälan: {personal_url}")
+    else:
+        vevent.add("status", "CONFIRMED")
+        lines = [event.summary] if event.summary else []
+        if event.online_url:
+            lines.append(f"Länk till mötet: {event.online_url}")
+        lines.append(f"Din anmälan (se eller avboka): {personal_url}")
+        vevent.add("description", "\n\n".join(lines))
+    cal = _calendar(method)
+    cal.add_component(vevent)
+    return cal.to_ical().decode()
+
+
+def public_calendar(event: Event) -> str:
+    """Every session of an event, for "Lägg till i kalender"; no attendee, no meeting link."""
+    cal = _calendar("PUBLISH")
+    for session in event.sessions:
+        vevent = _vevent(session, with_online_link=False)
+        if event.summary:
+            vevent.add("description", event.summary)
+        cal.add_component(vevent)
+    return cal.to_ical().decode()

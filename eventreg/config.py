@@ -1,0 +1,68 @@
+"""Configuration read from the environment when the app is built, never at import time."""
+
+import os
+from pathlib import Path
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    """Settings for a deployed or development app; ``instance/config.py`` may override them."""
+    database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(
+        Path(instance_path) / "eventreg.sqlite"
+    )
+    # Heroku-style URLs name the driver "postgres"; SQLAlchemy needs the psycopg 3 dialect.
+    for prefix in ("postgres://", "postgresql://"):
+        if database_url.startswith(prefix):
+            database_url = "postgresql+psycopg://" + database_url.removeprefix(prefix)
+    mail_server = os.environ.get("MAIL_SERVER")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "EVENTREG_BASE_URL": os.environ.get("EVENTREG_BASE_URL", "http://127.0.0.1:5000"),
+        # Without an SMTP server the outbox is delivered to .eml files a newcomer can open.
+        "MAIL_BACKEND": "smtp" if mail_server else "file",
+        "MAIL_SERVER": mail_server or "localhost",
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": (
+            os.environ.get("MAIL_SENDER_NAME", "Kalendarium – Biblioteksutveckling"),
+            os.environ.get("MAIL_DEFAULT_SENDER", "kalendarium@localhost"),
+        ),
+        "MAIL_FILE_DIR": str(Path(instance_path) / "mail"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,  # a form left open over lunch must still submit
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    #: Seconds an SQLite writer waits for the write lock before giving up.
+    "SQLITE_BUSY_TIMEOUT": 30,
+    #: How long a duplicate sign-up waits before the personal link is mailed again.
+    "LINK_RESEND_INTERVAL_MINUTES": 10,
+    #: The mail worker gives a message up (and shows it as failed) after this long.
+    "MAIL_GIVE_UP_AFTER_HOURS": 48,
+    #: Back-off between delivery attempts, capped so mail flows soon after an outage.
+    "MAIL_RETRY_MAX_SECONDS": 600,
+    "MAIL_BATCH_SIZE": 20,
+    #: Days after an event's last session when dietary and accessibility needs are erased.
+    "ERASE_NEEDS_AFTER_DAYS": 30,
+    #: Days after an event's last session when registrations lose names and addresses
+    #: (library and municipality stay, for statistics).
+    "ANONYMISE_AFTER_DAYS": 730,
+    #: Who answers for the personal data, shown on the privacy page.
+    "DATA_CONTROLLER": "Region Jönköpings län, Biblioteksutveckling",
+    "DATA_CONTROLLER_EMAIL": "biblioteksutveckling@rjl.se",
+    "MAIL_POLL_SECONDS": 1.0,
+}

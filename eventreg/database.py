@@ -1,0 +1,57 @@
+"""How eventreg talks to SQLite so that several processes can write without "database is locked".
+
+SQLite allows one writer. A deferred transaction that reads first and writes later cannot wait
+for the lock (upgrading fails at once with SQLITE_BUSY), so every transaction that may write
+starts with ``BEGIN IMMEDIATE`` and waits up to the busy timeout. Requests with a safe HTTP method
+never write and use a plain ``BEGIN``, so readers never queue behind writers (WAL lets them read
+a consistent snapshot while someone writes).
+"""
+
+from contextvars import ContextVar
+
+from flask import Flask, request
+from sqlalchemy import Engine, event
+
+#: True while serving a request that only reads (GET, HEAD, OPTIONS).
+_read_only: ContextVar[bool] = ContextVar("eventreg_read_only", default=False)
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def configure_sqlite(app: Flask, engine: Engine) -> None:
+    """Turn on WAL, the busy timeout, foreign keys and our own BEGIN for an SQLite engine."""
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Stop the driver from issuing its own deferred BEGIN; "begin" below does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+    @app.before_request
+    def _mark_read_only():
+        _read_only.set(request.method in _SAFE_METHODS)
+
+    @app.teardown_request
+    def _unmark_read_only(_exc):
+        _read_only.set(False)
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Write our UTC timestamps into migrations as plain DateTime, so migrations never import app code."""
+    from eventreg.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

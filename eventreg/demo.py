@@ -1,0 +1,197 @@
+"""Demo data for development: the county's libraries and a term of realistic events.
+
+Dates are relative to today, so the demo always shows upcoming events. Everything is made
+through the services, so demo data obeys the same rules as real data.
+"""
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from eventreg.extensions import db
+from eventreg.formatting import STOCKHOLM
+from eventreg.models import Event, EventKind, FocusArea, Library
+from eventreg.services.events import SessionTimes, create_event, publish_event
+from eventreg.services.places import import_libraries
+from eventreg.services.registrations import Applicant, register
+
+ORGANISER = "Biblioteksutveckling, Region Jönköpings län"
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
+
+
+def _weekday_in(days: int) -> date:
+    """A Tuesday at least ``days`` from today: demo events fall on working days."""
+    day = date.today() + timedelta(days=days)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def _session(day: date, start: tuple[int, int], end: tuple[int, int], label: str = ""):
+    return SessionTimes(_at(day, *start), _at(day, *end), label)
+
+
+def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
+    """(details, sessions, publish) for each demo event."""
+    bokprat = _weekday_in(14)
+    digital = _weekday_in(21)
+    barn = _weekday_in(10)
+    chefer = _weekday_in(30)
+    sprak = _weekday_in(3)
+    nasta = _weekday_in(60)
+    contact = {
+        "organiser": ORGANISER,
+        "contact_name": "Karin Lindqvist",
+        "contact_email": "karin.lindqvist@example.se",
+    }
+    return [
+        (
+            {
+                **contact,
+                "kind": EventKind.COURSE,
+                "title": "Bokprat som metod – för unga läsare",
+                "summary": "En heldag om att välja böcker, bygga upp ett bokprat och nå fram till 10–15-åringar.",
+                "description": (
+                    "Under dagen varvar vi korta föreläsningar med övningar i grupp.\n\n"
+                    "**Du får med dig**\n\n"
+                    "- tre färdiga bokprat att använda direkt\n"
+                    "- tips på aktuella titlar för mellanstadiet och högstadiet\n"
+                    "- metoder för att få med tysta och ovana läsare\n\n"
+                    "Ta gärna med en bok du själv vill prata om."
+                ),
+                "audience": "Barn- och skolbibliotekarier",
+                "focus_area": FocusArea.READING,
+                "venue": "Jönköpings stadsbibliotek, hörsalen",
+                "address": "Dag Hammarskjölds plats 1, Jönköping",
+                "capacity": 40,
+                "serves_meal": True,
+                "meal_note": "Lunch och eftermiddagsfika ingår.",
+                "registration_deadline": bokprat - timedelta(days=7),
+            },
+            [_session(bokprat, (9, 0), (16, 0))],
+            True,
+        ),
+        (
+            {
+                **contact,
+                "kind": EventKind.COURSE,
+                "title": "Digitala guider på biblioteket",
+                "summary": "Tre träffar om hur biblioteket hjälper invånare med e-legitimation, appar och digitala myndighetskontakter.",
+                "description": (
+                    "Kursen ges i tre delar, digitalt och på plats. "
+                    "Mellan träffarna prövar du det vi gått igenom på ditt eget bibliotek."
+                ),
+                "audience": "All personal",
+                "focus_area": FocusArea.DIGITAL,
+                "venue": "Vetlanda bibliotek",
+                "address": "Storgatan 16, Vetlanda",
+                "online_url": "https://teams.example.se/meet/digitala-guider",
+                "online_note": "Del 2 är digital. Teams-länken skickas till anmälda.",
+                "capacity": 25,
+                "registration_deadline": digital - timedelta(days=5),
+            },
+            [
+                _session(digital, (9, 30), (12, 0), "Del 1: Vad invånarna frågar om"),
+                _session(digital + timedelta(days=14), (13, 0), (15, 0), "Del 2: Digitalt möte"),
+                _session(digital + timedelta(days=28), (9, 30), (12, 0), "Del 3: Erfarenheter"),
+            ],
+            True,
+        ),
+        (
+            {
+                **contact,
+                "kind": EventKind.NETWORK_MEETING,
+                "title": "Nätverksträff för barn- och ungdomsbibliotekarier",
+                "summary": "Terminens träff: sommarboken, samarbete med förskolan och nytt från regionen.",
+                "audience": "Barnbibliotekarier",
+                "focus_area": FocusArea.READING,
+                "online_url": "https://teams.example.se/meet/barnnatverket",
+                "online_note": "Träffen hålls i Teams. Länken skickas till anmälda.",
+                "capacity": None,
+                "registration_deadline": barn - timedelta(days=2),
+            },
+            [_session(barn, (13, 0), (15, 30))],
+            True,
+        ),
+        (
+            {
+                **contact,
+                "kind": EventKind.NETWORK_MEETING,
+                "title": "Bibliotekschefsnätverket",
+                "summary": "Länets bibliotekschefer träffas: biblioteksplanen och gemensamma upphandlingar.",
+                "audience": "Bibliotekschefer",
+                "focus_area": FocusArea.SOCIETY,
+                "venue": "Eksjö stadsbibliotek, sammanträdesrummet",
+                "address": "Österlånggatan 31, Eksjö",
+                "capacity": 3,
+                "serves_meal": True,
+                "meal_note": "Fika serveras.",
+                "registration_deadline": chefer - timedelta(days=7),
+            },
+            [_session(chefer, (9, 0), (12, 0))],
+            True,
+        ),
+        (
+            {
+                **contact,
+                "kind": EventKind.COURSE,
+                "title": "Språkcafé – så kommer du igång",
+                "summary": "Erfarenheter från tre bibliotek som driver språkcaféer med frivilliga.",
+                "audience": "All personal",
+                "focus_area": FocusArea.SOCIETY,
+                "venue": "Värnamo bibliotek",
+                "address": "Stora torget, Värnamo",
+                "capacity": 30,
+                "registration_deadline": sprak - timedelta(days=2),
+            },
+            [_session(sprak, (13, 0), (16, 0))],
+            True,
+        ),
+        (
+            {
+                **contact,
+                "kind": EventKind.COURSE,
+                "title": "Medie- och informationskunnighet i praktiken",
+                "summary": "Planeras för nästa termin.",
+                "audience": "All personal",
+                "focus_area": FocusArea.DIGITAL,
+                "venue": "Nässjö bibliotek",
+                "capacity": 30,
+                "registration_deadline": nasta - timedelta(days=10),
+            },
+            [_session(nasta, (9, 0), (15, 0))],
+            False,
+        ),
+    ]
+
+
+def _fill(event: Event) -> None:
+    """Sign up colleagues from a few libraries so the demo shows seats taken and a waiting list."""
+    libraries = db.session.execute(select(Library).order_by(Library.id).limit(5)).scalars()
+    for number, library in enumerate(libraries, start=1):
+        register(
+            event.id,
+            Applicant(
+                name=f"Demodeltagare {number}",
+                email=f"demo{number}@example.se",
+                library_id=library.id,
+                role_title="Bibliotekarie",
+            ),
+        )
+
+
+def seed(libraries_csv: Path, force: bool = False) -> str:
+    """Add the libraries; add demo events unless there are events already (or ``force``)."""
+    libraries = import_libraries(libraries_csv)
+    if db.session.scalar(select(func.count()).select_from(Event)) and not force:
+        return f"{libraries} bibliotek tillagda; det finns redan evenemang, inga demoevenemang tillagda."
+    events = []
+    for details, sessions, publish in _demo_events():
+        event = create_event(sessions, **details)
+        if publish:
+            publish_event(event)
+        events.append(event)
+    _fill(events[3])
+    return f"{libraries} bibliotek och {len(events)} demoevenemang tillagda."

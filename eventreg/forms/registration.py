@@ -1,0 +1,138 @@
+"""The sign-up form: it checks shape (filled in, length, e-mail format); rules live in services."""
+
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from eventreg.models import Municipality
+
+OTHER_WORKPLACE = "other"
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _has_control_characters(text: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
+def single_line(form, field):
+    """Names go into mail headers and lists: no line breaks or invisible control characters."""
+    if field.data and _has_control_characters(field.data):
+        raise ValidationError("Texten får inte innehålla radbrytningar eller kontrolltecken.")
+
+
+def multi_line(form, field):
+    if field.data and _has_control_characters(field.data, allowed="\n\r\t"):
+        raise ValidationError("Texten innehåller otillåtna kontrolltecken.")
+
+
+def _length(maximum: int) -> Length:
+    return Length(max=maximum, message=f"Texten får vara högst {maximum} tecken.")
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(
+        "Namn",
+        filters=[_strip],
+        validators=[DataRequired("Fyll i ditt namn."), _length(200), single_line],
+        render_kw={"autocomplete": "name"},
+    )
+    email = EmailField(
+        "E-postadress",
+        description="Hit skickar vi bekräftelsen och din personliga länk.",
+        filters=[_strip],
+        validators=[DataRequired("Fyll i din e-postadress."), _length(254), single_line],
+        render_kw={"autocomplete": "email"},
+    )
+    library = SelectField(
+        "Arbetsplats",
+        description="Välj ditt bibliotek. Arbetar du någon annanstans, välj ”Annan arbetsplats”.",
+        validate_choice=False,
+        validators=[InputRequired("Välj din arbetsplats.")],
+    )
+    other_workplace = StringField(
+        "Annan arbetsplats",
+        default="",
+        description="Fyll bara i om du valt ”Annan arbetsplats” ovan.",
+        filters=[_strip],
+        validators=[_length(200), single_line],
+        render_kw={"autocomplete": "organization"},
+    )
+    role_title = StringField(
+        "Roll eller titel",
+        default="",
+        description="Till exempel barnbibliotekarie eller bibliotekschef. Frivilligt.",
+        filters=[_strip],
+        validators=[Optional(), _length(200), single_line],
+        render_kw={"autocomplete": "organization-title"},
+    )
+    dietary_needs = StringField(
+        "Specialkost",
+        default="",
+        description="Allergier eller annan kost. Lämna tomt om du inte har några behov.",
+        filters=[_strip],
+        validators=[Optional(), _length(500), single_line],
+    )
+    accessibility_needs = StringField(
+        "Behov för att kunna delta",
+        default="",
+        description="Till exempel teckenspråkstolk, hörslinga eller tillgänglig entré. Frivilligt.",
+        filters=[_strip],
+        validators=[Optional(), _length(500), single_line],
+    )
+    message = TextAreaField(
+        "Meddelande till arrangören",
+        default="",
+        description="Till exempel en fråga inför kursen. Frivilligt.",
+        filters=[_strip],
+        validators=[Optional(), _length(2000), multi_line],
+    )
+    consent = BooleanField(
+        "Jag har läst hur mina personuppgifter behandlas och godkänner det.",
+        validators=[DataRequired("Du behöver godkänna behandlingen av personuppgifter för att anmäla dig.")],
+    )
+
+    def __init__(self, *args, serves_meal: bool, municipalities: list[Municipality], **kwargs):
+        super().__init__(*args, **kwargs)
+        if not serves_meal:
+            del self.dietary_needs
+        self.library.choices = library_choices(municipalities)
+
+    def validate_email(self, field):
+        """Accept what mail servers accept; store the ASCII form so SMTP never needs SMTPUTF8."""
+        try:
+            result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError:
+            raise ValidationError("Skriv en e-postadress som namn@exempel.se.")
+        field.data = result.ascii_email.lower()
+
+    def validate_library(self, field):
+        valid = {value for group in field.choices.values() for value, _ in group if value}
+        if field.data not in valid:
+            raise ValidationError("Välj din arbetsplats i listan.")
+
+    def validate_other_workplace(self, field):
+        if self.library.data == OTHER_WORKPLACE and not field.data:
+            raise ValidationError("Skriv namnet på din arbetsplats.")
+
+    @property
+    def library_id(self) -> int | None:
+        return None if self.library.data == OTHER_WORKPLACE else int(self.library.data)
+
+
+def library_choices(
+    municipalities: list[Municipality],
+) -> dict[str | None, list[tuple[str, str]]]:
+    """Active libraries grouped by municipality, for an accessible ``<optgroup>`` list."""
+    choices: dict[str | None, list[tuple[str, str]]] = {None: [("", "Välj arbetsplats …")]}
+    for municipality in municipalities:
+        libraries = [(str(lib.id), lib.name) for lib in municipality.libraries if lib.active]
+        if libraries:
+            choices[f"{municipality.name} kommun"] = libraries
+    choices["Utanför länets bibliotek"] = [(OTHER_WORKPLACE, "Annan arbetsplats")]
+    return choices

@@ -1,0 +1,149 @@
+"""The outbox: mail is queued in the caller's transaction and delivered later by a worker.
+
+A worker *claims* a batch (marks it SENDING with a deadline) in a short transaction, sends it
+outside any transaction, and records each outcome as soon as it is known. Claims are taken under
+``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or the SQLite write lock, so two workers never claim the
+same message; a worker that dies leaves a claim that expires and is taken again.
+"""
+
+import logging
+import time
+from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from eventreg.extensions import db
+from eventreg.mail.transport import PermanentFailure, TransientFailure, open_transport
+from eventreg.models import OutboxMessage, OutboxStatus
+from eventreg.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+#: How long a claim lasts before another worker may take the message.
+CLAIM_SECONDS = 300
+
+
+def queue(
+    *,
+    kind: str,
+    to: tuple[str, str],
+    reply_to: tuple[str, str],
+    subject: str,
+    body_text: str,
+    body_html: str,
+    ics: str = "",
+    ics_method: str = "",
+    registration_id: int | None = None,
+    event_id: int | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox in the current transaction."""
+    host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
+    message = OutboxMessage(
+        kind=kind,
+        message_id=make_msgid(domain=host),
+        to_name=to[0],
+        to_email=to[1],
+        reply_to_name=reply_to[0],
+        reply_to_email=reply_to[1],
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        ics=ics,
+        ics_method=ics_method,
+        registration_id=registration_id,
+        event_id=event_id,
+    )
+    db.session.add(message)
+    return message
+
+
+def _claim(limit: int) -> list[OutboxMessage]:
+    """Take up to ``limit`` due messages for this worker and commit the claim."""
+    now = utcnow()
+    due = db.session.execute(
+        select(OutboxMessage)
+        .where(
+            or_(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.status == OutboxStatus.SENDING,  # an expired claim
+            ),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).scalars().all()
+    for message in due:
+        message.status = OutboxStatus.SENDING
+        message.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
+    db.session.commit()
+    return list(due)
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, … capped, so mail flows again soon after an outage ends."""
+    cap = current_app.config["MAIL_RETRY_MAX_SECONDS"]
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), cap))
+
+
+def _record(message: OutboxMessage, error: Exception | None, permanent: bool = False) -> None:
+    now = utcnow()
+    values: dict = {"attempts": OutboxMessage.attempts + 1}
+    if error is None:
+        values.update(status=OutboxStatus.SENT, sent_at=now, last_error="")
+    else:
+        give_up = timedelta(hours=current_app.config["MAIL_GIVE_UP_AFTER_HOURS"])
+        failed = permanent or now - message.created_at > give_up
+        values.update(
+            status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
+            next_attempt_at=now + _retry_delay(message.attempts + 1),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        log.warning("delivery of %r failed (%s): %s", message, "final" if failed else "will retry", error)
+    # Only our own claim is updated: if it expired and another worker took over, we step aside.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(**values)
+    )
+    db.session.commit()
+
+
+def deliver_batch() -> int:
+    """Claim and send one batch; return how many messages were claimed."""
+    batch = _claim(current_app.config["MAIL_BATCH_SIZE"])
+    if not batch:
+        return 0
+    try:
+        with open_transport() as transport:
+            for message in batch:
+                try:
+                    transport.send(message)
+                except PermanentFailure as error:
+                    _record(message, error, permanent=True)
+                except TransientFailure as error:
+                    _record(message, error)
+                else:
+                    _record(message, None)
+    except Exception as error:  # the server or the connection failed: try the rest later
+        log.warning("mail transport failed: %s", error)
+        for message in batch:
+            db.session.refresh(message)
+            if message.status == OutboxStatus.SENDING:
+                _record(message, error)
+    return len(batch)
+
+
+def run_worker(once: bool = False) -> None:
+    """Deliver the outbox: drain it and return with ``once``, else poll until stopped."""
+    poll = current_app.config["MAIL_POLL_SECONDS"]
+    while True:
+        claimed = deliver_batch()
+        if claimed:
+            continue
+        if once:
+            return
+        time.sleep(poll)

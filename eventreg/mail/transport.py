@@ -1,0 +1,116 @@
+"""Turning an outbox row into a MIME message and handing it to SMTP, or to files in development.
+
+The message follows RFC 6047: ``multipart/mixed`` holding a ``multipart/alternative`` of plain
+text, HTML and the inline ``text/calendar; method=…`` part that makes Outlook and Gmail offer to
+add the event. Header values go through Flask-Mail's encoding; a value with a line break is
+refused outright (no header injection).
+"""
+
+import logging
+import re
+import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.encoders import encode_base64
+from email.mime.base import MIMEBase
+from pathlib import Path
+
+from flask import current_app
+from flask_mail import BadHeaderError, Connection, Message
+
+from eventreg.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+class PermanentFailure(Exception):
+    """The server refused this message for good (5xx): retrying cannot help."""
+
+
+class TransientFailure(Exception):
+    """The server refused this message for now (4xx): try again later."""
+
+
+class _CalendarMessage(Message):
+    """A Flask-Mail message with an inline iTIP part after the plain text and HTML.
+
+    The calendar part names its method in its Content-Type, as iMIP requires, and is base64
+    encoded so that relays cannot rewrap its lines or lose its CRLFs.
+    """
+
+    def __init__(self, ics: str, ics_method: str, **kwargs):
+        super().__init__(**kwargs)
+        self.ics = ics
+        self.ics_method = ics_method
+
+    def _message(self):
+        mime = super()._message()
+        if self.ics:
+            part = MIMEBase("text", "calendar", charset="utf-8", method=self.ics_method)
+            part.set_payload(self.ics.encode("utf-8"))
+            encode_base64(part)
+            alternative = next(p for p in mime.walk() if p.get_content_type() == "multipart/alternative")
+            alternative.attach(part)
+        return mime
+
+
+def build_message(outbox: OutboxMessage) -> Message:
+    message = _CalendarMessage(
+        outbox.ics,
+        outbox.ics_method,
+        subject=outbox.subject,
+        recipients=[(outbox.to_name, outbox.to_email)],
+        body=outbox.body_text,
+        html=outbox.body_html,
+        reply_to=(
+            (outbox.reply_to_name, outbox.reply_to_email) if outbox.reply_to_email else None
+        ),
+        extra_headers={
+            "Auto-Submitted": "auto-generated",  # RFC 3834: auto-responders stay quiet
+            "X-Auto-Response-Suppress": "All",  # the same, for Exchange
+        },
+    )
+    message.msgId = outbox.message_id
+    return message
+
+
+class _SMTPTransport:
+    def __init__(self, connection: Connection):
+        self.connection = connection
+
+    def send(self, outbox: OutboxMessage) -> None:
+        try:
+            self.connection.send(build_message(outbox))
+        except BadHeaderError as error:
+            raise PermanentFailure(f"header with a line break: {error}") from error
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            failure = PermanentFailure if all(c >= 500 for c in codes) else TransientFailure
+            raise failure(str(error.recipients)) from error
+        except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
+            failure = PermanentFailure if error.smtp_code >= 500 else TransientFailure
+            raise failure(f"{error.smtp_code} {error.smtp_error!r}") from error
+
+
+class _FileTransport:
+    """Development without an SMTP server: each message becomes an .eml file to open."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+
+    def send(self, outbox: OutboxMessage) -> None:
+        slug = re.sub(r"[^a-z0-9]+", "-", outbox.to_email.lower()).strip("-")
+        path = self.folder / f"{outbox.id:06d}-{outbox.kind}-{slug}.eml"
+        path.write_bytes(build_message(outbox).as_bytes())
+        log.warning("Mail till %s: %r → %s", outbox.to_email, outbox.subject, path)
+
+
+@contextmanager
+def open_transport() -> Iterator[_SMTPTransport | _FileTransport]:
+    """One SMTP connection for a batch (or the .eml folder); errors opening it propagate."""
+    if current_app.config["MAIL_BACKEND"] == "file":
+        yield _FileTransport(Path(current_app.config["MAIL_FILE_DIR"]))
+        return
+    with current_app.extensions["mail"].connect() as connection:
+        yield _SMTPTransport(connection)

@@ -1,0 +1,20 @@
+"""All models, imported here so that Alembic and the app see every table."""
+
+from eventreg.models.events import Event, EventKind, EventSession, EventStatus, FocusArea
+from eventreg.models.outbox import OutboxMessage, OutboxStatus
+from eventreg.models.places import Library, Municipality
+from eventreg.models.registrations import Registration, RegistrationStatus
+
+__all__ = [
+    "Event",
+    "EventKind",
+    "EventSession",
+    "EventStatus",
+    "FocusArea",
+    "Library",
+    "Municipality",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Registration",
+    "RegistrationStatus",
+]

@@ -1,0 +1,109 @@
+"""Events (courses and network meetings) and their sessions."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.models.base import Base, str_enum, utcnow
+
+
+class EventKind(enum.StrEnum):
+    COURSE = "course"
+    NETWORK_MEETING = "network_meeting"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class FocusArea(enum.StrEnum):
+    """The three focus areas of the regional library plan."""
+
+    SOCIETY = "society"
+    DIGITAL = "digital"
+    READING = "reading"
+
+
+class Event(Base):
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        Index("ix_event_status_first_start", "status", "first_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind))
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT)
+    title: Mapped[str] = mapped_column(String(200))
+    #: One or two sentences for the calendar listing.
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    #: Markdown, rendered and sanitised when shown.
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Who the event is for (målgrupp), e.g. "Barnbibliotekarier".
+    audience: Mapped[str] = mapped_column(String(200), default="")
+    focus_area: Mapped[FocusArea | None] = mapped_column(str_enum(FocusArea))
+    organiser: Mapped[str] = mapped_column(String(200))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    #: The ORGANIZER of calendar invites and Reply-To of every mail: a person reads it.
+    contact_email: Mapped[str] = mapped_column(String(254))
+    #: Name of the venue, e.g. "Stadsbiblioteket, hörsalen"; empty when online only.
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    #: Meeting link, shown only to confirmed attendees (mail and personal page).
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    #: Public note on the online part, e.g. "Teams-länk skickas till anmälda".
+    online_note: Mapped[str] = mapped_column(String(300), default="")
+    #: Number of seats; None means unlimited.
+    capacity: Mapped[int | None]
+    #: When true the sign-up form asks for dietary needs.
+    serves_meal: Mapped[bool] = mapped_column(default=False)
+    #: Public text on what is served, e.g. "Lunch och eftermiddagsfika ingår".
+    meal_note: Mapped[str] = mapped_column(String(200), default="")
+    #: Sign-up opens at this moment; None means as soon as the event is published.
+    registration_opens_at: Mapped[datetime | None]
+    #: Last day to sign up (sista anmälningsdag), inclusive, in Stockholm time.
+    registration_deadline: Mapped[date]
+    #: Start of the earliest and end of the latest session, kept by the service so that lists
+    #: can sort and filter on indexed columns.
+    first_start: Mapped[datetime | None]
+    last_end: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sessions: Mapped[list["EventSession"]] = relationship(
+        back_populates="event",
+        order_by="EventSession.starts_at",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url or self.online_note)
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r} {self.status}>"
+
+
+class EventSession(Base):
+    """One meeting of an event at one time; each has its own calendar UID."""
+
+    __tablename__ = "event_session"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    #: Optional label, e.g. "Del 2: Bokprat för unga".
+    label: Mapped[str] = mapped_column(String(200), default="")
+    #: iCalendar SEQUENCE: raised whenever a change or cancellation of this session is sent.
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+    def __repr__(self) -> str:
+        return f"<EventSession {self.id} of event {self.event_id} at {self.starts_at}>"

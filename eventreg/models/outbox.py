@@ -1,0 +1,57 @@
+"""Mail waiting to be delivered: written with the change that causes it, sent by the worker."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventreg.models.base import Base, str_enum, utcnow
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    #: Claimed by a worker; if the worker dies, the claim expires and another takes it.
+    SENDING = "sending"
+    SENT = "sent"
+    #: Refused permanently (5xx) or given up after retries; a coordinator must look.
+    FAILED = "failed"
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What caused it, e.g. "confirmation", "waitlisted", "cancellation", "promotion".
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus), default=OutboxStatus.PENDING
+    )
+    #: Made when the message is queued, so a retried delivery carries the same Message-ID.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    to_name: Mapped[str] = mapped_column(String(200))
+    to_email: Mapped[str] = mapped_column(String(254))
+    reply_to_name: Mapped[str] = mapped_column(String(200), default="")
+    reply_to_email: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    #: The iCalendar object sent inline, or empty.
+    ics: Mapped[str] = mapped_column(Text, default="")
+    #: iTIP method of ``ics`` (REQUEST, CANCEL), repeated in the part's Content-Type.
+    ics_method: Mapped[str] = mapped_column(String(20), default="")
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} to {self.to_email!r} {self.status}>"

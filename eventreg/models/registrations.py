@@ -1,0 +1,71 @@
+"""A person's registration for an event: a seat, a place in the waiting list, or a cancellation."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.models.base import Base, str_enum, utcnow
+from eventreg.models.events import Event
+from eventreg.models.places import Library
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class Registration(Base):
+    __tablename__ = "registration"
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        CheckConstraint(
+            "library_id IS NOT NULL OR other_workplace <> ''", name="has_workplace"
+        ),
+        # One active registration per person and event: the database stops a double sign-up
+        # even if two requests slip past the service at the same moment.
+        Index(
+            "uq_registration_active_email",
+            "event_id",
+            "email",
+            unique=True,
+            sqlite_where=text("status <> 'cancelled'"),
+            postgresql_where=text("status <> 'cancelled'"),
+        ),
+        # Counting seats and finding the head of the waiting list.
+        Index("ix_registration_event_status", "event_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    status: Mapped[RegistrationStatus] = mapped_column(str_enum(RegistrationStatus))
+    name: Mapped[str] = mapped_column(String(200))
+    #: Always lower case, so that one person is one address.
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
+    #: Workplace outside the county's libraries, when no library is picked.
+    other_workplace: Mapped[str] = mapped_column(String(200), default="")
+    role_title: Mapped[str] = mapped_column(String(200), default="")
+    dietary_needs: Mapped[str] = mapped_column(String(500), default="")
+    accessibility_needs: Mapped[str] = mapped_column(String(500), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    #: When the person agreed to the processing of their personal data.
+    consented_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    #: Last time the personal link was mailed; a repeated sign-up resends it at most this often.
+    link_sent_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    library: Mapped[Library | None] = relationship()
+
+    @property
+    def workplace(self) -> str:
+        return self.library.name if self.library else self.other_workplace
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} event={self.event_id} {self.status}>"

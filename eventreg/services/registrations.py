@@ -1,0 +1,316 @@
+"""Every rule about registrations: capacity, the waiting list, deadlines and personal links.
+
+Seats are decided under a lock on the event row (``SELECT … FOR UPDATE`` on PostgreSQL; on
+SQLite the write transaction begun with ``BEGIN IMMEDIATE``), so two sign-ups for the last seat
+are decided one after the other and capacity is never exceeded. Mail is queued in the same
+transaction, so a registration and its confirmation are saved together or not at all.
+"""
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+
+from eventreg.extensions import db
+from eventreg.formatting import STOCKHOLM
+from eventreg.mail import compose
+from eventreg.models import Event, EventStatus, Library, Registration, RegistrationStatus
+from eventreg.models.base import utcnow
+from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
+from eventreg.urls import external_url
+
+log = logging.getLogger(__name__)
+
+
+class SignUpState(enum.StrEnum):
+    """What the event page offers a visitor right now."""
+
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    WAITING_LIST = "waiting_list"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What a person gives when signing up, already checked for shape by the form."""
+
+    name: str
+    email: str
+    library_id: int | None
+    other_workplace: str = ""
+    role_title: str = ""
+    dietary_needs: str = ""
+    accessibility_needs: str = ""
+    message: str = ""
+
+
+def closes_at(event: Event) -> datetime:
+    """Sign-up closes at the end of the last day to sign up, or when the event starts."""
+    end_of_deadline = datetime.combine(
+        event.registration_deadline + timedelta(days=1), time(0), tzinfo=STOCKHOLM
+    )
+    return min(end_of_deadline, event.first_start) if event.first_start else end_of_deadline
+
+
+def sign_up_state(event: Event, confirmed: int, now: datetime | None = None) -> SignUpState:
+    """Whether a visitor can sign up now, given how many are already confirmed."""
+    now = now or utcnow()
+    if event.status == EventStatus.CANCELLED:
+        return SignUpState.CANCELLED
+    if event.status != EventStatus.PUBLISHED or now >= closes_at(event):
+        return SignUpState.CLOSED
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return SignUpState.NOT_YET_OPEN
+    if event.capacity is not None and confirmed >= event.capacity:
+        return SignUpState.WAITING_LIST
+    return SignUpState.OPEN
+
+
+def seats_left(event: Event, confirmed: int) -> int | None:
+    """Free seats, or None when the event has no limit."""
+    return None if event.capacity is None else max(event.capacity - confirmed, 0)
+
+
+def confirmed_count(event_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+
+
+def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
+    """Confirmed registrations per event, in one query for a whole listing."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.event_id, func.count())
+        .where(
+            Registration.event_id.in_(event_ids),
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .group_by(Registration.event_id)
+    )
+    return dict(rows.tuples().all())
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to get a seat; None when not on the waiting list.
+
+    The position is counted, not stored: the waiting list is ordered by sign-up, so it has no
+    gaps however people leave it.
+    """
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    return db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id <= registration.id,
+        )
+    )
+
+
+def _lock_event(event_id: int) -> Event:
+    """Load the event and hold its row until commit, so seat decisions happen one at a time.
+
+    :raise RegistrationClosed: if there is no such event.
+    """
+    event = db.session.execute(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if event is None:
+        raise RegistrationClosed("Evenemanget finns inte.")
+    return event
+
+
+def _active_registration(event_id: int, email: str) -> Registration | None:
+    return db.session.execute(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.email == email,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ).scalar_one_or_none()
+
+
+def register(event_id: int, applicant: Applicant) -> Registration:
+    """Sign a person up: a seat if one is free, else a place on the waiting list.
+
+    Someone already registered gets their personal link mailed again instead of a second
+    registration; the caller shows the same page either way, so a stranger cannot tell.
+
+    :raise RegistrationClosed: when the event does not take sign-ups now.
+    :raise EventRegError: when the chosen library does not exist.
+    """
+    event = _lock_event(event_id)
+    now = utcnow()
+    confirmed = confirmed_count(event.id)
+    state = sign_up_state(event, confirmed, now)
+    if state == SignUpState.NOT_YET_OPEN:
+        raise RegistrationClosed("Anmälan har inte öppnat än.")
+    if state not in (SignUpState.OPEN, SignUpState.WAITING_LIST):
+        raise RegistrationClosed("Anmälan till det här evenemanget är stängd.")
+    if applicant.library_id is not None and not db.session.get(Library, applicant.library_id):
+        raise EventRegError("Välj ett bibliotek i listan.", field="library")
+
+    email = applicant.email.strip().lower()
+    existing = _active_registration(event.id, email)
+    if existing is not None:
+        _resend_link(existing, now)
+        return existing
+
+    registration = Registration(
+        event=event,
+        status=(
+            RegistrationStatus.CONFIRMED
+            if state == SignUpState.OPEN
+            else RegistrationStatus.WAITLISTED
+        ),
+        name=applicant.name.strip(),
+        email=email,
+        library_id=applicant.library_id,
+        other_workplace="" if applicant.library_id else applicant.other_workplace.strip(),
+        role_title=applicant.role_title.strip(),
+        dietary_needs=applicant.dietary_needs.strip() if event.serves_meal else "",
+        accessibility_needs=applicant.accessibility_needs.strip(),
+        message=applicant.message.strip(),
+        consented_at=now,
+        confirmed_at=now if state == SignUpState.OPEN else None,
+        link_sent_at=now,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    if registration.status == RegistrationStatus.CONFIRMED:
+        compose.queue_confirmation(registration, personal_url(registration))
+    else:
+        compose.queue_waitlisted(
+            registration, personal_url(registration), waitlist_position(registration)
+        )
+    log.info("%r created for %r", registration, event)
+    return registration
+
+
+def _resend_link(registration: Registration, now: datetime) -> None:
+    """Mail the personal link again, at most once per interval so nobody can flood a mailbox."""
+    interval = timedelta(minutes=current_app.config["LINK_RESEND_INTERVAL_MINUTES"])
+    if registration.link_sent_at and now - registration.link_sent_at < interval:
+        log.info("link for %r sent recently; not again", registration)
+        return
+    registration.link_sent_at = now
+    compose.queue_link_reminder(
+        registration, personal_url(registration), waitlist_position(registration)
+    )
+
+
+def can_cancel(registration: Registration) -> bool:
+    """A person can cancel until the event starts (and not what is already cancelled)."""
+    event = registration.event
+    return (
+        registration.status != RegistrationStatus.CANCELLED
+        and event.status != EventStatus.CANCELLED
+        and (event.first_start is None or utcnow() < event.first_start)
+    )
+
+
+def cancel_registration(registration_id: int) -> Registration:
+    """Cancel a registration; its calendar entries are withdrawn and a freed seat is passed on.
+
+    :raise RegistrationClosed: when the event has already started.
+    """
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise InvalidLink("Anmälan finns inte.")
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return registration
+    if event.first_start and utcnow() >= event.first_start:
+        raise RegistrationClosed(
+            "Evenemanget har redan börjat, så anmälan kan inte avbokas här. "
+            "Kontakta arrangören om något har ändrats."
+        )
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = utcnow()
+    if was_confirmed:
+        # The CANCEL must outrank every REQUEST the person has received for these sessions.
+        for session in event.sessions:
+            session.sequence += 1
+    compose.queue_cancellation(registration, personal_url(registration), was_confirmed)
+    log.info("%r cancelled", registration)
+    if was_confirmed:
+        promote_waiting(event)
+    return registration
+
+
+def promote_waiting(event: Event) -> list[Registration]:
+    """Give free seats to the waiting list in sign-up order, until the event starts.
+
+    The caller must hold the event's lock (see :func:`_lock_event`).
+    """
+    if event.status != EventStatus.PUBLISHED or (
+        event.first_start and utcnow() >= event.first_start
+    ):
+        return []
+    free = seats_left(event, confirmed_count(event.id))
+    query = (
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.id)
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.execute(query).scalars())
+    now = utcnow()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        compose.queue_promotion(registration, personal_url(registration))
+        log.info("%r promoted from the waiting list", registration)
+    return promoted
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-link")
+
+
+def registration_token(registration: Registration) -> str:
+    """The secret part of a personal link: the registration's id, signed with SECRET_KEY."""
+    return _serializer().dumps(registration.id)
+
+
+def personal_url(registration: Registration) -> str:
+    return external_url("registration.manage", token=registration_token(registration))
+
+
+def registration_from_token(token: str) -> Registration:
+    """The registration a personal link was made for.
+
+    :raise InvalidLink: when the signature does not match or the registration is gone.
+    """
+    try:
+        registration_id = _serializer().loads(token)
+    except BadSignature:
+        raise InvalidLink("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
+    registration = (
+        db.session.get(Registration, registration_id)
+        if isinstance(registration_id, int)
+        else None
+    )
+    if registration is None:
+        raise InvalidLink("Anmälan finns inte längre.")
+    return registration

@@ -1,0 +1,46 @@
+"""Jinja filters and globals: Swedish dates, sanitised Markdown, labels for enum values."""
+
+from functools import lru_cache
+
+import nh3
+from flask import Flask
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from eventreg import formatting
+from eventreg.models import EventKind, EventSession, FocusArea
+
+KIND_LABELS = {EventKind.COURSE: "Kurs", EventKind.NETWORK_MEETING: "Nätverksträff"}
+FOCUS_AREA_LABELS = {
+    FocusArea.SOCIETY: "Biblioteken i samhället",
+    FocusArea.DIGITAL: "Digital delaktighet och kompetens",
+    FocusArea.READING: "Läsfrämjande, berättelser och bildning",
+}
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+@lru_cache(maxsize=1024)
+def markdown(text: str) -> Markup:
+    """Markdown written by coordinators, as HTML that cannot carry scripts."""
+    html = _markdown.render(text or "")
+    return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+
+
+def session_when(session: EventSession) -> str:
+    return formatting.time_span(session.starts_at, session.ends_at)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        markdown=markdown,
+        when=session_when,
+        long_date=formatting.long_date,
+        short_date=lambda day: formatting.long_date(day, weekday=False),
+        clock=formatting.clock,
+        month=formatting.month_heading,
+    )
+    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FOCUS_AREA_LABELS=FOCUS_AREA_LABELS)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,1 @@
+"""Blueprints: ``public`` (calendar and event pages) and ``registration`` (sign-up and links)."""

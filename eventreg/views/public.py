@@ -1,0 +1,99 @@
+"""The public Kalendarium: upcoming events, one event, its calendar file, and the policy pages."""
+
+from itertools import groupby
+
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventreg.calendar import public_calendar
+from eventreg.extensions import db
+from eventreg.formatting import month_heading
+from eventreg.models import Event, EventKind, EventStatus
+from eventreg.models.base import utcnow
+from eventreg.services import registrations
+
+bp = Blueprint("public", __name__)
+
+#: The calendar's kind filter, with Swedish words in the URL.
+KIND_FILTERS = {"kurs": EventKind.COURSE, "natverkstraff": EventKind.NETWORK_MEETING}
+
+VISIBLE = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+@bp.get("/")
+def calendar():
+    kind_filter = request.args.get("typ", "")
+    query = (
+        select(Event)
+        .where(Event.status.in_(VISIBLE), Event.last_end >= utcnow())
+        .options(selectinload(Event.sessions))
+        .order_by(Event.first_start, Event.id)
+    )
+    if kind_filter in KIND_FILTERS:
+        query = query.where(Event.kind == KIND_FILTERS[kind_filter])
+    page = db.paginate(query, per_page=50, max_per_page=50, error_out=False)
+    counts = registrations.confirmed_counts([event.id for event in page.items])
+    return render_template(
+        "public/calendar.html",
+        page=page,
+        months=[
+            (heading, list(events))
+            for heading, events in groupby(page.items, key=lambda e: month_heading(e.first_start))
+        ],
+        kind_filter=kind_filter if kind_filter in KIND_FILTERS else "",
+        states={
+            event.id: registrations.sign_up_state(event, counts.get(event.id, 0))
+            for event in page.items
+        },
+        seats={
+            event.id: registrations.seats_left(event, counts.get(event.id, 0))
+            for event in page.items
+        },
+    )
+
+
+def get_visible_event(event_id: int) -> Event:
+    """A published or cancelled event, with its sessions.
+
+    :raise 404: if there is no such event or it is still a draft.
+    """
+    event = db.session.execute(
+        select(Event).where(Event.id == event_id).options(selectinload(Event.sessions))
+    ).scalar_one_or_none()
+    if event is None or event.status not in VISIBLE:
+        abort(404)
+    return event
+
+
+@bp.get("/evenemang/<int:event_id>")
+def event(event_id: int):
+    event = get_visible_event(event_id)
+    confirmed = registrations.confirmed_count(event.id)
+    return render_template(
+        "public/event.html",
+        event=event,
+        state=registrations.sign_up_state(event, confirmed),
+        seats_left=registrations.seats_left(event, confirmed),
+        closes_at=registrations.closes_at(event),
+    )
+
+
+@bp.get("/evenemang/<int:event_id>/kalender.ics")
+def event_ics(event_id: int):
+    event = get_visible_event(event_id)
+    return Response(
+        public_calendar(event),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="evenemang-{event.id}.ics"'},
+    )
+
+
+@bp.get("/personuppgifter")
+def privacy():
+    return render_template("public/privacy.html")
+
+
+@bp.get("/tillganglighet")
+def accessibility():
+    return render_template("public/accessibility.html")

@@ -1,0 +1,116 @@
+"""Signing up, and the personal page a registrant reaches through the signed link in their mail."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+
+from eventreg.extensions import db
+from eventreg.forms.common import ButtonForm
+from eventreg.forms.registration import RegistrationForm
+from eventreg.services import registrations
+from eventreg.services.errors import EventRegError, InvalidLink
+from eventreg.services.places import municipalities_with_libraries
+from eventreg.services.registrations import Applicant, SignUpState
+from eventreg.views.public import get_visible_event
+
+bp = Blueprint("registration", __name__)
+
+ACCEPTING = (SignUpState.OPEN, SignUpState.WAITING_LIST)
+
+
+@bp.route("/evenemang/<int:event_id>/anmalan", methods=["GET", "POST"])
+def sign_up(event_id: int):
+    event = get_visible_event(event_id)
+    state = registrations.sign_up_state(event, registrations.confirmed_count(event.id))
+    form = RegistrationForm(
+        serves_meal=event.serves_meal, municipalities=municipalities_with_libraries()
+    )
+    if state in ACCEPTING and form.validate_on_submit():
+        try:
+            registrations.register(event.id, _applicant(form))
+        except EventRegError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            session["signed_up"] = {"event_id": event.id, "email": form.email.data}
+            return redirect(url_for(".thanks", event_id=event.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("registration/sign_up.html", event=event, form=form, state=state), status
+
+
+def _applicant(form: RegistrationForm) -> Applicant:
+    return Applicant(
+        name=form.name.data,
+        email=form.email.data,
+        library_id=form.library_id,
+        other_workplace=form.other_workplace.data,
+        role_title=form.role_title.data,
+        dietary_needs=form.dietary_needs.data if "dietary_needs" in form else "",
+        accessibility_needs=form.accessibility_needs.data,
+        message=form.message.data,
+    )
+
+
+def _show_error(form: RegistrationForm, error: EventRegError) -> None:
+    """Put a rule's message next to its field, or above the form when it concerns no field."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.get("/evenemang/<int:event_id>/anmalan/tack")
+def thanks(event_id: int):
+    """The same page whether the address was new or already registered (no one can probe)."""
+    event = get_visible_event(event_id)
+    signed_up = session.get("signed_up") or {}
+    if signed_up.get("event_id") != event.id:
+        return redirect(url_for("public.event", event_id=event.id))
+    return render_template("registration/thanks.html", event=event, email=signed_up["email"])
+
+
+def _registration_from_link(token: str):
+    """:raise 404: for a link we did not make, rendered as a page that says so."""
+    try:
+        return registrations.registration_from_token(token)
+    except InvalidLink as error:
+        abort(404, description=error.message)
+
+
+@bp.get("/anmalan/<token>")
+def manage(token: str):
+    registration = _registration_from_link(token)
+    return render_template(
+        "registration/manage.html",
+        registration=registration,
+        event=registration.event,
+        position=registrations.waitlist_position(registration),
+        can_cancel=registrations.can_cancel(registration),
+        token=token,
+    )
+
+
+@bp.route("/anmalan/<token>/avboka", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = _registration_from_link(token)
+    form = ButtonForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            registrations.cancel_registration(registration.id)
+        except EventRegError as refused:
+            db.session.rollback()
+            error = refused.message
+        else:
+            db.session.commit()
+            flash("Din anmälan är avbokad. Vi har skickat en bekräftelse till din e-post.", "success")
+            return redirect(url_for(".manage", token=token))
+    if not error and not registrations.can_cancel(registration):
+        return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/cancel.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        error=error,
+        token=token,
+    )
