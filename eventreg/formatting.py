@@ -13,7 +13,7 @@ def local(moment: datetime) -> datetime:
 
 
 def long_date(day: date | datetime, weekday: bool = True) -> str:
-    """"tisdag 12 mars 2026" (or "12 mars 2026" without the weekday)."""
+    """ "tisdag 12 mars 2026" (or "12 mars 2026" without the weekday)."""
     if isinstance(day, datetime):
         day = local(day).date()
     return format_date(day, "EEEE d MMMM y" if weekday else "d MMMM y", locale="sv_SE")
@@ -32,5 +32,5 @@ def time_span(starts_at: datetime, ends_at: datetime) -> str:
 
 
 def month_heading(moment: datetime) -> str:
-    """"mars 2026", for grouping the calendar."""
+    """ "mars 2026", for grouping the calendar."""
     return format_date(local(moment).date(), "LLLL y", locale="sv_SE")

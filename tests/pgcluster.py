@@ -97,9 +97,7 @@ def ensure_installed() -> Path:
         )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env
-    )
+    subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
     bin_dir = _find_bin_dir()
     if bin_dir is None:
         raise RuntimeError(
@@ -141,9 +139,7 @@ class PostgresCluster:
         external = os.environ.get(ENV_URL)
         self.external = bool(external)
         self._base_url: URL | None = (
-            make_url(external).set(drivername="postgresql+psycopg")
-            if external
-            else None
+            make_url(external).set(drivername="postgresql+psycopg") if external else None
         )
 
     # -- lifecycle -----------------------------------------------------------
@@ -184,9 +180,7 @@ class PostgresCluster:
             return
         result = None
         if (self._data_dir / "postmaster.pid").exists():
-            result = self._run(
-                "pg_ctl", "-D", str(self._data_dir), "-m", "immediate", "stop"
-            )
+            result = self._run("pg_ctl", "-D", str(self._data_dir), "-m", "immediate", "stop")
         shutil.rmtree(self.base_dir, ignore_errors=True)
         self.base_dir = None
         self.port = None
@@ -229,9 +223,7 @@ class PostgresCluster:
             libpq_url.render_as_string(hide_password=False), autocommit=True
         ) as conn:
             ident = sql.Identifier(name)
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident)
-            )
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
         return self.url(name)
 
@@ -292,6 +284,4 @@ class PostgresCluster:
             log_text = log.read_text(errors="replace") if log.exists() else ""
             if "could not bind" not in log_text:
                 break
-        raise RuntimeError(
-            f"pg_ctl start failed:\n{result.stdout}{result.stderr}\n{log_text}"
-        )
+        raise RuntimeError(f"pg_ctl start failed:\n{result.stdout}{result.stderr}\n{log_text}")

@@ -94,7 +94,9 @@ class RegistrationForm(FlaskForm):
     )
     consent = BooleanField(
         "Jag har läst hur mina personuppgifter behandlas och godkänner det.",
-        validators=[DataRequired("Du behöver godkänna behandlingen av personuppgifter för att anmäla dig.")],
+        validators=[
+            DataRequired("Du behöver godkänna behandlingen av personuppgifter för att anmäla dig.")
+        ],
     )
 
     def __init__(self, *args, serves_meal: bool, municipalities: list[Municipality], **kwargs):
@@ -108,7 +110,7 @@ class RegistrationForm(FlaskForm):
         try:
             result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError:
-            raise ValidationError("Skriv en e-postadress som namn@exempel.se.")
+            raise ValidationError("Skriv en e-postadress som namn@exempel.se.") from None
         field.data = result.ascii_email.lower()
 
     def validate_library(self, field):

@@ -133,9 +133,7 @@ def queue_link_reminder(
     )
 
 
-def queue_cancellation(
-    registration: Registration, personal_url: str, had_seat: bool
-) -> None:
+def queue_cancellation(registration: Registration, personal_url: str, had_seat: bool) -> None:
     """Confirms a cancellation; someone who had a seat also gets CANCEL for every session."""
     subject = f"Avbokad: {registration.event.title}"
     if had_seat:
@@ -143,6 +141,4 @@ def queue_cancellation(
             "cancellation", registration, subject, "cancellation", personal_url, "CANCEL"
         )
     else:
-        _queue(
-            "cancellation", registration, subject, "cancellation", personal_url=personal_url
-        )
+        _queue("cancellation", registration, subject, "cancellation", personal_url=personal_url)

@@ -63,19 +63,23 @@ def queue(
 def _claim(limit: int) -> list[OutboxMessage]:
     """Take up to ``limit`` due messages for this worker and commit the claim."""
     now = utcnow()
-    due = db.session.execute(
-        select(OutboxMessage)
-        .where(
-            or_(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.status == OutboxStatus.SENDING,  # an expired claim
-            ),
-            OutboxMessage.next_attempt_at <= now,
+    due = (
+        db.session.execute(
+            select(OutboxMessage)
+            .where(
+                or_(
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.status == OutboxStatus.SENDING,  # an expired claim
+                ),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     for message in due:
         message.status = OutboxStatus.SENDING
         message.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
@@ -102,7 +106,9 @@ def _record(message: OutboxMessage, error: Exception | None, permanent: bool = F
             next_attempt_at=now + _retry_delay(message.attempts + 1),
             last_error=f"{type(error).__name__}: {error}"[:2000],
         )
-        log.warning("delivery of %r failed (%s): %s", message, "final" if failed else "will retry", error)
+        log.warning(
+            "delivery of %r failed (%s): %s", message, "final" if failed else "will retry", error
+        )
     # Only our own claim is updated: if it expired and another worker took over, we step aside.
     db.session.execute(
         update(OutboxMessage)

@@ -49,7 +49,9 @@ class _CalendarMessage(Message):
             part = MIMEBase("text", "calendar", charset="utf-8", method=self.ics_method)
             part.set_payload(self.ics.encode("utf-8"))
             encode_base64(part)
-            alternative = next(p for p in mime.walk() if p.get_content_type() == "multipart/alternative")
+            alternative = next(
+                p for p in mime.walk() if p.get_content_type() == "multipart/alternative"
+            )
             alternative.attach(part)
         return mime
 
@@ -62,9 +64,7 @@ def build_message(outbox: OutboxMessage) -> Message:
         recipients=[(outbox.to_name, outbox.to_email)],
         body=outbox.body_text,
         html=outbox.body_html,
-        reply_to=(
-            (outbox.reply_to_name, outbox.reply_to_email) if outbox.reply_to_email else None
-        ),
+        reply_to=((outbox.reply_to_name, outbox.reply_to_email) if outbox.reply_to_email else None),
         extra_headers={
             "Auto-Submitted": "auto-generated",  # RFC 3834: auto-responders stay quiet
             "X-Auto-Response-Suppress": "All",  # the same, for Exchange

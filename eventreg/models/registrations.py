@@ -21,9 +21,7 @@ class Registration(Base):
     __tablename__ = "registration"
     __table_args__ = (
         CheckConstraint("email = lower(email)", name="email_lower_case"),
-        CheckConstraint(
-            "library_id IS NOT NULL OR other_workplace <> ''", name="has_workplace"
-        ),
+        CheckConstraint("library_id IS NOT NULL OR other_workplace <> ''", name="has_workplace"),
         # One active registration per person and event: the database stops a double sign-up
         # even if two requests slip past the service at the same moment.
         Index(

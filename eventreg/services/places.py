@@ -39,7 +39,9 @@ def import_libraries(path: Path) -> int:
                 db.session.add(municipality)
             name = row["bibliotek"].strip()
             if name not in known:
-                db.session.add(Library(municipality=municipality, name=name, kind=row["typ"].strip()))
+                db.session.add(
+                    Library(municipality=municipality, name=name, kind=row["typ"].strip())
+                )
                 known.add(name)
                 added += 1
     db.session.flush()

@@ -144,6 +144,11 @@ def _active_registration(event_id: int, email: str) -> Registration | None:
     ).scalar_one_or_none()
 
 
+def _one_line(text: str) -> str:
+    """Names end up in mail headers and lists: line breaks and runs of spaces become one space."""
+    return " ".join(text.split())
+
+
 def register(event_id: int, applicant: Applicant) -> Registration:
     """Sign a person up: a seat if one is free, else a place on the waiting list.
 
@@ -177,13 +182,13 @@ def register(event_id: int, applicant: Applicant) -> Registration:
             if state == SignUpState.OPEN
             else RegistrationStatus.WAITLISTED
         ),
-        name=applicant.name.strip(),
+        name=_one_line(applicant.name),
         email=email,
         library_id=applicant.library_id,
-        other_workplace="" if applicant.library_id else applicant.other_workplace.strip(),
-        role_title=applicant.role_title.strip(),
-        dietary_needs=applicant.dietary_needs.strip() if event.serves_meal else "",
-        accessibility_needs=applicant.accessibility_needs.strip(),
+        other_workplace="" if applicant.library_id else _one_line(applicant.other_workplace),
+        role_title=_one_line(applicant.role_title),
+        dietary_needs=_one_line(applicant.dietary_needs) if event.serves_meal else "",
+        accessibility_needs=_one_line(applicant.accessibility_needs),
         message=applicant.message.strip(),
         consented_at=now,
         confirmed_at=now if state == SignUpState.OPEN else None,
@@ -305,11 +310,11 @@ def registration_from_token(token: str) -> Registration:
     try:
         registration_id = _serializer().loads(token)
     except BadSignature:
-        raise InvalidLink("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
+        raise InvalidLink(
+            "Länken är ogiltig. Kontrollera att du har kopierat hela länken."
+        ) from None
     registration = (
-        db.session.get(Registration, registration_id)
-        if isinstance(registration_id, int)
-        else None
+        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
     )
     if registration is None:
         raise InvalidLink("Anmälan finns inte längre.")

@@ -1,0 +1,164 @@
+"""Fixtures: an app on SQLite and on PostgreSQL, a real SMTP server, and small factories.
+
+Each database is migrated once per test session (which also proves the migrations run from
+empty to head); after each test every table is emptied, so tests can use real transactions and
+several connections at once, as the concurrency tests must.
+"""
+
+import email
+import socket
+import threading
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
+from pgcluster import PostgresCluster
+from sqlalchemy import text
+
+from eventreg import create_app
+from eventreg.cli import LIBRARIES_CSV
+from eventreg.extensions import db
+from eventreg.services.places import import_libraries
+
+TABLES = ("outbox_message", "registration", "event_session", "event", "library", "municipality")
+
+
+class SMTPRecorder:
+    """An aiosmtpd handler that keeps every message it accepts, parsed, and can misbehave.
+
+    ``replies`` holds answers for the next messages instead of "250 OK": an SMTP reply such as
+    "451 Try again later", or ``DROP`` to close the connection mid-message. ``refused`` holds
+    addresses answered "550" at RCPT.
+    """
+
+    DROP = "drop"
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+        self.replies: list[str] = []
+        self.refused: set[str] = set()
+        self.lock = threading.Lock()
+
+    def reset(self):
+        with self.lock:
+            self.messages.clear()
+            self.replies.clear()
+            self.refused.clear()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            reply = self.replies.pop(0) if self.replies else "250 OK"
+            if reply == self.DROP:
+                server.transport.close()
+                return None
+            if reply.startswith("250"):
+                message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+                message.envelope_to = list(envelope.rcpt_tos)
+                self.messages.append(message)
+        return reply
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    recorder = SMTPRecorder()
+    recorder.port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
+    controller.start()
+    yield recorder
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+def _base_config(database_url: str, instance: Path, smtp_port: int) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "EVENTREG_BASE_URL": "https://kalendarium.test",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would drop mail under TESTING
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": ("Kalendarium", "kalendarium@kalendarium.test"),
+        "MAIL_POLL_SECONDS": 0.05,
+        "MAIL_FILE_DIR": str(instance / "mail"),
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory, request):
+    """Database URLs migrated to head, created on first use: {"sqlite": url, "postgresql": url}."""
+    urls: dict[str, str] = {}
+
+    def get(kind: str, smtp_port: int) -> str:
+        if kind not in urls:
+            if kind == "sqlite":
+                url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.sqlite")
+            else:
+                url = request.getfixturevalue("postgres").create_database("eventreg_test")
+            instance = tmp_path_factory.mktemp("instance")
+            app = create_app(_base_config(url, instance, smtp_port))
+            with app.app_context():
+                upgrade()
+                db.engine.dispose()
+            urls[kind] = url
+        return urls[kind]
+
+    return get
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, migrated_databases, smtp):
+    return migrated_databases(request.param, smtp.port)
+
+
+@pytest.fixture
+def app(database_url, smtp, tmp_path):
+    app = create_app(_base_config(database_url, tmp_path, smtp.port))
+    smtp.reset()
+    with app.app_context():
+        import_libraries(LIBRARIES_CSV)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in TABLES:
+                connection.execute(text(f"DELETE FROM {table}"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for service-level tests."""
+    with app.app_context():
+        yield

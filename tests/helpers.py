@@ -1,0 +1,79 @@
+"""Factories and helpers shared by the tests: events, mail delivery, forms with CSRF."""
+
+import re
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from eventreg.formatting import STOCKHOLM
+from eventreg.mail.outbox import run_worker
+from eventreg.models import EventKind
+from eventreg.services.events import SessionTimes, create_event, publish_event
+
+
+def stockholm(days: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A time ``days`` from today, Stockholm wall clock."""
+    day = datetime.now(STOCKHOLM).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=STOCKHOLM)
+
+
+def make_event(
+    *,
+    capacity: int | None = 10,
+    days: int = 14,
+    sessions: list[SessionTimes] | None = None,
+    deadline_days: int | None = None,
+    publish: bool = True,
+    **details,
+):
+    """A published course ``days`` from now; pass ``sessions`` for several."""
+    sessions = sessions or [SessionTimes(stockholm(days, 9), stockholm(days, 12))]
+    first_day = min(s.starts_at for s in sessions).astimezone(STOCKHOLM).date()
+    deadline = (
+        datetime.now(STOCKHOLM).date() + timedelta(days=deadline_days)
+        if deadline_days is not None
+        else first_day - timedelta(days=1)
+    )
+    values = {
+        "kind": EventKind.COURSE,
+        "title": "Bokprat för unga läsare",
+        "summary": "En dag om bokprat.",
+        "organiser": "Biblioteksutveckling",
+        "contact_name": "Karin Lindqvist",
+        "contact_email": "karin@region.test",
+        "venue": "Stadsbiblioteket",
+        "address": "Dag Hammarskjölds plats 1, Jönköping",
+        "capacity": capacity,
+        "registration_deadline": deadline,
+    }
+    values.update(details)
+    event = create_event(sessions, **values)
+    if publish:
+        publish_event(event)
+    return event
+
+
+def deliver(smtp) -> list[EmailMessage]:
+    """Run the mail worker until the outbox is drained; return what the SMTP server received."""
+    before = len(smtp.messages)
+    run_worker(once=True)
+    return smtp.messages[before:]
+
+
+def calendar_part(message: EmailMessage):
+    """The inline text/calendar part of a mail, or None."""
+    return next((p for p in message.walk() if p.get_content_type() == "text/calendar"), None)
+
+
+def personal_link(message: EmailMessage) -> str:
+    body = message.get_body(("plain",)).get_content()
+    return re.search(r"https://kalendarium\.test(/anmalan/[^\s]+)", body).group(1)
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def submit(client, url: str, data: dict, page_url: str | None = None):
+    """Fetch the form page for its CSRF token, then post the form as a browser would."""
+    page = client.get(page_url or url)
+    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data})

@@ -1,0 +1,166 @@
+"""The outbox under faults: nothing lost, nothing sent twice, permanent failures visible."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from helpers import deliver, make_event
+from sqlalchemy import select, update
+
+from eventreg.extensions import db
+from eventreg.mail.outbox import queue, run_worker
+from eventreg.models import OutboxMessage, OutboxStatus
+from eventreg.models.base import utcnow
+from eventreg.services.registrations import Applicant, register
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+
+def queue_mails(count: int) -> None:
+    for n in range(count):
+        queue(
+            kind="test",
+            to=(f"Person {n}", f"person{n}@bibliotek.test"),
+            reply_to=("Karin", "karin@region.test"),
+            subject=f"Meddelande {n}",
+            body_text="Hej!",
+            body_html="<p>Hej!</p>",
+        )
+    db.session.commit()
+
+
+def statuses() -> list[str]:
+    return list(db.session.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
+
+
+def make_due_now() -> None:
+    """Skip the back-off: pretend the retry time has come."""
+    db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
+    db.session.commit()
+
+
+def test_mail_is_not_sent_inside_the_transaction_that_queues_it(smtp):
+    event = make_event()
+    register(
+        event.id,
+        Applicant(name="Anna", email="anna@b.test", library_id=None, other_workplace="Skolan"),
+    )
+    db.session.rollback()  # the request failed after the service ran
+    assert deliver(smtp) == []
+    assert statuses() == []
+
+
+def test_an_smtp_outage_delays_mail_then_sends_each_exactly_once(app, smtp):
+    queue_mails(3)
+    port = app.config["MAIL_PORT"]
+    app.extensions["mail"].port = 1  # nothing listens there: the server is down
+
+    assert deliver(smtp) == []
+    db.session.expire_all()
+    assert statuses() == ["pending"] * 3
+    message = db.session.scalars(select(OutboxMessage)).first()
+    assert message.attempts == 1
+    assert message.next_attempt_at > utcnow()
+    assert "Connection refused" in message.last_error or "Errno" in message.last_error
+
+    app.extensions["mail"].port = port  # the server is back
+    assert deliver(smtp) == []  # not yet due: back-off
+    make_due_now()
+    received = deliver(smtp)
+
+    assert sorted(m["Subject"] for m in received) == [
+        "Meddelande 0",
+        "Meddelande 1",
+        "Meddelande 2",
+    ]
+    db.session.expire_all()
+    assert statuses() == ["sent"] * 3
+    make_due_now()
+    assert deliver(smtp) == []
+
+
+def test_a_temporary_refusal_is_retried(smtp):
+    queue_mails(1)
+    smtp.replies.append("451 4.3.0 Try again later")
+
+    assert deliver(smtp) == []
+    db.session.expire_all()
+    assert statuses() == ["pending"]
+    make_due_now()
+    assert len(deliver(smtp)) == 1
+
+
+def test_a_connection_dropped_mid_message_is_retried_not_lost(smtp):
+    queue_mails(2)
+    smtp.replies.append(smtp.DROP)
+
+    first = deliver(smtp)
+    make_due_now()
+    second = deliver(smtp)
+
+    assert sorted(m["Subject"] for m in first + second) == ["Meddelande 0", "Meddelande 1"]
+    db.session.expire_all()
+    assert statuses() == ["sent", "sent"]
+
+
+def test_a_refused_address_fails_for_good_and_says_why(smtp):
+    queue_mails(2)
+    smtp.refused.add("person0@bibliotek.test")
+
+    received = deliver(smtp)
+    make_due_now()
+    received += deliver(smtp)
+
+    assert [m["To"] for m in received] == ["Person 1 <person1@bibliotek.test>"]
+    db.session.expire_all()
+    failed = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    ).one()
+    assert failed.to_email == "person0@bibliotek.test"
+    assert "550" in failed.last_error
+    assert failed.attempts == 1
+
+
+def test_a_message_is_given_up_after_the_configured_time(app, smtp):
+    queue_mails(1)
+    db.session.execute(update(OutboxMessage).values(created_at=utcnow() - timedelta(hours=49)))
+    db.session.commit()
+    smtp.replies.append("421 4.7.0 Busy")
+
+    deliver(smtp)
+
+    db.session.expire_all()
+    assert statuses() == ["failed"]
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over(smtp):
+    queue_mails(1)
+    db.session.execute(
+        update(OutboxMessage).values(
+            status=OutboxStatus.SENDING, next_attempt_at=utcnow() - timedelta(seconds=1)
+        )
+    )
+    db.session.commit()
+    assert len(deliver(smtp)) == 1
+
+
+def test_several_workers_send_every_message_exactly_once(app, smtp):
+    queue_mails(60)
+    app.config["MAIL_BATCH_SIZE"] = 5
+
+    def worker():
+        with app.app_context():
+            run_worker(once=True)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    subjects = [m["Subject"] for m in smtp.messages]
+    assert len(subjects) == 60
+    assert len(set(subjects)) == 60
+    assert len({m["Message-ID"] for m in smtp.messages}) == 60
+    db.session.expire_all()
+    assert statuses() == ["sent"] * 60
