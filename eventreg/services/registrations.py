@@ -98,7 +98,7 @@ def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
         )
         .group_by(Registration.event_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def waitlist_position(registration: Registration) -> int | None:

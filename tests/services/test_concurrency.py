@@ -1,0 +1,167 @@
+"""Many people at once: capacity holds, the waiting list stays in order, nobody gets an error.
+
+Threads share one process; the process test is the gunicorn situation, with several workers each
+holding their own connections. Both run on SQLite and on PostgreSQL.
+"""
+
+import multiprocessing
+import threading
+
+import pytest
+from helpers import make_event
+from sqlalchemy import func, select
+
+from eventreg import create_app
+from eventreg.extensions import db
+from eventreg.models import OutboxMessage, Registration, RegistrationStatus
+from eventreg.services import registrations
+from eventreg.services.registrations import Applicant
+
+
+def applicant(n: int) -> Applicant:
+    return Applicant(
+        name=f"Person {n}",
+        email=f"p{n}@bibliotek.test",
+        library_id=None,
+        other_workplace="Skolbiblioteket",
+    )
+
+
+def sign_up_all(app, event_id: int, numbers: range, barrier, errors: list) -> None:
+    with app.app_context():
+        barrier.wait()
+        for n in numbers:
+            try:
+                registrations.register(event_id, applicant(n))
+                db.session.commit()
+            except Exception as error:  # every error is a failure of the test
+                db.session.rollback()
+                errors.append(repr(error))
+
+
+def assert_seats_and_queue(event_id: int, capacity: int, people: int) -> None:
+    db.session.expire_all()
+    rows = (
+        db.session.execute(
+            select(Registration).where(Registration.event_id == event_id).order_by(Registration.id)
+        )
+        .scalars()
+        .all()
+    )
+    confirmed = [r for r in rows if r.status == RegistrationStatus.CONFIRMED]
+    waiting = [r for r in rows if r.status == RegistrationStatus.WAITLISTED]
+    assert len(rows) == people
+    assert len(confirmed) == capacity
+    assert [registrations.waitlist_position(r) for r in waiting] == list(
+        range(1, people - capacity + 1)
+    )
+    # The seats went to the first to sign up: nobody waiting signed up before someone seated.
+    assert max(r.id for r in confirmed) < min(r.id for r in waiting)
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == people
+
+
+def test_simultaneous_sign_ups_in_threads_never_overbook(app):
+    with app.app_context():
+        event_id = make_event(capacity=10).id
+        db.session.commit()
+    threads_count, each = 8, 5
+    barrier = threading.Barrier(threads_count)
+    errors: list[str] = []
+    threads = [
+        threading.Thread(
+            target=sign_up_all,
+            args=(app, event_id, range(t * each, (t + 1) * each), barrier, errors),
+        )
+        for t in range(threads_count)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with app.app_context():
+        assert_seats_and_queue(event_id, 10, threads_count * each)
+
+
+def _process_sign_ups(config: dict, event_id: int, numbers: range, barrier, failures) -> None:
+    app = create_app(config)
+    errors: list[str] = []
+    sign_up_all(app, event_id, numbers, barrier, errors)
+    failures.extend(errors)
+
+
+def test_simultaneous_sign_ups_from_separate_processes_never_overbook(app):
+    with app.app_context():
+        event_id = make_event(capacity=7).id
+        db.session.commit()
+    config = {
+        key: app.config[key]
+        for key in ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "EVENTREG_BASE_URL")
+    }
+    config["TESTING"] = True
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Manager() as manager:
+        barrier = manager.Barrier(4)
+        failures = manager.list()
+        processes = [
+            spawn.Process(
+                target=_process_sign_ups,
+                args=(config, event_id, range(p * 6, (p + 1) * 6), barrier, failures),
+            )
+            for p in range(4)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(timeout=120)
+        assert [p.exitcode for p in processes] == [0] * 4
+        assert list(failures) == []
+    with app.app_context():
+        assert_seats_and_queue(event_id, 7, 24)
+
+
+def test_two_cancellations_at_once_promote_two_different_people(app):
+    with app.app_context():
+        event = make_event(capacity=2)
+        seated = [registrations.register(event.id, applicant(n)) for n in (1, 2)]
+        waiting = [registrations.register(event.id, applicant(n)) for n in (3, 4, 5)]
+        db.session.commit()
+        seated_ids, waiting_ids, event_id = (
+            [r.id for r in seated],
+            [r.id for r in waiting],
+            event.id,
+        )
+    barrier = threading.Barrier(2)
+    errors: list[str] = []
+
+    def cancel(registration_id):
+        with app.app_context():
+            barrier.wait()
+            try:
+                registrations.cancel_registration(registration_id)
+                db.session.commit()
+            except Exception as error:
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=cancel, args=(rid,)) for rid in seated_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with app.app_context():
+        status = dict(
+            db.session.execute(
+                select(Registration.id, Registration.status).where(
+                    Registration.event_id == event_id
+                )
+            ).all()
+        )
+        assert [status[i] for i in waiting_ids] == ["confirmed", "confirmed", "waitlisted"]
+        assert registrations.confirmed_count(event_id) == 2
+        promotions = db.session.scalar(
+            select(func.count()).where(OutboxMessage.kind == "promotion")
+        )
+        assert promotions == 2
