@@ -53,7 +53,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(registration.bp)
     cli.init_app(app)
     _register_error_pages(app)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response):
+    """Personal links carry their secret in the URL: never leak it to another site as a Referer."""
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+    )
+    return response
 
 
 def _require_secret_key(app: Flask) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from eventreg import demo
@@ -14,6 +15,7 @@ LIBRARIES_CSV = Path(__file__).parent / "data" / "libraries.csv"
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create or upgrade the database to the newest migration (never drops data)."""
     upgrade()
@@ -21,6 +23,7 @@ def init_db_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--force", is_flag=True, help="Add demo events even if there are events already.")
 def seed_demo_command(force: bool):
     """Add the county's libraries and, on an empty database, realistic demo events."""
@@ -30,6 +33,7 @@ def seed_demo_command(force: bool):
 
 
 @click.command("mail-worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
 def mail_worker_command(once: bool):
     """Deliver the outbox over SMTP (or to instance/mail/*.eml without MAIL_SERVER)."""

@@ -76,6 +76,13 @@ def _registration_from_link(token: str):
         abort(404, description=error.message)
 
 
+@bp.after_request
+def _keep_personal_pages_private(response):
+    """Pages reached by a personal link hold personal data: no shared cache may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/anmalan/<token>")
 def manage(token: str):
     registration = _registration_from_link(token)

@@ -51,11 +51,11 @@ def test_sign_up_from_the_calendar_then_cancel_through_the_personal_link(app, pa
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     page.get_by_role("link", name="Anmäl dig").click()
-    fill_sign_up_form(page, name="Karin Ek", email="karin.ek@vetlanda.test")
+    fill_sign_up_form(page, name="Karin Ek", email="karin.ek@vetlanda.se")
     page.get_by_role("button", name="Skicka anmälan").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tack för din anmälan")
-    expect(page.get_by_role("status")).to_contain_text("karin.ek@vetlanda.test")
+    expect(page.get_by_role("status")).to_contain_text("karin.ek@vetlanda.se")
 
     with app.app_context():
         [confirmation] = deliver(smtp)
@@ -94,14 +94,14 @@ def test_errors_are_shown_in_swedish_beside_each_field_and_typed_values_stay(app
         re.compile("Välj din arbetsplats.")
     )
 
-    fill_sign_up_form(page, name="Karin Ek", email="karin.ek@vetlanda.test", consent=False)
+    fill_sign_up_form(page, name="Karin Ek", email="karin.ek@vetlanda.se", consent=False)
     page.get_by_role("button", name="Skicka anmälan").click()
 
     consent_error = "Du behöver godkänna behandlingen av personuppgifter för att anmäla dig."
     expect(page.get_by_label(CONSENT)).to_have_accessible_description(re.compile(consent_error))
     expect(name).to_have_value("Karin Ek")
     expect(name).not_to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("E-postadress", exact=True)).to_have_value("karin.ek@vetlanda.test")
+    expect(page.get_by_label("E-postadress", exact=True)).to_have_value("karin.ek@vetlanda.se")
     expect(page.get_by_label("Arbetsplats", exact=True).locator("option:checked")).to_have_text(
         LIBRARY
     )
@@ -141,7 +141,7 @@ def test_a_script_in_a_name_is_shown_as_text_and_never_runs(app, page, smtp):
     page.goto(f"/evenemang/{event_id}/anmalan")
 
     # Once sent back with an error (reflected), then stored and shown on the personal page.
-    fill_sign_up_form(page, name=XSS_NAME, email="mallory@bibliotek.test", consent=False)
+    fill_sign_up_form(page, name=XSS_NAME, email="mallory@vetlanda.se", consent=False)
     page.get_by_role("button", name="Skicka anmälan").click()
     expect(page.get_by_label("Namn", exact=True)).to_have_value(XSS_NAME)
     page.get_by_label(CONSENT).check()

@@ -1,0 +1,57 @@
+"""The app as a whole: start-up checks, headers, and the command-line interface."""
+
+import pytest
+from sqlalchemy import func, select
+
+from eventreg import create_app
+from eventreg.extensions import db
+from eventreg.models import Event, EventStatus, OutboxMessage
+
+
+def test_a_deployed_app_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
+    for name in ("SECRET_KEY", "EVENTREG_DEVELOPMENT", "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EVENTREG_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_pages_forbid_framing_and_keep_personal_links_out_of_referers(client):
+    response = client.get("/")
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert client.get("/anmalan/forged").headers["Cache-Control"] == "no-store"
+
+
+def test_seed_demo_adds_realistic_events_once(app, smtp):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "demoevenemang tillagda" in result.output
+    with app.app_context():
+        events = db.session.scalars(select(Event)).all()
+        assert len(events) >= 5
+        assert any(len(e.sessions) > 1 for e in events)
+        assert any(e.status == EventStatus.DRAFT for e in events)
+    again = runner.invoke(args=["seed-demo"])
+    assert "inga demoevenemang" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Event)) == len(events)
+
+
+def test_mail_worker_once_drains_the_outbox(app, smtp):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])  # the demo fills one event, which queues mail
+    with app.app_context():
+        queued = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    result = runner.invoke(args=["mail-worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert queued > 0
+    assert len(smtp.messages) == queued
+
+
+def test_init_db_is_safe_to_run_again(app):
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Databasen är uppdaterad" in result.output
