@@ -12,6 +12,7 @@ from flask import render_template
 from eventreg.calendar import attendee_message, session_summary
 from eventreg.mail.outbox import queue
 from eventreg.models import EventSession, OutboxMessage, Registration
+from eventreg.urls import external_url
 
 
 def _tidy(text: str) -> str:
@@ -30,7 +31,12 @@ def _queue(
     **context,
 ) -> OutboxMessage:
     event = registration.event
-    context.update(registration=registration, event=event, session=session)
+    context.update(
+        registration=registration,
+        event=event,
+        session=session,
+        event_url=external_url("public.event", event_id=event.id),
+    )
     return queue(
         kind=kind,
         to=(registration.name, registration.email),

@@ -149,3 +149,15 @@ def test_names_cannot_inject_mail_headers(smtp):
     assert mail.envelope_to == ["eve@bibliotek.test"]
     assert mail["Bcc"] is None
     assert mail["To"] == '"Eve Evil Bcc: victim@evil.test" <eve@bibliotek.test>'
+
+
+def test_cancellation_mail_links_back_to_the_event(smtp):
+    event = make_event()
+    registration = sign_up(event)
+    registrations.cancel_registration(registration.id)
+    db.session.commit()
+    cancellation = deliver(smtp)[-1]
+    assert (
+        f"https://kalendarium.test/evenemang/{event.id}"
+        in cancellation.get_body(("plain",)).get_content()
+    )
