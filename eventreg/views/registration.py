@@ -109,9 +109,7 @@ def cancel(token: str):
             error = refused.message
         else:
             db.session.commit()
-            flash(
-                "Din anmälan är avbokad. Vi har skickat en bekräftelse till din e-post.", "success"
-            )
+            flash("Vi har skickat en bekräftelse på avbokningen till din e-post.", "success")
             return redirect(url_for(".manage", token=token))
     if not error and not registrations.can_cancel(registration):
         return redirect(url_for(".manage", token=token))
