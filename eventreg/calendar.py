@@ -5,7 +5,7 @@ reused; SEQUENCE raised on every change or cancellation; local times with a VTIM
 message (REQUEST or CANCEL) names one UID only, so a course with several sessions sends several.
 """
 
-from datetime import date
+from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -21,10 +21,25 @@ PRODID = "-//Region Jönköpings län//eventreg Kalendarium//SV"
 
 @lru_cache(maxsize=1)
 def _stockholm_vtimezone() -> icalendar.Timezone:
-    """Europe/Stockholm for the years our events can fall in; costly to build, so built once."""
-    return icalendar.Timezone.from_tzid(
-        "Europe/Stockholm", first_date=date(2020, 1, 1), last_date=date(2045, 1, 1)
-    )
+    """Europe/Stockholm as the EU rule (last Sunday of March and of October), as Outlook writes it.
+
+    A rule, not a list of dates: icalendar's generated VTIMEZONE lists the changes as multi-valued
+    RDATEs, which ical.js (Thunderbird) reads only the first of, putting summer times an hour off.
+    """
+    zone = icalendar.Timezone()
+    zone.add("tzid", "Europe/Stockholm")
+    for kind, name, start, offset_from, offset_to, month in (
+        (icalendar.TimezoneDaylight, "CEST", datetime(1970, 3, 29, 2), 1, 2, 3),
+        (icalendar.TimezoneStandard, "CET", datetime(1970, 10, 25, 3), 2, 1, 10),
+    ):
+        observance = kind()
+        observance.add("tzname", name)
+        observance.add("dtstart", start)
+        observance.add("tzoffsetfrom", timedelta(hours=offset_from))
+        observance.add("tzoffsetto", timedelta(hours=offset_to))
+        observance.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(observance)
+    return zone
 
 
 def session_uid(session: EventSession) -> str:

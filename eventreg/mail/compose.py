@@ -1,11 +1,12 @@
 """The mails attendees get, rendered from ``templates/email`` and queued in the outbox.
 
-An iTIP message describes one UID, and eventreg gives each session its own UID, so a course with
-several sessions sends the main mail with the first session's invite and one short mail per
-further session with its own invite (see ``shared/reference/calendar-invites.md``).
+An iTIP message describes one UID, and eventreg gives each session its own UID. So the main mail
+carries the calendar message of the first session concerned, and each further session gets a
+short mail of its own with its invite or cancellation (see ``shared/reference/calendar-invites.md``).
 """
 
 import re
+from collections.abc import Sequence
 
 from flask import render_template
 
@@ -13,6 +14,12 @@ from eventreg.calendar import attendee_message, session_summary
 from eventreg.mail.outbox import queue
 from eventreg.models import EventSession, OutboxMessage, Registration
 from eventreg.urls import external_url
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+#: A session and what its calendar entry should do: (session, "REQUEST" or "CANCEL").
+CalendarItem = tuple[EventSession, str]
 
 
 def _tidy(text: str) -> str:
@@ -25,12 +32,11 @@ def _queue(
     registration: Registration,
     subject: str,
     template: str,
-    *,
-    session: EventSession | None = None,
-    method: str = "",
+    item: CalendarItem | None = None,
     **context,
 ) -> OutboxMessage:
     event = registration.event
+    session, method = item if item else (None, "")
     context.update(
         registration=registration,
         event=event,
@@ -44,12 +50,10 @@ def _queue(
         subject=subject,
         body_text=_tidy(render_template(f"email/{template}.txt", **context)),
         body_html=render_template(f"email/{template}.html", **context),
-        ics=(
-            attendee_message(registration, session, method, context["personal_url"])
-            if session
-            else ""
-        ),
-        ics_method=method if session else "",
+        ics=attendee_message(registration, session, method, context["personal_url"])
+        if session
+        else "",
+        ics_method=method,
         registration_id=registration.id,
         event_id=event.id,
     )
@@ -61,34 +65,35 @@ def _queue_with_calendar(
     subject: str,
     template: str,
     personal_url: str,
-    method: str,
+    items: Sequence[CalendarItem],
     **context,
 ) -> None:
-    """The main mail with the first session's REQUEST or CANCEL, then one mail per other session."""
-    first, *others = registration.event.sessions
+    """The main mail with the first calendar item, then one short mail per further item."""
+    first, *others = items or [None]
     _queue(
         kind,
         registration,
         subject,
         template,
-        session=first,
-        method=method,
+        first,
         personal_url=personal_url,
         more_invites=len(others),
         **context,
     )
-    template = "session_invite" if method == "REQUEST" else "session_cancel"
-    prefix = "Kalenderinbjudan" if method == "REQUEST" else "Avbokad"
-    for session in others:
+    for session, method in others:
+        cancel = method == CANCEL
         _queue(
             f"{kind}-session",
             registration,
-            f"{prefix}: {session_summary(session)}",
-            template,
-            session=session,
-            method=method,
+            f"{'Inställt' if cancel else 'Kalenderinbjudan'}: {session_summary(session)}",
+            "session_cancel" if cancel else "session_invite",
+            (session, method),
             personal_url=personal_url,
         )
+
+
+def _every_session(registration: Registration, method: str) -> list[CalendarItem]:
+    return [(session, method) for session in registration.event.sessions]
 
 
 def queue_confirmation(registration: Registration, personal_url: str) -> None:
@@ -98,7 +103,7 @@ def queue_confirmation(registration: Registration, personal_url: str) -> None:
         f"Bekräftelse: {registration.event.title}",
         "confirmation",
         personal_url,
-        "REQUEST",
+        _every_session(registration, REQUEST),
     )
 
 
@@ -109,7 +114,7 @@ def queue_promotion(registration: Registration, personal_url: str) -> None:
         f"Du har fått en plats: {registration.event.title}",
         "confirmation",
         personal_url,
-        "REQUEST",
+        _every_session(registration, REQUEST),
         promoted=True,
     )
 
@@ -139,12 +144,62 @@ def queue_link_reminder(
     )
 
 
-def queue_cancellation(registration: Registration, personal_url: str, had_seat: bool) -> None:
+def queue_cancellation(
+    registration: Registration, personal_url: str, had_seat: bool, by_coordinator: bool = False
+) -> None:
     """Confirms a cancellation; someone who had a seat also gets CANCEL for every session."""
-    subject = f"Avbokad: {registration.event.title}"
-    if had_seat:
-        _queue_with_calendar(
-            "cancellation", registration, subject, "cancellation", personal_url, "CANCEL"
-        )
-    else:
-        _queue("cancellation", registration, subject, "cancellation", personal_url=personal_url)
+    _queue_with_calendar(
+        "cancellation",
+        registration,
+        f"Avbokad: {registration.event.title}",
+        "cancellation",
+        personal_url,
+        _every_session(registration, CANCEL) if had_seat else [],
+        by_coordinator=by_coordinator,
+    )
+
+
+def queue_change(
+    registration: Registration,
+    personal_url: str,
+    changes: list[str],
+    items: Sequence[CalendarItem],
+) -> None:
+    """An edit that moves the event in people's calendars: what changed, and fresh invites."""
+    _queue_with_calendar(
+        "update",
+        registration,
+        f"Ändrat: {registration.event.title}",
+        "update",
+        personal_url,
+        items,
+        changes=changes,
+    )
+
+
+def queue_event_cancelled(
+    registration: Registration, personal_url: str, message: str, had_seat: bool
+) -> None:
+    """The event is cancelled: everyone is told, and entries leave the calendars of the seated."""
+    _queue_with_calendar(
+        "event-cancelled",
+        registration,
+        f"Inställt: {registration.event.title}",
+        "event_cancelled",
+        personal_url,
+        _every_session(registration, CANCEL) if had_seat else [],
+        message=message,
+    )
+
+
+def queue_coordinator_message(
+    registration: Registration, personal_url: str, subject: str, message: str
+) -> None:
+    _queue(
+        "message",
+        registration,
+        subject,
+        "coordinator_message",
+        personal_url=personal_url,
+        message=message,
+    )

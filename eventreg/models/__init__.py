@@ -1,11 +1,18 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
+from eventreg.models.attendance import Attendance
 from eventreg.models.events import Event, EventKind, EventSession, EventStatus, FocusArea
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
 from eventreg.models.places import Library, Municipality
 from eventreg.models.registrations import Registration, RegistrationStatus
 
 __all__ = [
+    "Attendance",
+    "AuditEntry",
+    "LoginAttempt",
+    "Role",
+    "User",
     "Event",
     "EventKind",
     "EventSession",

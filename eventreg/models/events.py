@@ -33,6 +33,8 @@ class Event(Base):
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
         Index("ix_event_status_first_start", "status", "first_start"),
+        # Ids appear in URLs and calendar UIDs: SQLite must never hand out a deleted one again.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +94,11 @@ class EventSession(Base):
     """One meeting of an event at one time; each has its own calendar UID."""
 
     __tablename__ = "event_session"
-    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # The id is the calendar UID: it must never be given to another session.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)

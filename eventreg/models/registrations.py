@@ -34,6 +34,8 @@ class Registration(Base):
         ),
         # Counting seats and finding the head of the waiting list.
         Index("ix_registration_event_status", "event_id", "status", "id"),
+        # A personal link names the id: an erased registration's id must never open another.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -21,7 +20,8 @@ from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Library, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
 from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
-from eventreg.urls import external_url
+from eventreg.services.links import personal_url
+from eventreg.services.locks import lock_event
 
 log = logging.getLogger(__name__)
 
@@ -118,22 +118,6 @@ def waitlist_position(registration: Registration) -> int | None:
     )
 
 
-def _lock_event(event_id: int) -> Event:
-    """Load the event and hold its row until commit, so seat decisions happen one at a time.
-
-    :raise RegistrationClosed: if there is no such event.
-    """
-    event = db.session.execute(
-        select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if event is None:
-        raise RegistrationClosed("Evenemanget finns inte.")
-    return event
-
-
 def _active_registration(event_id: int, email: str) -> Registration | None:
     return db.session.execute(
         select(Registration).where(
@@ -158,7 +142,7 @@ def register(event_id: int, applicant: Applicant) -> Registration:
     :raise RegistrationClosed: when the event does not take sign-ups now.
     :raise EventRegError: when the chosen library does not exist.
     """
-    event = _lock_event(event_id)
+    event = lock_event(event_id)
     now = utcnow()
     confirmed = confirmed_count(event.id)
     state = sign_up_state(event, confirmed, now)
@@ -236,7 +220,7 @@ def cancel_registration(registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise InvalidLink("Anmälan finns inte.")
-    event = _lock_event(registration.event_id)
+    event = lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
@@ -287,35 +271,3 @@ def promote_waiting(event: Event) -> list[Registration]:
         compose.queue_promotion(registration, personal_url(registration))
         log.info("%r promoted from the waiting list", registration)
     return promoted
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-link")
-
-
-def registration_token(registration: Registration) -> str:
-    """The secret part of a personal link: the registration's id, signed with SECRET_KEY."""
-    return _serializer().dumps(registration.id)
-
-
-def personal_url(registration: Registration) -> str:
-    return external_url("registration.manage", token=registration_token(registration))
-
-
-def registration_from_token(token: str) -> Registration:
-    """The registration a personal link was made for.
-
-    :raise InvalidLink: when the signature does not match or the registration is gone.
-    """
-    try:
-        registration_id = _serializer().loads(token)
-    except BadSignature:
-        raise InvalidLink(
-            "Länken är ogiltig. Kontrollera att du har kopierat hela länken."
-        ) from None
-    registration = (
-        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
-    )
-    if registration is None:
-        raise InvalidLink("Anmälan finns inte längre.")
-    return registration

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.registration import RegistrationForm
-from eventreg.services import registrations
+from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink
 from eventreg.services.places import municipalities_with_libraries
 from eventreg.services.registrations import Applicant, SignUpState
@@ -71,7 +71,7 @@ def thanks(event_id: int):
 def _registration_from_link(token: str):
     """:raise 404: for a link we did not make, rendered as a page that says so."""
     try:
-        return registrations.registration_from_token(token)
+        return links.registration_from_token(token)
     except InvalidLink as error:
         abort(404, description=error.message)
 

@@ -44,7 +44,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('capacity IS NULL OR capacity >= 0', name=op.f('ck_event_capacity_not_negative')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_event'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_last_end'), ['last_end'], unique=False)
@@ -67,7 +68,8 @@ def upgrade():
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_event_session_ends_after_start')),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_event_session_event_id_event'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_session'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_event_session')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('event_session', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_event_session_event_id'), ['event_id'], unique=False)
@@ -107,7 +109,8 @@ def upgrade():
     sa.CheckConstraint('email = lower(email)', name=op.f('ck_registration_email_lower_case')),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_registration_event_id_event'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['library_id'], ['library.id'], name=op.f('fk_registration_library_id_library')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_registration'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_registration')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_registration_email'), ['email'], unique=False)

@@ -7,7 +7,6 @@ holding their own connections. Both run on SQLite and on PostgreSQL.
 import multiprocessing
 import threading
 
-import pytest
 from helpers import make_event
 from sqlalchemy import func, select
 

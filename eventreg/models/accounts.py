@@ -1,0 +1,81 @@
+"""Coordinator accounts, sign-in attempts (for throttling) and the audit log."""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.models.base import Base, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    #: Manages events, attendees and mail.
+    COORDINATOR = "coordinator"
+    #: Also manages accounts, libraries and municipalities.
+    ADMIN = "admin"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: werkzeug's scrypt hash; never the password.
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.COORDINATOR)
+    #: A deactivated account cannot sign in, but its name stays in the audit log.
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, kept briefly so that guessing passwords is slowed down."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    #: The client's IP address.
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who changed what, for coordinators to look back on; never the personal data itself."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: A short verb phrase, e.g. "publicerade", "avbokade deltagare".
+    action: Mapped[str] = mapped_column(String(100))
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action!r}>"

@@ -1,0 +1,26 @@
+"""The one lock that keeps seat decisions in order."""
+
+from sqlalchemy import select
+
+from eventreg.extensions import db
+from eventreg.models import Event
+from eventreg.services.errors import RegistrationClosed
+
+
+def lock_event(event_id: int) -> Event:
+    """Load the event and hold its row until commit, so seat decisions happen one at a time.
+
+    On PostgreSQL this is ``SELECT … FOR UPDATE``; on SQLite the transaction already holds the
+    database's write lock (``BEGIN IMMEDIATE``).
+
+    :raise RegistrationClosed: if there is no such event.
+    """
+    event = db.session.execute(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if event is None:
+        raise RegistrationClosed("Evenemanget finns inte.")
+    return event
