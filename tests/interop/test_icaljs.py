@@ -1,0 +1,238 @@
+"""Every kind of invite eventreg sends, read back by Mozilla's ical.js (Thunderbird's parser).
+
+tests/mail/test_invites.py reads the invites with icalendar, the library that wrote them, and a
+writer and its own reader can agree on a mistake. ical.js is an independent second reader: what
+it reads (times in UTC, UID, METHOD, SEQUENCE, names) must be what we meant, and the bytes must
+be valid on the wire (shared/reference/calendar-invites.md, "How we check ourselves").
+
+The invites are made the real way: services, outbox, SMTP, HTTP.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from helpers import calendar_part, deliver, make_event
+from sqlalchemy import select
+
+from eventreg.extensions import db
+from eventreg.formatting import STOCKHOLM
+from eventreg.models import Library
+from eventreg.services import registrations
+from eventreg.services.events import SessionTimes
+from eventreg.services.registrations import Applicant
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+#: Escaped characters (, ;) and two-octet letters, long enough to be folded.
+TITLE = "Läsfrämjande, språk; högläsning – för små och stora på Jönköpings läns bibliotek"
+LOCATION = "Stadsbiblioteket, Dag Hammarskjölds plats 1, Jönköping"  # make_event's venue, address
+ORGANIZER = {"value": "mailto:karin@region.test", "params": {"cn": "Karin Lindqvist"}}
+ANNA = ("Anna Ek", "anna@bibliotek.test")
+BO = ("Bo Åkesson", "bo@bibliotek.test")
+
+
+def last_sunday(year: int, month: int) -> date:
+    """For March and October, which both have 31 days."""
+    last_day = date(year, month, 31)
+    return last_day - timedelta(days=(last_day.weekday() + 1) % 7)
+
+
+def next_clock_change(month: int) -> date:
+    """The next last Sunday of March (3: summer time begins) or October (10: it ends) that is a
+    week or more away, so that sign-up is still open."""
+    soon = datetime.now(STOCKHOLM).date() + timedelta(days=7)
+    change = last_sunday(soon.year, month)
+    return change if change >= soon else last_sunday(soon.year + 1, month)
+
+
+def at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=STOCKHOLM)
+
+
+def morning(day: date, label: str = "") -> SessionTimes:
+    return SessionTimes(at(day, 9), at(day, 12), label)
+
+
+def winter_sessions(count: int) -> list[SessionTimes]:
+    """Weekly sessions in winter time (CET), from the Monday after the next October change.
+
+    Summer time and the clock changes have a test of their own, the last one here.
+    """
+    monday = next_clock_change(10) + timedelta(days=1)
+    return [morning(monday + timedelta(weeks=n), f"Del {n + 1}") for n in range(count)]
+
+
+def sign_up(event, name: str, email: str):
+    library = db.session.scalars(select(Library).where(Library.name.startswith("Vetlanda"))).first()
+    registration = registrations.register(
+        event.id, Applicant(name=name, email=email, library_id=library.id)
+    )
+    db.session.commit()
+    return registration
+
+
+def utc(moment: datetime) -> str:
+    """As ical.js prints an instant: Date.toISOString()."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def attendee(person: tuple[str, str], partstat: str) -> dict:
+    name, email = person
+    return {
+        "value": f"mailto:{email}",
+        "params": {"cn": name, "role": "REQ-PARTICIPANT", "partstat": partstat, "rsvp": "FALSE"},
+    }
+
+
+def uid(session) -> str:
+    return f"session-{session.id}@kalendarium.test"
+
+
+def meant(session, summary: str, sequence: int, **fields) -> dict:
+    """What a VEVENT for ``session`` should say; ``fields`` sets status, organizer, attendees."""
+    return {
+        "uid": uid(session),
+        "sequence": sequence,
+        "summary": summary,
+        "location": LOCATION,
+        "dtstart": {"utc": utc(session.starts_at), "zone": "Europe/Stockholm"},
+        "dtend": {"utc": utc(session.ends_at), "zone": "Europe/Stockholm"},
+        "dtstart_tzid": "Europe/Stockholm",
+        **fields,
+    }
+
+
+def itip(method: str, session, summary: str, sequence: int, person, partstat: str) -> dict:
+    """A REQUEST or CANCEL of one session for one attendee, as ical.js should read it."""
+    status = "CONFIRMED" if method == "REQUEST" else "CANCELLED"
+    event = meant(
+        session,
+        summary,
+        sequence,
+        status=status,
+        organizer=ORGANIZER,
+        attendees=[attendee(person, partstat)],
+    )
+    return {"method": method, "timezones": ["Europe/Stockholm"], "events": [event]}
+
+
+def assert_wire_format(raw: bytes) -> None:
+    """RFC 5545 3.1: every line ends in CRLF and is at most 75 octets ("å" counts two)."""
+    assert raw.endswith(b"\r\n")
+    lines = raw.removesuffix(b"\r\n").split(b"\r\n")
+    assert [line for line in lines if b"\r" in line or b"\n" in line] == [], "bare CR or LF"
+    assert [line for line in lines if len(line) > 75] == []
+
+
+def invite_bytes(mail) -> bytes:
+    """The inline text/calendar part, as sent (base64 undone)."""
+    return calendar_part(mail).get_payload(decode=True)
+
+
+def read_invites(icaljs, mails) -> list[dict]:
+    """The invite in each mail as ical.js reads it, after checking its bytes and that its part's
+    Content-Type names the same method as METHOD inside (RFC 6047)."""
+    raws = [invite_bytes(mail) for mail in mails]
+    for raw in raws:
+        assert_wire_format(raw)
+    calendars = icaljs([raw.decode() for raw in raws])
+    content_type_methods = [calendar_part(mail).get_param("method") for mail in mails]
+    assert content_type_methods == [calendar["method"] for calendar in calendars]
+    return calendars
+
+
+def test_confirmation_is_a_request_read_as_meant(icaljs, smtp):
+    event = make_event(title=TITLE, sessions=winter_sessions(1))
+    sign_up(event, *ANNA)
+
+    (confirmation,) = read_invites(icaljs, deliver(smtp))
+
+    (session,) = event.sessions
+    assert confirmation == itip("REQUEST", session, f"{TITLE}: Del 1", 0, ANNA, "ACCEPTED")
+
+
+def test_course_sends_one_request_per_session_each_with_its_own_uid(icaljs, smtp):
+    event = make_event(title=TITLE, sessions=winter_sessions(3))
+    sign_up(event, *ANNA)
+
+    invites = read_invites(icaljs, deliver(smtp))
+
+    assert invites == [
+        itip("REQUEST", session, f"{TITLE} ({n}/3): Del {n}", 0, ANNA, "ACCEPTED")
+        for n, session in enumerate(event.sessions, 1)
+    ]
+
+
+def test_cancel_outranks_the_request_and_the_promoted_person_gets_requests(icaljs, smtp):
+    event = make_event(title=TITLE, sessions=winter_sessions(2), capacity=1)
+    anna = sign_up(event, *ANNA)
+    sign_up(event, *BO)
+    confirmation, session_invite, waitlisted = deliver(smtp)
+    assert calendar_part(waitlisted) is None
+    registrations.cancel_registration(anna.id)
+    db.session.commit()
+    anna_cancels_then_bo_requests = deliver(smtp)
+
+    invites = read_invites(icaljs, [confirmation, session_invite, *anna_cancels_then_bo_requests])
+
+    def each_session(method, sequence, person, partstat):
+        return [
+            itip(method, session, f"{TITLE} ({n}/2): Del {n}", sequence, person, partstat)
+            for n, session in enumerate(event.sessions, 1)
+        ]
+
+    requests, cancels, promotions = invites[0:2], invites[2:4], invites[4:6]
+    assert requests == each_session("REQUEST", 0, ANNA, "ACCEPTED")
+    assert cancels == each_session("CANCEL", 1, ANNA, "DECLINED")
+    assert promotions == each_session("REQUEST", 1, BO, "ACCEPTED")
+    # The rule that makes a client drop the entry instead of ignoring the CANCEL (RFC 5546).
+    for request, cancel in zip(requests, cancels, strict=True):
+        assert cancel["events"][0]["sequence"] > request["events"][0]["sequence"]
+
+
+def test_public_download_publishes_every_session_without_attendees(icaljs, client):
+    event = make_event(title=TITLE, sessions=winter_sessions(2))
+    db.session.commit()
+
+    response = client.get(f"/evenemang/{event.id}/kalender.ics")
+
+    assert response.mimetype == "text/calendar"
+    assert_wire_format(response.data)
+    (download,) = icaljs([response.get_data(as_text=True)])
+    assert download == {
+        "method": "PUBLISH",
+        "timezones": ["Europe/Stockholm"],
+        "events": [
+            meant(s, f"{TITLE} ({n}/2): Del {n}", 0, status=None, organizer=None, attendees=[])
+            for n, s in enumerate(event.sessions, 1)
+        ],
+    }
+
+
+def test_summer_and_winter_times_across_both_clock_changes(icaljs, smtp, client):
+    """An hour off in a client sends people to a closed door, and summer times depend on the
+    VTIMEZONE being read as we wrote it. Mornings either side of both changes, and a session
+    through the night the clocks go forward (22.00 CET to 04.00 CEST: five hours)."""
+    spring, autumn = next_clock_change(3), next_clock_change(10)
+    day = timedelta(days=1)
+    event = make_event(
+        sessions=[
+            morning(spring - 2 * day),  # Friday, CET
+            SessionTimes(at(spring - day, 22), at(spring, 4), "Nattläsning"),
+            morning(spring + day),  # Monday, CEST
+            morning(autumn - 2 * day),  # Friday, CEST
+            morning(autumn + day),  # Monday, CET
+        ]
+    )
+    sign_up(event, *ANNA)
+    mails = deliver(smtp)
+    download = client.get(f"/evenemang/{event.id}/kalender.ics").get_data(as_text=True)
+
+    *invites, published = icaljs([invite_bytes(mail).decode() for mail in mails] + [download])
+
+    def instants(events):
+        return [(e["uid"], e["dtstart"]["utc"], e["dtend"]["utc"]) for e in events]
+
+    meant_instants = [(uid(s), utc(s.starts_at), utc(s.ends_at)) for s in event.sessions]
+    assert instants(e for invite in invites for e in invite["events"]) == meant_instants
+    assert instants(published["events"]) == meant_instants
