@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from eventreg import config
 from eventreg.database import configure_sqlite
-from eventreg.extensions import csrf, db, migrate
+from eventreg.extensions import csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,16 +41,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
     Mail(app)
     with app.app_context():
         configure_sqlite(app, db.engine)
 
     from eventreg import cli, templating
-    from eventreg.views import public, registration
+    from eventreg.views import admin, auth, public, registration
 
     templating.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(registration.bp)
+    for blueprint in (public.bp, registration.bp, auth.bp, admin.bp):
+        app.register_blueprint(blueprint)
     cli.init_app(app)
     _register_error_pages(app)
     app.after_request(_security_headers)
@@ -75,6 +76,7 @@ def _require_secret_key(app: Flask) -> None:
         return
     if app.debug or app.testing or os.environ.get("EVENTREG_DEVELOPMENT") == "1":
         app.config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
+        app.config["DEVELOPMENT"] = True
         return
     raise RuntimeError(
         "SECRET_KEY is not set. Set the environment variable SECRET_KEY (or put it in "

@@ -42,17 +42,24 @@ def from_environment(instance_path: str) -> dict:
 
 
 DEFAULTS = {
+    #: True only for `make run` and tests (no SECRET_KEY given): allows the demo sign-in.
+    "DEVELOPMENT": False,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    "WTF_CSRF_TIME_LIMIT": None,  # a form left open over lunch must still submit
+    "WTF_CSRF_TIME_LIMIT": None,
+    #: Forms take WTForms' Swedish messages from their Meta (see eventreg.forms), not Flask-Babel.
+    "WTF_I18N_ENABLED": False,  # a form left open over lunch must still submit
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    #: A coordinator's sign-in lasts a working day.
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     #: Seconds an SQLite writer waits for the write lock before giving up.
     "SQLITE_BUSY_TIMEOUT": 30,
     #: How long a duplicate sign-up waits before the personal link is mailed again.
     "LINK_RESEND_INTERVAL_MINUTES": 10,
-    #: The mail worker gives a message up (and shows it as failed) after this long.
-    "MAIL_GIVE_UP_AFTER_HOURS": 48,
+    #: The mail worker gives a message up (and shows it as failed) after this many tries:
+    #: with the back-off below, about two days.
+    "MAIL_MAX_ATTEMPTS": 300,
     #: Back-off between delivery attempts, capped so mail flows soon after an outage.
     "MAIL_RETRY_MAX_SECONDS": 600,
     "MAIL_BATCH_SIZE": 20,

@@ -7,16 +7,21 @@ through the services, so demo data obeys the same rules as real data.
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventKind, FocusArea, Library
+from eventreg.models import Event, EventKind, FocusArea, Library, Role, User
+from eventreg.services.accounts import create_user
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.places import import_libraries
 from eventreg.services.registrations import Applicant, register
 
 ORGANISER = "Biblioteksutveckling, Region Jönköpings län"
+
+#: The demo sign-in, for development only (the README names it).
+DEMO_COORDINATOR = ("samordnare@example.se", "Karin Lindqvist", "demo-losenord")
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -185,6 +190,12 @@ def _fill(event: Event) -> None:
 def seed(libraries_csv: Path, force: bool = False) -> str:
     """Add the libraries; add demo events unless there are events already (or ``force``)."""
     libraries = import_libraries(libraries_csv)
+    email, name, password = DEMO_COORDINATOR
+    # A known password must never reach a deployed system.
+    if current_app.config.get("DEVELOPMENT") and not db.session.scalar(
+        select(User.id).where(User.email == email)
+    ):
+        create_user(email, name, password, Role.ADMIN)
     if db.session.scalar(select(func.count()).select_from(Event)) and not force:
         return f"{libraries} bibliotek tillagda; det finns redan evenemang, inga demoevenemang tillagda."
     events = []

@@ -17,6 +17,13 @@ FOCUS_AREA_LABELS = {
     FocusArea.READING: "Läsfrämjande, berättelser och bildning",
 }
 
+EVENT_STATUS_LABELS = {"draft": "Utkast", "published": "Publicerat", "cancelled": "Inställt"}
+REGISTRATION_STATUS_LABELS = {
+    "confirmed": "Bekräftad",
+    "waitlisted": "Reservlista",
+    "cancelled": "Avbokad",
+}
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
@@ -40,7 +47,12 @@ def init_app(app: Flask) -> None:
         clock=formatting.clock,
         month=formatting.month_heading,
     )
-    app.jinja_env.globals.update(KIND_LABELS=KIND_LABELS, FOCUS_AREA_LABELS=FOCUS_AREA_LABELS)
+    app.jinja_env.globals.update(
+        KIND_LABELS=KIND_LABELS,
+        FOCUS_AREA_LABELS=FOCUS_AREA_LABELS,
+        EVENT_STATUS_LABELS=EVENT_STATUS_LABELS,
+        REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

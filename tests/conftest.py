@@ -15,15 +15,29 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
+from helpers import PASSWORD, login
 from pgcluster import PostgresCluster
 from sqlalchemy import text
 
 from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
+from eventreg.models import Role
+from eventreg.services.accounts import create_user
 from eventreg.services.places import import_libraries
 
-TABLES = ("outbox_message", "registration", "event_session", "event", "library", "municipality")
+TABLES = (
+    "attendance",
+    "audit_entry",
+    "login_attempt",
+    "outbox_message",
+    "registration",
+    "event_session",
+    "event",
+    "user_account",
+    "library",
+    "municipality",
+)
 
 
 class SMTPRecorder:
@@ -155,6 +169,32 @@ def app(database_url, smtp, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def coordinator(app):
+    """A signed-up coordinator (not an administrator): its e-mail address."""
+    with app.app_context():
+        user = create_user("karin@region.se", "Karin Lindqvist", PASSWORD, Role.COORDINATOR)
+        db.session.commit()
+        return user.email
+
+
+@pytest.fixture
+def administrator(app):
+    with app.app_context():
+        user = create_user("admin@region.se", "Anders Admin", PASSWORD, Role.ADMIN)
+        db.session.commit()
+        return user.email
+
+
+@pytest.fixture
+def coordinator_client(app, coordinator):
+    """A test client signed in as the coordinator."""
+    client = app.test_client()
+    response = login(client, coordinator)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
 
 
 @pytest.fixture

@@ -70,10 +70,19 @@ def personal_link(message: EmailMessage) -> str:
 
 
 def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html).group(0)
+    return re.search(r'value="([^"]+)"', tag).group(1)
 
 
 def submit(client, url: str, data: dict, page_url: str | None = None):
     """Fetch the form page for its CSRF token, then post the form as a browser would."""
     page = client.get(page_url or url)
     return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data})
+
+
+PASSWORD = "ett-långt-lösenord"
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Sign in through the login form, as a coordinator would."""
+    return submit(client, "/logga-in", {"email": email, "password": password})

@@ -3,10 +3,11 @@
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from eventreg.forms import BaseForm
 from eventreg.models import Municipality
 
 OTHER_WORKPLACE = "other"
@@ -35,7 +36,7 @@ def _length(maximum: int) -> Length:
     return Length(max=maximum, message=f"Texten får vara högst {maximum} tecken.")
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(BaseForm):
     name = StringField(
         "Namn",
         filters=[_strip],
@@ -114,8 +115,7 @@ class RegistrationForm(FlaskForm):
         field.data = result.ascii_email.lower()
 
     def validate_library(self, field):
-        valid = {value for group in field.choices.values() for value, _ in group if value}
-        if field.data not in valid:
+        if field.data not in {choice.value for choice in field.choices if choice.value}:
             raise ValidationError("Välj din arbetsplats i listan.")
 
     def validate_other_workplace(self, field):
@@ -127,14 +127,16 @@ class RegistrationForm(FlaskForm):
         return None if self.library.data == OTHER_WORKPLACE else int(self.library.data)
 
 
-def library_choices(
-    municipalities: list[Municipality],
-) -> dict[str | None, list[tuple[str, str]]]:
+def library_choices(municipalities: list[Municipality]) -> list[SelectChoice]:
     """Active libraries grouped by municipality, for an accessible ``<optgroup>`` list."""
-    choices: dict[str | None, list[tuple[str, str]]] = {None: [("", "Välj arbetsplats …")]}
+    choices = [SelectChoice("", "Välj arbetsplats …")]
     for municipality in municipalities:
-        libraries = [(str(lib.id), lib.name) for lib in municipality.libraries if lib.active]
-        if libraries:
-            choices[f"{municipality.name} kommun"] = libraries
-    choices["Utanför länets bibliotek"] = [(OTHER_WORKPLACE, "Annan arbetsplats")]
+        choices += [
+            SelectChoice(str(library.id), library.name, optgroup=f"{municipality.name} kommun")
+            for library in municipality.libraries
+            if library.active
+        ]
+    choices.append(
+        SelectChoice(OTHER_WORKPLACE, "Annan arbetsplats", optgroup="Utanför länets bibliotek")
+    )
     return choices

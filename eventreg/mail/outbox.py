@@ -60,6 +60,13 @@ def queue(
     return message
 
 
+def retry(message: OutboxMessage) -> None:
+    """A coordinator asks for a failed message to be tried again, from a fresh count."""
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+
+
 def _claim(limit: int) -> list[OutboxMessage]:
     """Take up to ``limit`` due messages for this worker and commit the claim."""
     now = utcnow()
@@ -99,8 +106,7 @@ def _record(message: OutboxMessage, error: Exception | None, permanent: bool = F
     if error is None:
         values.update(status=OutboxStatus.SENT, sent_at=now, last_error="")
     else:
-        give_up = timedelta(hours=current_app.config["MAIL_GIVE_UP_AFTER_HOURS"])
-        failed = permanent or now - message.created_at > give_up
+        failed = permanent or message.attempts + 1 >= current_app.config["MAIL_MAX_ATTEMPTS"]
         values.update(
             status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING,
             next_attempt_at=now + _retry_delay(message.attempts + 1),

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
-from eventreg.models import Event, EventStatus, Library, Registration, RegistrationStatus
+from eventreg.models import Event, EventStatus, Library, Registration, RegistrationStatus, User
 from eventreg.models.base import utcnow
+from eventreg.services import audit
 from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
 from eventreg.services.links import personal_url
 from eventreg.services.locks import lock_event
@@ -133,39 +134,42 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def register(event_id: int, applicant: Applicant) -> Registration:
+def register(event_id: int, applicant: Applicant, actor: User | None = None) -> Registration:
     """Sign a person up: a seat if one is free, else a place on the waiting list.
 
     Someone already registered gets their personal link mailed again instead of a second
     registration; the caller shows the same page either way, so a stranger cannot tell.
+    A coordinator (``actor``) may add people outside the sign-up window, until the event starts.
 
     :raise RegistrationClosed: when the event does not take sign-ups now.
-    :raise EventRegError: when the chosen library does not exist.
+    :raise EventRegError: when the chosen library does not exist, or a coordinator adds someone
+        who is already registered.
     """
     event = lock_event(event_id)
     now = utcnow()
     confirmed = confirmed_count(event.id)
     state = sign_up_state(event, confirmed, now)
-    if state == SignUpState.NOT_YET_OPEN:
+    if actor is not None:
+        _check_coordinator_may_add(event, now)
+    elif state == SignUpState.NOT_YET_OPEN:
         raise RegistrationClosed("Anmälan har inte öppnat än.")
-    if state not in (SignUpState.OPEN, SignUpState.WAITING_LIST):
+    elif state not in (SignUpState.OPEN, SignUpState.WAITING_LIST):
         raise RegistrationClosed("Anmälan till det här evenemanget är stängd.")
     if applicant.library_id is not None and not db.session.get(Library, applicant.library_id):
         raise EventRegError("Välj ett bibliotek i listan.", field="library")
+    has_seat = event.capacity is None or confirmed < event.capacity
 
     email = applicant.email.strip().lower()
     existing = _active_registration(event.id, email)
+    if existing is not None and actor is not None:
+        raise EventRegError("Den här personen är redan anmäld.", field="email")
     if existing is not None:
         _resend_link(existing, now)
         return existing
 
     registration = Registration(
         event=event,
-        status=(
-            RegistrationStatus.CONFIRMED
-            if state == SignUpState.OPEN
-            else RegistrationStatus.WAITLISTED
-        ),
+        status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
         name=_one_line(applicant.name),
         email=email,
         library_id=applicant.library_id,
@@ -175,7 +179,7 @@ def register(event_id: int, applicant: Applicant) -> Registration:
         accessibility_needs=_one_line(applicant.accessibility_needs),
         message=applicant.message.strip(),
         consented_at=now,
-        confirmed_at=now if state == SignUpState.OPEN else None,
+        confirmed_at=now if has_seat else None,
         link_sent_at=now,
     )
     db.session.add(registration)
@@ -186,8 +190,18 @@ def register(event_id: int, applicant: Applicant) -> Registration:
         compose.queue_waitlisted(
             registration, personal_url(registration), waitlist_position(registration)
         )
+    if actor is not None:
+        audit.record(actor, "lade till deltagare", event, f"registrering {registration.id}")
     log.info("%r created for %r", registration, event)
     return registration
+
+
+def _check_coordinator_may_add(event: Event, now: datetime) -> None:
+    """:raise RegistrationClosed: for drafts, cancelled events and events that have started."""
+    if event.status != EventStatus.PUBLISHED:
+        raise RegistrationClosed("Publicera evenemanget innan du lägger till deltagare.")
+    if event.first_start and now >= event.first_start:
+        raise RegistrationClosed("Evenemanget har redan börjat.")
 
 
 def _resend_link(registration: Registration, now: datetime) -> None:
@@ -212,8 +226,10 @@ def can_cancel(registration: Registration) -> bool:
     )
 
 
-def cancel_registration(registration_id: int) -> Registration:
+def cancel_registration(registration_id: int, actor: User | None = None) -> Registration:
     """Cancel a registration; its calendar entries are withdrawn and a freed seat is passed on.
+
+    ``actor`` is the coordinator who cancels on someone's behalf; the mail then says so.
 
     :raise RegistrationClosed: when the event has already started.
     """
@@ -236,10 +252,42 @@ def cancel_registration(registration_id: int) -> Registration:
         # The CANCEL must outrank every REQUEST the person has received for these sessions.
         for session in event.sessions:
             session.sequence += 1
-    compose.queue_cancellation(registration, personal_url(registration), was_confirmed)
+    compose.queue_cancellation(
+        registration, personal_url(registration), was_confirmed, by_coordinator=actor is not None
+    )
+    if actor is not None:
+        audit.record(actor, "avbokade deltagare", event, f"registrering {registration.id}")
     log.info("%r cancelled", registration)
     if was_confirmed:
         promote_waiting(event)
+    return registration
+
+
+def give_seat(registration_id: int, actor: User) -> Registration:
+    """A coordinator gives someone on the waiting list a seat now, adding one if the event is full.
+
+    :raise EventRegError: unless the person is on the waiting list of an event not yet started.
+    """
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise EventRegError("Anmälan finns inte.")
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise EventRegError("Personen står inte på reservlistan.")
+    if event.first_start and utcnow() >= event.first_start:
+        raise EventRegError("Evenemanget har redan börjat.")
+    if event.capacity is not None and confirmed_count(event.id) >= event.capacity:
+        event.capacity += 1
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = utcnow()
+    compose.queue_promotion(registration, personal_url(registration))
+    audit.record(
+        actor,
+        "gav plats från reservlistan",
+        event,
+        f"registrering {registration.id}, {event.capacity} platser",
+    )
     return registration
 
 

@@ -9,6 +9,7 @@ from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink
 from eventreg.services.places import municipalities_with_libraries
 from eventreg.services.registrations import Applicant, SignUpState
+from eventreg.views.forms import show_error
 from eventreg.views.public import get_visible_event
 
 bp = Blueprint("registration", __name__)
@@ -25,10 +26,10 @@ def sign_up(event_id: int):
     )
     if state in ACCEPTING and form.validate_on_submit():
         try:
-            registrations.register(event.id, _applicant(form))
+            registrations.register(event.id, applicant_from(form))
         except EventRegError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             session["signed_up"] = {"event_id": event.id, "email": form.email.data}
@@ -37,7 +38,8 @@ def sign_up(event_id: int):
     return render_template("registration/sign_up.html", event=event, form=form, state=state), status
 
 
-def _applicant(form: RegistrationForm) -> Applicant:
+def applicant_from(form: RegistrationForm) -> Applicant:
+    """The service's view of a filled-in sign-up form."""
     return Applicant(
         name=form.name.data,
         email=form.email.data,
@@ -48,14 +50,6 @@ def _applicant(form: RegistrationForm) -> Applicant:
         accessibility_needs=form.accessibility_needs.data,
         message=form.message.data,
     )
-
-
-def _show_error(form: RegistrationForm, error: EventRegError) -> None:
-    """Put a rule's message next to its field, or above the form when it concerns no field."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 @bp.get("/evenemang/<int:event_id>/anmalan/tack")

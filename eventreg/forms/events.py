@@ -1,0 +1,251 @@
+"""The coordinator's event form: details and any number of sessions, without JavaScript.
+
+"Lägg till tillfälle" submits the form and comes back with one more row; a row marked
+"Ta bort" is left out when the form is saved. Times are typed as Stockholm wall-clock times.
+"""
+
+from datetime import date, datetime, time
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from eventreg.formatting import STOCKHOLM
+from eventreg.forms import BaseForm, BaseSubForm
+from eventreg.forms.registration import multi_line, single_line
+from eventreg.models import Event, EventKind, FocusArea
+from eventreg.services.events import SessionTimes
+from eventreg.templating import FOCUS_AREA_LABELS, KIND_LABELS
+
+AUDIENCES = ["All personal", "Bibliotekschefer", "Barnbibliotekarier", "Skolbibliotekarier"]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label: str, maximum: int, required: str | None = None, **kwargs) -> StringField:
+    validators = [DataRequired(required)] if required else [Optional()]
+    validators += [Length(max=maximum, message=f"Högst {maximum} tecken."), single_line]
+    return StringField(label, filters=[_strip], validators=validators, default="", **kwargs)
+
+
+def at(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=STOCKHOLM)
+
+
+class SessionForm(BaseSubForm):
+    """One session: a row of the sessions table (CSRF is on the enclosing form)."""
+
+    #: The saved session this row edits; empty for a new one. (Not ``id``: a field has that.)
+    session_id = HiddenField()
+    day = DateField("Datum", validators=[InputRequired("Ange datum.")])
+    starts = TimeField("Börjar", validators=[InputRequired("Ange starttid.")])
+    ends = TimeField("Slutar", validators=[InputRequired("Ange sluttid.")])
+    session_label = _text("Rubrik", 200, description="Frivilligt, t.ex. ”Del 2: Bokprat”.")
+    remove = BooleanField("Ta bort tillfället")
+
+    def validate_ends(self, field):
+        if self.starts.data and field.data and field.data <= self.starts.data:
+            raise ValidationError("Sluttiden måste vara efter starttiden.")
+
+
+class EventForm(BaseForm):
+    kind = RadioField(
+        "Typ",
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        validators=[InputRequired("Välj typ av evenemang.")],
+    )
+    title = _text("Titel", 200, "Ge evenemanget en titel.")
+    summary = _text(
+        "Kort beskrivning", 500, description="En eller två meningar som visas i kalendariet."
+    )
+    description = TextAreaField(
+        "Beskrivning",
+        description="Markdown: **fet**, *kursiv*, listor med - och länkar som [text](https://…).",
+        filters=[_strip],
+        default="",
+        validators=[Optional(), Length(max=20000, message="Högst 20 000 tecken."), multi_line],
+    )
+    audience = _text("Målgrupp", 200, "Ange målgruppen, t.ex. ”All personal”.")
+    focus_area = SelectField(
+        "Fokusområde i biblioteksplanen",
+        choices=[SelectChoice("", "Inget särskilt")]
+        + [SelectChoice(area.value, label) for area, label in FOCUS_AREA_LABELS.items()],
+        default="",
+    )
+    organiser = _text("Arrangör", 200, "Ange arrangör.")
+    contact_name = _text("Kontaktperson", 200, "Ange kontaktperson.")
+    contact_email = EmailField(
+        "Kontaktpersonens e-post",
+        description="Svar på utskick går hit, och den står som arrangör i kalenderinbjudan.",
+        filters=[_strip],
+        validators=[
+            DataRequired("Ange kontaktpersonens e-post."),
+            Email("Ange en giltig e-postadress."),
+            Length(max=254),
+        ],
+    )
+    venue = _text(
+        "Lokal",
+        200,
+        description="T.ex. ”Stadsbiblioteket, hörsalen”. Lämna tomt om allt är digitalt.",
+    )
+    address = _text("Adress", 300)
+    online_url = URLField(
+        "Länk till digitalt möte",
+        description="Visas bara för den som har fått en plats: i mejlet och på den personliga sidan.",
+        filters=[_strip],
+        default="",
+        validators=[
+            Optional(),
+            URL(message="Ange en hel adress som börjar med https://."),
+            Length(max=500),
+        ],
+    )
+    online_note = _text(
+        "Om det digitala mötet",
+        300,
+        description="Syns för alla, t.ex. ”Teams-länk skickas till anmälda”.",
+    )
+    capacity = IntegerField(
+        "Antal platser",
+        description="Lämna tomt för obegränsat antal.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
+        ],
+    )
+    serves_meal = BooleanField("Mat eller fika serveras (anmälan frågar efter specialkost)")
+    meal_note = _text("Vad serveras?", 200, description="T.ex. ”Lunch och eftermiddagsfika ingår”.")
+    opens_day = DateField(
+        "Anmälan öppnar (datum)",
+        description="Lämna tomt för att öppna direkt vid publicering.",
+        validators=[Optional()],
+    )
+    opens_time = TimeField("Anmälan öppnar (klockslag)", validators=[Optional()])
+    registration_deadline = DateField(
+        "Sista anmälningsdag",
+        description="Måste vara före dagen för första tillfället.",
+        validators=[InputRequired("Ange sista anmälningsdag.")],
+    )
+    sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=50)
+
+    add_session = SubmitField("Lägg till tillfälle")
+    preview = SubmitField("Förhandsgranska beskrivningen")
+    save = SubmitField("Spara")
+    publish = SubmitField("Spara och publicera")
+
+    def validate_online_url(self, field):
+        if field.data and not field.data.lower().startswith(("https://", "http://")):
+            raise ValidationError("Ange en hel adress som börjar med https://.")
+
+    def details(self) -> dict:
+        """The event's fields, as the services take them."""
+        opens_at = (
+            at(self.opens_day.data, self.opens_time.data or time(0))
+            if self.opens_day.data
+            else None
+        )
+        return {
+            "kind": EventKind(self.kind.data),
+            "title": self.title.data,
+            "summary": self.summary.data,
+            "description": self.description.data,
+            "audience": self.audience.data,
+            "focus_area": FocusArea(self.focus_area.data) if self.focus_area.data else None,
+            "organiser": self.organiser.data,
+            "contact_name": self.contact_name.data,
+            "contact_email": self.contact_email.data.lower(),
+            "venue": self.venue.data,
+            "address": self.address.data,
+            "online_url": self.online_url.data,
+            "online_note": self.online_note.data,
+            "capacity": self.capacity.data,
+            "serves_meal": self.serves_meal.data,
+            "meal_note": self.meal_note.data if self.serves_meal.data else "",
+            "registration_opens_at": opens_at,
+            "registration_deadline": self.registration_deadline.data,
+        }
+
+    def session_times(self) -> list[SessionTimes]:
+        return [
+            SessionTimes(
+                at(entry.day.data, entry.starts.data),
+                at(entry.day.data, entry.ends.data),
+                entry.session_label.data,
+                int(entry.session_id.data) if (entry.session_id.data or "").isdigit() else None,
+            )
+            for entry in self.sessions
+            if not entry.remove.data
+        ]
+
+    @classmethod
+    def for_event(cls, event: Event) -> "EventForm":
+        """The form filled in from a saved event."""
+        opens = (
+            event.registration_opens_at.astimezone(STOCKHOLM)
+            if event.registration_opens_at
+            else None
+        )
+        data = {
+            column: getattr(event, column)
+            for column in (
+                "title",
+                "summary",
+                "description",
+                "audience",
+                "organiser",
+                "contact_name",
+                "contact_email",
+                "venue",
+                "address",
+                "online_url",
+                "online_note",
+                "capacity",
+                "serves_meal",
+                "meal_note",
+                "registration_deadline",
+            )
+        }
+        data.update(
+            kind=event.kind.value,
+            focus_area=event.focus_area.value if event.focus_area else "",
+            opens_day=opens.date() if opens else None,
+            opens_time=opens.time() if opens else None,
+            sessions=[
+                {
+                    "session_id": str(s.id),
+                    "day": s.starts_at.astimezone(STOCKHOLM).date(),
+                    "starts": s.starts_at.astimezone(STOCKHOLM).time(),
+                    "ends": s.ends_at.astimezone(STOCKHOLM).time(),
+                    "session_label": s.label,
+                }
+                for s in event.sessions
+            ],
+        )
+        return cls(data=data)

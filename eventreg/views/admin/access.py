@@ -1,0 +1,35 @@
+"""Who may see what: every coordinator view names its role, and a view that names none is closed.
+
+The check runs before every request to the blueprint, so a new view cannot forget it; the role
+matrix test lists every route and fails if one lacks a declared role.
+"""
+
+from collections.abc import Callable
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from eventreg.models import Role
+from eventreg.views.admin import bp
+
+
+def requires(role: Role) -> Callable:
+    """Declare the least role a view needs: Role.COORDINATOR or Role.ADMIN."""
+
+    def declare(view: Callable) -> Callable:
+        view.required_role = role
+        return view
+
+    return declare
+
+
+@bp.before_request
+def check_access():
+    """:raise 403: for a signed-in user without the role; anonymous users are sent to sign in."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    view = current_app.view_functions.get(request.endpoint)
+    role = getattr(view, "required_role", None)
+    if role is None or (role == Role.ADMIN and not current_user.is_admin):
+        abort(403)
+    return None

@@ -1,0 +1,198 @@
+"""Attendee and waiting lists of one event: search, add, give a seat, cancel, export, attendance."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from eventreg import exports
+from eventreg.extensions import db
+from eventreg.forms.common import ButtonForm, MessageForm
+from eventreg.forms.registration import RegistrationForm
+from eventreg.models import EventSession, Registration, Role
+from eventreg.services import attendance, attendees, registrations
+from eventreg.services.errors import EventRegError
+from eventreg.services.places import municipalities_with_libraries
+from eventreg.views.admin import bp
+from eventreg.views.admin.access import requires
+from eventreg.views.admin.events import get_event, status_counts
+from eventreg.views.forms import show_error
+from eventreg.views.registration import applicant_from
+
+
+def get_registration(event_id: int, registration_id: int) -> Registration:
+    """:raise 404: unless the registration belongs to the event."""
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.event_id != event_id:
+        abort(404)
+    return registration
+
+
+@bp.get("/evenemang/<int:event_id>/deltagare")
+@requires(Role.COORDINATOR)
+def attendee_list(event_id: int):
+    event = get_event(event_id)
+    search = request.args.get("sok", "").strip()[:100]
+    return render_template(
+        "admin/attendees.html",
+        event=event,
+        search=search,
+        lists=attendees.split_by_status(attendees.registrations_for(event, search)),
+        counts=status_counts([event.id])[event.id],
+        places=attendees.counts_by_place(event),
+        form=ButtonForm(),
+    )
+
+
+@bp.route("/evenemang/<int:event_id>/deltagare/ny", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def add_attendee(event_id: int):
+    event = get_event(event_id)
+    form = RegistrationForm(
+        serves_meal=event.serves_meal, municipalities=municipalities_with_libraries()
+    )
+    del form.consent  # the coordinator informs the person; the mail links to the privacy page
+    if form.validate_on_submit():
+        try:
+            registration = registrations.register(
+                event.id, applicant_from(form), actor=current_user
+            )
+        except EventRegError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            where = (
+                "har fått en plats"
+                if registration.status == "confirmed"
+                else "står på reservlistan"
+            )
+            flash(f"{registration.name} {where} och får ett mejl.", "success")
+            return redirect(url_for(".attendee_list", event_id=event.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/add_attendee.html", event=event, form=form), status
+
+
+@bp.route(
+    "/evenemang/<int:event_id>/deltagare/<int:registration_id>/avboka", methods=["GET", "POST"]
+)
+@requires(Role.COORDINATOR)
+def cancel_attendee(event_id: int, registration_id: int):
+    event = get_event(event_id)
+    registration = get_registration(event.id, registration_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            registrations.cancel_registration(registration.id, actor=current_user)
+        except EventRegError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{registration.name} är avbokad och får ett mejl.", "success")
+        return redirect(url_for(".attendee_list", event_id=event.id))
+    return render_template(
+        "admin/cancel_attendee.html", event=event, registration=registration, form=form
+    )
+
+
+@bp.post("/evenemang/<int:event_id>/deltagare/<int:registration_id>/ge-plats")
+@requires(Role.COORDINATOR)
+def give_seat(event_id: int, registration_id: int):
+    event = get_event(event_id)
+    registration = get_registration(event.id, registration_id)
+    if ButtonForm().validate_on_submit():
+        try:
+            registrations.give_seat(registration.id, current_user)
+        except EventRegError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                f"{registration.name} har fått en plats och får ett mejl med kalenderinbjudan.",
+                "success",
+            )
+    return redirect(url_for(".attendee_list", event_id=event.id))
+
+
+@bp.get("/evenemang/<int:event_id>/deltagare.csv")
+@requires(Role.COORDINATOR)
+def export_csv(event_id: int):
+    event = get_event(event_id)
+    return Response(
+        exports.attendees_csv(attendees.registrations_for(event)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="deltagare-{event.id}.csv"'},
+    )
+
+
+@bp.get("/evenemang/<int:event_id>/deltagare.xlsx")
+@requires(Role.COORDINATOR)
+def export_xlsx(event_id: int):
+    event = get_event(event_id)
+    return Response(
+        exports.attendees_xlsx(attendees.registrations_for(event), event.title),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="deltagare-{event.id}.xlsx"'},
+    )
+
+
+@bp.get("/evenemang/<int:event_id>/namnlista")
+@requires(Role.COORDINATOR)
+def sign_in_sheet(event_id: int):
+    """A page to print for the door: names sorted, with a column to sign."""
+    event = get_event(event_id)
+    seated = attendees.split_by_status(attendees.registrations_for(event))["confirmed"]
+    return render_template(
+        "admin/sign_in_sheet.html", event=event, people=sorted(seated, key=lambda r: r.name.lower())
+    )
+
+
+@bp.route("/evenemang/<int:event_id>/narvaro", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def mark_attendance(event_id: int):
+    event = get_event(event_id)
+    session_id = request.args.get("tillfalle", type=int) or event.sessions[0].id
+    session = db.get_or_404(EventSession, session_id)
+    if session.event_id != event.id:
+        abort(404)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        present = {int(value) for value in request.form.getlist("kom") if value.isdigit()}
+        try:
+            came = attendance.mark_attendance(session, present, current_user)
+        except EventRegError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Närvaron är sparad: {came} kom.", "success")
+        return redirect(url_for(".mark_attendance", event_id=event.id, tillfalle=session.id))
+    seated = attendees.split_by_status(attendees.registrations_for(event))["confirmed"]
+    return render_template(
+        "admin/attendance.html",
+        event=event,
+        session=session,
+        people=sorted(seated, key=lambda r: r.name.lower()),
+        marks=attendance.marks_for(session),
+        form=form,
+    )
+
+
+@bp.route("/evenemang/<int:event_id>/meddelande", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def message(event_id: int):
+    event = get_event(event_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        sent = attendees.message_attendees(
+            event,
+            form.subject.data,
+            form.message.data,
+            include_waiting=form.include_waiting.data,
+            actor=current_user,
+        )
+        db.session.commit()
+        flash(f"Meddelandet skickas till {sent} personer.", "success")
+        return redirect(url_for(".event", event_id=event.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/message.html", event=event, form=form), status

@@ -1,0 +1,241 @@
+"""The coordinator's overview and event pages: create, edit, publish, copy, cancel, delete."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from eventreg.extensions import db
+from eventreg.forms.common import ButtonForm, CancelEventForm
+from eventreg.forms.events import EventForm
+from eventreg.models import AuditEntry, Event, EventStatus, Registration, Role
+from eventreg.models.base import utcnow
+from eventreg.services import events
+from eventreg.services.errors import EventRegError
+from eventreg.templating import markdown
+from eventreg.views.admin import bp
+from eventreg.views.admin.access import requires
+from eventreg.views.forms import show_error
+
+
+def get_event(event_id: int) -> Event:
+    """:raise 404: if there is no such event."""
+    return db.get_or_404(Event, event_id)
+
+
+def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Registrations per event and status, in one query for a whole list."""
+    counts: dict[int, dict[str, int]] = {event_id: {} for event_id in event_ids}
+    if event_ids:
+        rows = db.session.execute(
+            select(Registration.event_id, Registration.status, func.count())
+            .where(Registration.event_id.in_(event_ids))
+            .group_by(Registration.event_id, Registration.status)
+        )
+        for event_id, status, count in rows:
+            counts[event_id][status] = count
+    return counts
+
+
+@bp.get("/")
+@requires(Role.COORDINATOR)
+def dashboard():
+    """Coming events and drafts with how full they are, and the latest changes."""
+    upcoming = db.session.scalars(
+        select(Event)
+        .where((Event.last_end >= utcnow()) | (Event.status == EventStatus.DRAFT))
+        .options(selectinload(Event.sessions))
+        .order_by(Event.first_start)
+        .limit(200)
+    ).all()
+    recent = db.session.scalars(
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.user))
+        .order_by(AuditEntry.id.desc())
+        .limit(10)
+    ).all()
+    return render_template(
+        "admin/dashboard.html",
+        events=upcoming,
+        counts=status_counts([event.id for event in upcoming]),
+        recent=recent,
+    )
+
+
+@bp.get("/logg")
+@requires(Role.COORDINATOR)
+def audit_log():
+    page = db.paginate(
+        select(AuditEntry).options(selectinload(AuditEntry.user)).order_by(AuditEntry.id.desc()),
+        per_page=50,
+        max_per_page=100,
+    )
+    return render_template("admin/audit_log.html", page=page)
+
+
+def _event_form_page(form: EventForm, event: Event | None):
+    """Handle the form's extra buttons; return a response, or None when it is time to save."""
+    if form.add_session.data:
+        form.sessions.append_entry()
+        return render_template("admin/event_form.html", form=form, event=event)
+    if form.preview.data:
+        return render_template(
+            "admin/event_form.html", form=form, event=event, preview=markdown(form.description.data)
+        )
+    return None
+
+
+@bp.route("/evenemang/nytt", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def new_event():
+    form = EventForm()
+    if request.method == "GET":
+        form.organiser.data = "Biblioteksutveckling, Region Jönköpings län"
+        form.contact_name.data = current_user.name
+        form.contact_email.data = current_user.email
+        form.kind.data = "course"
+    elif (page := _event_form_page(form, None)) is not None:
+        return page
+    elif form.validate_on_submit():
+        try:
+            event = events.create_event(form.session_times(), actor=current_user, **form.details())
+            if form.publish.data:
+                events.publish_event(event, current_user)
+        except EventRegError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                "Evenemanget är publicerat." if form.publish.data else "Utkastet är sparat.",
+                "success",
+            )
+            return redirect(url_for(".event", event_id=event.id))
+    return render_template(
+        "admin/event_form.html", form=form, event=None
+    ), 422 if request.method == "POST" else 200
+
+
+@bp.route("/evenemang/<int:event_id>/redigera", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def edit_event(event_id: int):
+    event = get_event(event_id)
+    form = EventForm() if request.method == "POST" else EventForm.for_event(event)
+    if request.method == "POST":
+        if (page := _event_form_page(form, event)) is not None:
+            return page
+        if form.validate_on_submit():
+            try:
+                events.update_event(
+                    event.id, form.session_times(), actor=current_user, **form.details()
+                )
+                if form.publish.data and event.status == EventStatus.DRAFT:
+                    events.publish_event(event, current_user)
+            except EventRegError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash("Ändringarna är sparade.", "success")
+                return redirect(url_for(".event", event_id=event.id))
+        return render_template("admin/event_form.html", form=form, event=event), 422
+    return render_template("admin/event_form.html", form=form, event=event)
+
+
+@bp.get("/evenemang/<int:event_id>")
+@requires(Role.COORDINATOR)
+def event(event_id: int):
+    event = get_event(event_id)
+    counts = status_counts([event.id])[event.id]
+    history = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.event_id == event.id)
+        .options(selectinload(AuditEntry.user))
+        .order_by(AuditEntry.id.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "admin/event.html", event=event, counts=counts, history=history, form=ButtonForm()
+    )
+
+
+def _act(event: Event, action, success: str, target: str = ".event"):
+    """Run a button's action, commit, and come back with a message in Swedish."""
+    if not ButtonForm().validate_on_submit():
+        flash("Formuläret hann bli för gammalt. Försök igen.", "error")
+        return redirect(url_for(".event", event_id=event.id))
+    try:
+        result = action()
+    except EventRegError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".event", event_id=event.id))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for(target, event_id=getattr(result, "id", event.id)))
+
+
+@bp.post("/evenemang/<int:event_id>/publicera")
+@requires(Role.COORDINATOR)
+def publish(event_id: int):
+    event = get_event(event_id)
+    return _act(
+        event, lambda: events.publish_event(event, current_user), "Evenemanget är publicerat."
+    )
+
+
+@bp.post("/evenemang/<int:event_id>/avpublicera")
+@requires(Role.COORDINATOR)
+def unpublish(event_id: int):
+    event = get_event(event_id)
+    return _act(
+        event,
+        lambda: events.unpublish_event(event, current_user),
+        "Evenemanget är ett utkast igen.",
+    )
+
+
+@bp.post("/evenemang/<int:event_id>/kopiera")
+@requires(Role.COORDINATOR)
+def duplicate(event_id: int):
+    event = get_event(event_id)
+    return _act(
+        event,
+        lambda: events.duplicate_event(event, current_user),
+        "Kopian är sparad som utkast. Ändra datum och sista anmälningsdag, och publicera.",
+        target=".edit_event",
+    )
+
+
+@bp.route("/evenemang/<int:event_id>/stall-in", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def cancel(event_id: int):
+    event = get_event(event_id)
+    form = CancelEventForm()
+    if event.status == EventStatus.CANCELLED:
+        return redirect(url_for(".event", event_id=event.id))
+    if form.validate_on_submit():
+        events.cancel_event(event.id, form.message.data, current_user)
+        db.session.commit()
+        flash("Evenemanget är inställt. Alla anmälda får ett mejl.", "success")
+        return redirect(url_for(".event", event_id=event.id))
+    counts = status_counts([event.id])[event.id]
+    return render_template("admin/cancel_event.html", event=event, form=form, counts=counts)
+
+
+@bp.route("/evenemang/<int:event_id>/ta-bort", methods=["GET", "POST"])
+@requires(Role.COORDINATOR)
+def delete(event_id: int):
+    event = get_event(event_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        try:
+            events.delete_draft(event, current_user)
+        except EventRegError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".event", event_id=event.id))
+        db.session.commit()
+        flash("Utkastet är borttaget.", "success")
+        return redirect(url_for(".dashboard"))
+    return render_template("admin/delete_event.html", event=event, form=form)

@@ -1,0 +1,67 @@
+"""Coordinators sign in and out here; the public never needs an account."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from eventreg.extensions import db, login_manager
+from eventreg.forms.auth import LoginForm
+from eventreg.forms.common import ButtonForm
+from eventreg.models import User
+from eventreg.services import accounts, audit
+from eventreg.services.errors import EventRegError
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: a login link must not send anyone elsewhere."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("admin.dashboard")
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.dashboard"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                form.email.data, form.password.data, request.remote_addr or ""
+            )
+        except EventRegError as refused:
+            db.session.commit()  # keep the record of the failed attempt
+            error = refused.message
+        else:
+            audit.record(user, "loggade in")
+            db.session.commit()
+            session.clear()
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 422 if error or form.errors else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logga-ut")
+@login_required
+def logout():
+    if ButtonForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("Du är utloggad.", "success")
+    return redirect(url_for("public.calendar"))

@@ -1,0 +1,92 @@
+"""The role matrix: every coordinator route, tried by a stranger, a coordinator and an admin.
+
+Routes are read from the app's URL map, so a new route is covered the day it is added, and the
+first test fails if it does not declare the role it needs.
+"""
+
+import pytest
+from helpers import login, make_event
+from sqlalchemy import select
+
+from eventreg.extensions import db
+from eventreg.models import OutboxMessage, Role
+from eventreg.services.registrations import Applicant, register
+
+
+@pytest.fixture
+def ids(app):
+    """Real ids for every URL parameter, so that each route would show data if it leaked."""
+    with app.app_context():
+        event = make_event()
+        registration = register(
+            event.id,
+            Applicant(
+                name="Hemlig Person",
+                email="hemlig@bibliotek.se",
+                library_id=None,
+                other_workplace="X",
+            ),
+        )
+        db.session.commit()
+        message_id = db.session.scalar(select(OutboxMessage.id))
+        return {"event_id": event.id, "registration_id": registration.id, "message_id": message_id}
+
+
+def coordinator_routes(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
+
+
+def url(rule, ids) -> str:
+    return rule.build({name: ids[name] for name in rule.arguments})[1]
+
+
+def test_every_coordinator_route_declares_the_role_it_needs(app):
+    routes = coordinator_routes(app)
+    assert len(routes) > 20
+    undeclared = [
+        r.endpoint
+        for r in routes
+        if getattr(app.view_functions[r.endpoint], "required_role", None) not in set(Role)
+    ]
+    assert undeclared == []
+
+
+def test_a_stranger_is_sent_to_sign_in_and_sees_nothing(app, client, ids):
+    for rule in coordinator_routes(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url(rule, ids), method=method)
+            assert response.status_code in (302, 400), (rule.rule, method, response.status_code)
+            if response.status_code == 302:
+                assert response.headers["Location"].startswith("/logga-in"), rule.rule
+            assert "hemlig@bibliotek.se" not in response.get_data(as_text=True)
+
+
+def test_a_coordinator_is_kept_out_of_admin_routes_and_an_admin_is_let_in(
+    app, ids, coordinator, administrator
+):
+    admin_only = [
+        r
+        for r in coordinator_routes(app)
+        if app.view_functions[r.endpoint].required_role == Role.ADMIN
+    ]
+    everyone = [r for r in coordinator_routes(app) if r not in admin_only and "GET" in r.methods]
+    coordinator_client, admin_client = app.test_client(), app.test_client()
+    login(coordinator_client, coordinator)
+    login(admin_client, administrator)
+    for rule in admin_only:
+        assert coordinator_client.get(url(rule, ids)).status_code == 403, rule.rule
+        assert admin_client.get(url(rule, ids)).status_code != 403, rule.rule
+    for rule in everyone:
+        response = coordinator_client.get(url(rule, ids))
+        assert response.status_code in (200, 302), (rule.rule, response.status_code)
+
+
+def test_every_post_needs_a_csrf_token(app, ids, coordinator):
+    client = app.test_client()
+    login(client, coordinator)
+    posts = [rule for rule in coordinator_routes(app) if "POST" in rule.methods]
+    assert posts
+    for rule in posts:
+        response = client.post(url(rule, ids), data={})
+        assert response.status_code == 400, rule.rule
+        assert "Formuläret hann bli för gammalt" in response.get_data(as_text=True)
