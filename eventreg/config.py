@@ -68,6 +68,8 @@ DEFAULTS = {
     #: Days after an event's last session when registrations lose names and addresses
     #: (library and municipality stay, for statistics).
     "ANONYMISE_AFTER_DAYS": 730,
+    #: Days a delivered (or failed) mail is kept, for the coordinators' delivery status page.
+    "OUTBOX_RETENTION_DAYS": 90,
     #: Who answers for the personal data, shown on the privacy page.
     "DATA_CONTROLLER": "Region Jönköpings län, Biblioteksutveckling",
     "DATA_CONTROLLER_EMAIL": "biblioteksutveckling@rjl.se",

@@ -1,10 +1,11 @@
-"""Attendee lists as files: CSV that Excel opens with Swedish letters intact, and XLSX."""
+"""Tables as files: CSV that Excel opens with Swedish letters intact, and XLSX."""
 
 import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from eventreg import formatting
 from eventreg.models import Registration
@@ -58,30 +59,42 @@ def _safe(value):
     return value
 
 
-def attendees_csv(registrations: list[Registration]) -> bytes:
+def csv_bytes(headings: list[str], rows: list[list]) -> bytes:
     """UTF-8 with a byte-order mark and semicolons, which Swedish Excel opens as columns."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADINGS)
-    writer.writerows([[_safe(cell) for cell in row] for row in _rows(registrations)])
+    writer.writerow(headings)
+    writer.writerows([[_safe(cell) for cell in row] for row in rows])
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-def attendees_xlsx(registrations: list[Registration], title: str) -> bytes:
+def xlsx_bytes(
+    headings: list[str], rows: list[list], title: str, widths: list[int] | None = None
+) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Deltagare"
-    sheet.append(HEADINGS)
+    sheet.title = title[:31]
+    sheet.append(headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in _rows(registrations):
+    for row in rows:
         sheet.append([_safe(cell) for cell in row])
     sheet.freeze_panes = "A2"
-    for column, width in zip(
-        "ABCDEFGHIJKL", (28, 32, 30, 16, 10, 22, 12, 10, 24, 24, 40, 16), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
-    workbook.properties.title = title
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def attendees_csv(registrations: list[Registration]) -> bytes:
+    return csv_bytes(HEADINGS, _rows(registrations))
+
+
+def attendees_xlsx(registrations: list[Registration]) -> bytes:
+    return xlsx_bytes(
+        HEADINGS,
+        _rows(registrations),
+        "Deltagare",
+        [28, 32, 30, 16, 10, 22, 12, 10, 24, 24, 40, 16],
+    )

@@ -37,3 +37,17 @@ class MessageForm(BaseForm):
         ],
     )
     include_waiting = BooleanField("Skicka även till dem på reservlistan")
+
+
+class EraseForm(BaseForm):
+    email = StringField(
+        "E-postadress",
+        validators=[
+            DataRequired("Ange e-postadressen."),
+            Length(max=254, message="Högst 254 tecken."),
+        ],
+    )
+    confirm = BooleanField(
+        "Jag har kontrollerat att begäran kommer från personen själv.",
+        validators=[DataRequired("Bekräfta att begäran kommer från personen själv.")],
+    )

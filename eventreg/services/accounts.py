@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from eventreg.extensions import db
 from eventreg.models import LoginAttempt, Role, User
 from eventreg.models.base import utcnow
+from eventreg.services import audit
 from eventreg.services.errors import EventRegError
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,13 @@ class TooManyAttempts(EventRegError):
     """Too many failures recently: wait before trying again."""
 
 
-def create_user(email: str, name: str, password: str, role: Role = Role.COORDINATOR) -> User:
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.COORDINATOR,
+    actor: User | None = None,
+) -> User:
     """:raise EventRegError: when the address is taken or the password too short."""
     email = email.strip().lower()
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -45,7 +52,7 @@ def create_user(email: str, name: str, password: str, role: Role = Role.COORDINA
     )
     db.session.add(user)
     db.session.flush()
-    log.info("%r created", user)
+    audit.record(actor, "skapade konto", None, f"{user.email} ({role})")
     return user
 
 
@@ -75,3 +82,11 @@ def authenticate(email: str, password: str, address: str) -> User:
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
     user.last_login_at = utcnow()
     return user
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """:raise EventRegError: when administrators would lock themselves out."""
+    if user.id == actor.id and not active:
+        raise EventRegError("Du kan inte inaktivera ditt eget konto.")
+    user.active = active
+    audit.record(actor, "aktiverade konto" if active else "inaktiverade konto", None, user.email)

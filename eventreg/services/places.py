@@ -7,7 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventreg.extensions import db
-from eventreg.models import Library, Municipality
+from eventreg.models import Library, Municipality, User
+from eventreg.services import audit
+from eventreg.services.errors import EventRegError
 
 
 def municipalities_with_libraries() -> list[Municipality]:
@@ -46,3 +48,40 @@ def import_libraries(path: Path) -> int:
                 added += 1
     db.session.flush()
     return added
+
+
+def save_library(library: Library | None, actor: User, **values) -> Library:
+    """Add a library or change one; a closed library stays for statistics but leaves the form.
+
+    :raise EventRegError: when another library has the same name.
+    """
+    clash = db.session.scalar(
+        select(Library.id).where(
+            Library.name == values["name"], Library.id != (library.id if library else None)
+        )
+    )
+    if clash:
+        raise EventRegError("Det finns redan ett bibliotek med det namnet.", field="name")
+    if library is None:
+        library = Library()
+        db.session.add(library)
+    for key, value in values.items():
+        setattr(library, key, value)
+    db.session.flush()
+    audit.record(actor, "sparade bibliotek", None, library.name)
+    return library
+
+
+def save_municipality(municipality: Municipality, actor: User, name: str, scb_code: str) -> None:
+    """:raise EventRegError: when the name or code belongs to another municipality."""
+    for column, value, field in (
+        (Municipality.name, name, "name"),
+        (Municipality.scb_code, scb_code, "scb_code"),
+    ):
+        if db.session.scalar(
+            select(Municipality.id).where(column == value, Municipality.id != municipality.id)
+        ):
+            raise EventRegError("En annan kommun har redan det värdet.", field=field)
+    municipality.name, municipality.scb_code = name, scb_code
+    db.session.flush()
+    audit.record(actor, "sparade kommun", None, f"{scb_code} {name}")

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/samordnare")
 
-from eventreg.views.admin import access, attendees, events, outbox  # noqa: E402, F401
+from eventreg.views.admin import (  # noqa: E402, F401
+    access,
+    attendees,
+    events,
+    outbox,
+    personal_data,
+    settings,
+    statistics,
+)

@@ -130,7 +130,7 @@ def export_csv(event_id: int):
 def export_xlsx(event_id: int):
     event = get_event(event_id)
     return Response(
-        exports.attendees_xlsx(attendees.registrations_for(event), event.title),
+        exports.attendees_xlsx(attendees.registrations_for(event)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="deltagare-{event.id}.xlsx"'},
     )

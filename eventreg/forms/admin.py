@@ -1,0 +1,54 @@
+"""Forms for administrators: accounts, libraries and municipalities."""
+
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Regexp
+
+from eventreg.forms import BaseForm
+from eventreg.forms.registration import single_line
+
+
+class AccountForm(BaseForm):
+    name = StringField(
+        "Namn", validators=[DataRequired("Ange namnet."), Length(max=200), single_line]
+    )
+    email = EmailField(
+        "E-postadress",
+        validators=[
+            DataRequired("Ange e-postadressen."),
+            Email("Ange en giltig e-postadress."),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        "Lösenord",
+        description="Minst 12 tecken. Lämna det till personen på ett säkert sätt.",
+        validators=[DataRequired("Ange ett lösenord."), Length(max=1000)],
+    )
+    admin = BooleanField("Administratör (hanterar även konton, bibliotek och kommuner)")
+
+
+class LibraryForm(BaseForm):
+    name = StringField(
+        "Bibliotekets namn", validators=[DataRequired("Ange namnet."), Length(max=200), single_line]
+    )
+    kind = SelectField(
+        "Typ",
+        choices=["huvudbibliotek", "filial", "bokbuss", "annat"],
+        default="filial",
+    )
+    municipality_id = SelectField("Kommun", coerce=int)
+    active = BooleanField("Visas i anmälningsformuläret", default=True)
+
+
+class MunicipalityForm(BaseForm):
+    name = StringField(
+        "Kommunens namn", validators=[DataRequired("Ange namnet."), Length(max=100), single_line]
+    )
+    scb_code = StringField(
+        "Kommunkod (SCB)",
+        description="Fyra siffror, t.ex. 0685.",
+        validators=[
+            DataRequired("Ange kommunkoden."),
+            Regexp(r"^\d{4}$", message="Kommunkoden är fyra siffror."),
+        ],
+    )

@@ -1,0 +1,143 @@
+"""Personal data under GDPR: kept only as long as the privacy page says, and erased on request.
+
+The legal basis is a task in the public interest, so data goes when it is no longer needed:
+dietary and accessibility needs soon after the event, names and addresses after the retention
+period. Registrations are anonymised rather than deleted, so statistics per library and
+municipality survive without anyone's name. Every step can run again without harm (cron).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import String, cast, delete, or_, select, update
+
+from eventreg.extensions import db
+from eventreg.models import (
+    Event,
+    LoginAttempt,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationStatus,
+    User,
+)
+from eventreg.models.base import utcnow
+from eventreg.services import audit
+from eventreg.services.registrations import can_cancel, cancel_registration
+
+log = logging.getLogger(__name__)
+
+#: Failed sign-ins are only needed while they can slow down guessing.
+LOGIN_ATTEMPT_RETENTION = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    needs_erased: int
+    anonymised: int
+    mails_deleted: int
+    login_attempts_deleted: int
+
+
+def _anonymous_values(now: datetime) -> dict:
+    return {
+        "name": "",
+        "email": cast(Registration.id, String) + "@anonymiserad.invalid",
+        "role_title": "",
+        "dietary_needs": "",
+        "accessibility_needs": "",
+        "message": "",
+        "anonymised_at": now,
+    }
+
+
+def _events_ended_before(moment: datetime):
+    return select(Event.id).where(Event.last_end < moment)
+
+
+def purge(now: datetime | None = None) -> PurgeReport:
+    """Erase what the retention periods no longer allow us to keep."""
+    now = now or utcnow()
+    config = current_app.config
+    needs_cutoff = now - timedelta(days=config["ERASE_NEEDS_AFTER_DAYS"])
+    anonymise_cutoff = now - timedelta(days=config["ANONYMISE_AFTER_DAYS"])
+
+    needs = db.session.execute(
+        update(Registration)
+        .where(
+            Registration.event_id.in_(_events_ended_before(needs_cutoff)),
+            or_(
+                Registration.dietary_needs != "",
+                Registration.accessibility_needs != "",
+                Registration.message != "",
+            ),
+        )
+        .values(dietary_needs="", accessibility_needs="", message="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    anonymised = db.session.execute(
+        update(Registration)
+        .where(
+            Registration.event_id.in_(_events_ended_before(anonymise_cutoff)),
+            Registration.anonymised_at.is_(None),
+        )
+        .values(**_anonymous_values(now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    mails = db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]),
+            OutboxMessage.created_at < now - timedelta(days=config["OUTBOX_RETENTION_DAYS"]),
+        )
+    ).rowcount
+    attempts = db.session.execute(
+        delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPT_RETENTION)
+    ).rowcount
+    report = PurgeReport(needs, anonymised, mails, attempts)
+    log.info("personal data purged: %r", report)
+    return report
+
+
+def stored_about(email: str) -> tuple[list[Registration], list[OutboxMessage]]:
+    """Everything stored about one address: registrations and the mails sent to it."""
+    email = email.strip().lower()
+    registrations = db.session.scalars(
+        select(Registration).where(Registration.email == email).order_by(Registration.id)
+    ).all()
+    mails = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_email == email).order_by(OutboxMessage.id)
+    ).all()
+    return list(registrations), list(mails)
+
+
+def erase_person(email: str, actor: User) -> int:
+    """Erase a person on request: cancel coming seats (they are told), anonymise the rest.
+
+    The audit log gets a line saying that a person was erased, never who.
+    Returns the number of registrations anonymised.
+    """
+    started = utcnow()
+    registrations, _ = stored_about(email)
+    for registration in registrations:
+        if registration.status != RegistrationStatus.CANCELLED and can_cancel(registration):
+            cancel_registration(registration.id, actor=actor)
+    ids = [r.id for r in registrations]
+    if ids:
+        db.session.execute(
+            update(Registration)
+            .where(Registration.id.in_(ids))
+            .values(**_anonymous_values(utcnow()))
+            .execution_options(synchronize_session=False)
+        )
+    # Earlier mail goes, sent or not; the cancellations just queued still reach the person and
+    # leave with the outbox's retention period.
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.to_email == email.strip().lower(), OutboxMessage.created_at < started
+        )
+    )
+    db.session.expire_all()
+    audit.record(actor, "raderade personuppgifter", None, f"en person, {len(ids)} anmälningar")
+    return len(ids)

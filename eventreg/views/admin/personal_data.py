@@ -1,0 +1,41 @@
+"""A person's right of access and erasure: everything stored about one address, and erasing it."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from eventreg.extensions import db
+from eventreg.forms.common import EraseForm
+from eventreg.models import Role
+from eventreg.services import personal_data
+from eventreg.views.admin import bp
+from eventreg.views.admin.access import requires
+
+
+@bp.get("/personuppgifter")
+@requires(Role.COORDINATOR)
+def personal_data_lookup():
+    email = request.args.get("epost", "").strip()[:254]
+    registrations, mails = personal_data.stored_about(email) if email else ([], [])
+    form = EraseForm(data={"email": email})
+    return render_template(
+        "admin/personal_data.html", email=email, registrations=registrations, mails=mails, form=form
+    )
+
+
+@bp.post("/personuppgifter/radera")
+@requires(Role.COORDINATOR)
+def erase_personal_data():
+    form = EraseForm()
+    if not form.validate_on_submit():
+        registrations, mails = personal_data.stored_about(form.email.data or "")
+        return render_template(
+            "admin/personal_data.html",
+            email=form.email.data,
+            registrations=registrations,
+            mails=mails,
+            form=form,
+        ), 422
+    count = personal_data.erase_person(form.email.data, current_user)
+    db.session.commit()
+    flash(f"Uppgifterna är raderade ({count} anmälningar anonymiserade).", "success")
+    return redirect(url_for(".personal_data_lookup"))

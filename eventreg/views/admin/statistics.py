@@ -1,0 +1,59 @@
+"""Follow-up per term: participation per municipality, library, focus area and audience."""
+
+from datetime import date
+
+from flask import Response, render_template, request
+
+from eventreg import exports
+from eventreg.forms.statistics import PeriodForm, current_term
+from eventreg.models import Role
+from eventreg.services import statistics
+from eventreg.views.admin import bp
+from eventreg.views.admin.access import requires
+
+HEADINGS = ["Kommun eller bibliotek", "Kommunkod", "Deltagare", "Kom", "Uteblev"]
+
+
+def _period() -> tuple[PeriodForm, statistics.Report | None]:
+    form = PeriodForm(request.args if request.args else None)
+    if not request.args:
+        form.fran.data, form.till.data = current_term(date.today())
+    elif not form.validate():
+        return form, None
+    return form, statistics.report(form.fran.data, form.till.data)
+
+
+def _rows(report: statistics.Report) -> list[list]:
+    return [
+        [row.label, row.code, row.registered, row.attended, row.no_shows]
+        for row in (*report.municipalities, *report.libraries)
+    ]
+
+
+@bp.get("/statistik")
+@requires(Role.COORDINATOR)
+def statistics_page():
+    form, report = _period()
+    return render_template(
+        "admin/statistics.html", form=form, report=report
+    ), 200 if report else 422
+
+
+@bp.get("/statistik.<any(csv, xlsx):kind>")
+@requires(Role.COORDINATOR)
+def statistics_export(kind: str):
+    form, report = _period()
+    if report is None:
+        return render_template("admin/statistics.html", form=form, report=None), 422
+    name = f"statistik-{report.start}-{report.end}"
+    if kind == "csv":
+        return Response(
+            exports.csv_bytes(HEADINGS, _rows(report)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    return Response(
+        exports.xlsx_bytes(HEADINGS, _rows(report), "Statistik", [40, 12, 12, 10, 10]),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )

@@ -1,0 +1,174 @@
+"""Statistics per term, a person's data on request, and the administrators' pages."""
+
+import csv
+import io
+
+import pytest
+from helpers import csrf_token, login, make_event, stockholm, submit
+from sqlalchemy import select
+
+from eventreg.extensions import db
+from eventreg.models import Attendance, Library, Municipality, Registration, User
+from eventreg.services.registrations import Applicant, register
+
+
+@pytest.fixture
+def held_event(app):
+    """An event held this month: two from Vetlanda seated (one came, one did not), one from Habo."""
+    with app.app_context():
+        event = make_event(days=3, capacity=5, focus_area="reading", audience="Barnbibliotekarier")
+        libraries = {lib.name: lib.id for lib in db.session.scalars(select(Library))}
+        people = [
+            register(event.id, Applicant(name=n, email=e, library_id=libraries[lib]))
+            for n, e, lib in (
+                ("Åsa", "asa@vetlanda.se", "Vetlanda stadsbibliotek"),
+                ("Bo", "bo@vetlanda.se", "Vetlanda stadsbibliotek"),
+                ("Cia", "cia@habo.se", "Habo bibliotek"),
+            )
+        ]
+        session = event.sessions[0]
+        db.session.add_all(
+            [
+                Attendance(registration_id=people[0].id, session_id=session.id, present=True),
+                Attendance(registration_id=people[1].id, session_id=session.id, present=False),
+            ]
+        )
+        db.session.commit()
+        return event.id
+
+
+def period(days_before=10, days_after=10) -> dict:
+    return {"fran": str(stockholm(-days_before).date()), "till": str(stockholm(days_after).date())}
+
+
+def test_statistics_per_municipality_with_attendance_and_absent_municipalities(
+    coordinator_client, held_event
+):
+    html = coordinator_client.get("/samordnare/statistik", query_string=period()).get_data(
+        as_text=True
+    )
+    assert "<dt>Deltagare</dt><dd>3</dd>" in html
+    assert "<dt>Kom</dt><dd>1</dd>" in html and "<dt>Uteblev</dt><dd>1</dd>" in html
+    assert '<svg class="chart" role="img"' in html
+    assert "Kommuner utan deltagare under perioden:" in html and "Aneby" in html
+    assert "Läsfrämjande, berättelser och bildning" in html
+
+
+def test_statistics_export_to_csv(coordinator_client, held_event):
+    response = coordinator_client.get("/samordnare/statistik.csv", query_string=period())
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert ["Vetlanda", "0685", "2", "1", "1"] in rows
+    assert ["Habo", "0643", "1", "0", "0"] in rows
+
+
+def test_an_event_outside_the_period_is_not_counted(coordinator_client, held_event):
+    html = coordinator_client.get("/samordnare/statistik", query_string=period(30, -20)).get_data(
+        as_text=True
+    )
+    assert "<dt>Evenemang</dt><dd>0</dd>" in html
+
+
+def test_a_backwards_period_is_explained(coordinator_client):
+    response = coordinator_client.get(
+        "/samordnare/statistik", query_string={"fran": "2026-06-30", "till": "2026-01-01"}
+    )
+    assert response.status_code == 422
+    assert "Slutdatum måste vara samma dag eller senare än startdatum." in response.get_data(
+        as_text=True
+    )
+
+
+def test_a_person_sees_their_data_and_has_it_erased(app, coordinator_client, held_event):
+    html = coordinator_client.get("/samordnare/personuppgifter?epost=asa@vetlanda.se").get_data(
+        as_text=True
+    )
+    assert "Anmälningar (1)" in html and "Åsa" in html
+    refused = coordinator_client.post(
+        "/samordnare/personuppgifter/radera",
+        data={"csrf_token": csrf_token(html), "email": "asa@vetlanda.se"},
+    )
+    assert refused.status_code == 422
+    submit(
+        coordinator_client,
+        "/samordnare/personuppgifter/radera",
+        {"email": "asa@vetlanda.se", "confirm": "y"},
+        page_url="/samordnare/personuppgifter?epost=asa@vetlanda.se",
+    )
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Registration).where(Registration.email == "asa@vetlanda.se"))
+            is None
+        )
+    after = coordinator_client.get("/samordnare/personuppgifter?epost=asa@vetlanda.se").get_data(
+        as_text=True
+    )
+    assert "Anmälningar (0)" in after
+
+
+def test_an_administrator_creates_and_deactivates_an_account(app, administrator):
+    client = app.test_client()
+    login(client, administrator)
+    short = submit(
+        client, "/samordnare/konton", {"name": "Ny", "email": "ny@region.se", "password": "kort"}
+    )
+    assert "Lösenordet måste ha minst 12 tecken." in short.get_data(as_text=True)
+    submit(
+        client,
+        "/samordnare/konton",
+        {"name": "Ny Samordnare", "email": "ny@region.se", "password": "ett-långt-lösenord"},
+    )
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == "ny@region.se"))
+    submit(client, f"/samordnare/konton/{user_id}/inaktivera", {}, page_url="/samordnare/konton")
+    assert "Fel e-postadress eller lösenord." in login(app.test_client(), "ny@region.se").get_data(
+        as_text=True
+    )
+
+
+def test_an_administrator_adds_a_library_and_fixes_a_municipality(app, administrator):
+    client = app.test_client()
+    login(client, administrator)
+    with app.app_context():
+        vetlanda = db.session.scalar(select(Municipality).where(Municipality.name == "Vetlanda"))
+        vetlanda_id = vetlanda.id
+    submit(
+        client,
+        "/samordnare/bibliotek",
+        {
+            "name": "Nya filialen",
+            "kind": "filial",
+            "municipality_id": str(vetlanda_id),
+            "active": "y",
+        },
+    )
+    form = client.get("/evenemang/999/anmalan")  # the form lists libraries only for real events
+    assert form.status_code == 404
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Library.municipality_id).where(Library.name == "Nya filialen"))
+            == vetlanda_id
+        )
+    bad = submit(
+        client, f"/samordnare/kommuner/{vetlanda_id}", {"name": "Vetlanda", "scb_code": "685"}
+    )
+    assert "Kommunkoden är fyra siffror." in bad.get_data(as_text=True)
+    taken = submit(
+        client, f"/samordnare/kommuner/{vetlanda_id}", {"name": "Vetlanda", "scb_code": "0643"}
+    )
+    assert "En annan kommun har redan det värdet." in taken.get_data(as_text=True)
+
+
+def test_attendance_cannot_be_marked_long_before_the_session(app, coordinator_client):
+    with app.app_context():
+        event = make_event(days=10)
+        db.session.commit()
+        event_id = event.id
+    page = coordinator_client.get(f"/samordnare/evenemang/{event_id}/narvaro").get_data(
+        as_text=True
+    )
+    response = coordinator_client.post(
+        f"/samordnare/evenemang/{event_id}/narvaro",
+        data={"csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert "Närvaro kan markeras från en timme före start." in response.get_data(as_text=True)
