@@ -2,12 +2,16 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.models.base import Base, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from eventreg.models.events import Event
 
 
 class Role(enum.StrEnum):
@@ -76,6 +80,7 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()
+    event: Mapped["Event | None"] = relationship()
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action!r}>"

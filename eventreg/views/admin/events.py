@@ -50,7 +50,7 @@ def dashboard():
     ).all()
     recent = db.session.scalars(
         select(AuditEntry)
-        .options(selectinload(AuditEntry.user))
+        .options(selectinload(AuditEntry.user), selectinload(AuditEntry.event))
         .order_by(AuditEntry.id.desc())
         .limit(10)
     ).all()
@@ -66,7 +66,9 @@ def dashboard():
 @requires(Role.COORDINATOR)
 def audit_log():
     page = db.paginate(
-        select(AuditEntry).options(selectinload(AuditEntry.user)).order_by(AuditEntry.id.desc()),
+        select(AuditEntry)
+        .options(selectinload(AuditEntry.user), selectinload(AuditEntry.event))
+        .order_by(AuditEntry.id.desc()),
         per_page=50,
         max_per_page=100,
     )
@@ -150,7 +152,7 @@ def event(event_id: int):
     history = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.event_id == event.id)
-        .options(selectinload(AuditEntry.user))
+        .options(selectinload(AuditEntry.user), selectinload(AuditEntry.event))
         .order_by(AuditEntry.id.desc())
         .limit(20)
     ).all()
