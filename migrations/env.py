@@ -30,9 +30,21 @@ def run_migrations_online():
     options = dict(migrate.configure_args)
     options.setdefault("process_revision_directives", skip_empty_revision)
     with migrate.db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys on,
+            # that drop would cascade and delete every session and registration of an event.
+            # The pragma only works outside a transaction, so it goes to the driver directly.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(connection=connection, target_metadata=target_metadata, **options)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -17,3 +17,51 @@ def test_models_match_the_migrations(app):
             connection, opts={"compare_type": True, "render_as_batch": True}
         )
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
+    """SQLite alters tables by copying them; no copy may drop rows or the AUTOINCREMENT."""
+    from flask_migrate import downgrade, upgrade
+    from helpers import make_event
+    from sqlalchemy import func, select, text
+
+    from eventreg import create_app
+    from eventreg.models import EventSession, Registration
+    from eventreg.services.registrations import Applicant, register
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'upgrade.sqlite'}",
+            "MAIL_SUPPRESS_SEND": True,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        event = make_event(capacity=1)
+        for n in range(3):
+            register(
+                event.id,
+                Applicant(name=f"P{n}", email=f"p{n}@b.se", library_id=None, other_workplace="X"),
+            )
+        db.session.commit()
+
+        def counts():
+            found = [
+                db.session.scalar(select(func.count()).select_from(model))
+                for model in (Registration, EventSession)
+            ]
+            db.session.commit()  # end the transaction: a migration needs the write lock
+            return found
+
+        before = counts()
+        downgrade(revision="7a85f011be5d")
+        upgrade()
+        assert counts() == before == [3, 1]
+        tables = db.session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        ).all()
+        autoincrement = {name for name, sql in tables if "AUTOINCREMENT" in sql}
+        assert {"event", "event_session", "registration"} <= autoincrement
+        db.engine.dispose()

@@ -3,11 +3,25 @@
 from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
 from eventreg.models.attendance import Attendance
 from eventreg.models.events import Event, EventKind, EventSession, EventStatus, FocusArea
+from eventreg.models.networks import (
+    Invitation,
+    InvitationStatus,
+    JoinPolicy,
+    MemberStatus,
+    Network,
+    NetworkMember,
+)
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
 from eventreg.models.places import Library, Municipality
 from eventreg.models.registrations import Registration, RegistrationStatus
 
 __all__ = [
+    "Invitation",
+    "InvitationStatus",
+    "JoinPolicy",
+    "MemberStatus",
+    "Network",
+    "NetworkMember",
     "Attendance",
     "AuditEntry",
     "LoginAttempt",

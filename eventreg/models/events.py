@@ -2,11 +2,15 @@
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.models.base import Base, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from eventreg.models.networks import Network
 
 
 class EventKind(enum.StrEnum):
@@ -69,6 +73,12 @@ class Event(Base):
     registration_opens_at: Mapped[datetime | None]
     #: Last day to sign up (sista anmälningsdag), inclusive, in Stockholm time.
     registration_deadline: Mapped[date]
+    #: The network whose members are invited to this meeting, if any.
+    network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("network.id", ondelete="SET NULL"), index=True
+    )
+    #: Only invited members can sign up (through their invitation); others see the listing.
+    invited_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Start of the earliest and end of the latest session, kept by the service so that lists
     #: can sort and filter on indexed columns.
     first_start: Mapped[datetime | None]
@@ -76,6 +86,7 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    network: Mapped["Network | None"] = relationship()
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event",
         order_by="EventSession.starts_at",

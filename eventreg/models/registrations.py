@@ -59,6 +59,8 @@ class Registration(Base):
     cancelled_at: Mapped[datetime | None]
     #: Last time the personal link was mailed; a repeated sign-up resends it at most this often.
     link_sent_at: Mapped[datetime | None]
+    #: When the reminder before the event was queued; a reminder is sent once.
+    reminded_at: Mapped[datetime | None]
     #: When name, address and free text were erased; library and status stay for statistics.
     anonymised_at: Mapped[datetime | None]
 
