@@ -13,7 +13,7 @@ import icalendar
 from flask import current_app
 
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventSession, Registration
+from eventreg.models import Event, EventSession
 from eventreg.models.base import utcnow
 
 PRODID = "-//Region Jönköpings län//eventreg Kalendarium//SV"
@@ -89,30 +89,39 @@ def _vevent(session: EventSession, *, with_online_link: bool) -> icalendar.Event
 
 
 def attendee_message(
-    registration: Registration, session: EventSession, method: str, personal_url: str
+    attendee: tuple[str, str],
+    session: EventSession,
+    method: str,
+    footer: str,
+    partstat: str = "ACCEPTED",
 ) -> str:
-    """A REQUEST (invite or update) or CANCEL of one session, addressed to one attendee."""
+    """A REQUEST (invite or update) or CANCEL of one session, addressed to one attendee.
+
+    ``footer`` ends the description: the personal link, or the links to answer an invitation.
+    ``partstat`` is ACCEPTED for someone registered, NEEDS-ACTION for an invited member.
+    """
     event = session.event
-    vevent = _vevent(session, with_online_link=method == "REQUEST")
+    vevent = _vevent(session, with_online_link=method == "REQUEST" and partstat == "ACCEPTED")
     organizer = icalendar.vCalAddress(f"mailto:{event.contact_email}")
     organizer.params["CN"] = event.contact_name
     vevent.add("organizer", organizer)
-    attendee = icalendar.vCalAddress(f"mailto:{registration.email}")
-    attendee.params["CN"] = registration.name
-    attendee.params["ROLE"] = "REQ-PARTICIPANT"
-    # Already registered: the calendar asks for no reply (replies go through eventreg's links).
-    attendee.params["PARTSTAT"] = "ACCEPTED" if method == "REQUEST" else "DECLINED"
-    attendee.params["RSVP"] = "FALSE"
-    vevent.add("attendee", attendee)
+    name, email = attendee
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    address.params["CN"] = name
+    address.params["ROLE"] = "REQ-PARTICIPANT"
+    # Replies go through eventreg's links, so the calendar asks for none.
+    address.params["PARTSTAT"] = partstat if method == "REQUEST" else "DECLINED"
+    address.params["RSVP"] = "FALSE"
+    vevent.add("attendee", address)
     if method == "CANCEL":
         vevent.add("status", "CANCELLED")
-        vevent.add("description", f"Avbokad. Din anmälan: {personal_url}")
+        vevent.add("description", footer)
     else:
         vevent.add("status", "CONFIRMED")
         lines = [event.summary] if event.summary else []
-        if event.online_url:
+        if event.online_url and partstat == "ACCEPTED":
             lines.append(f"Länk till mötet: {event.online_url}")
-        lines.append(f"Din anmälan (se eller avboka): {personal_url}")
+        lines.append(footer)
         vevent.add("description", "\n\n".join(lines))
     cal = _calendar(method)
     cal.add_component(vevent)

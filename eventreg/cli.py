@@ -12,7 +12,7 @@ from eventreg import demo
 from eventreg.extensions import db
 from eventreg.mail.outbox import run_worker
 from eventreg.models import Role
-from eventreg.services import accounts
+from eventreg.services import accounts, personal_data, reminders
 from eventreg.services.errors import EventRegError
 
 LIBRARIES_CSV = Path(__file__).parent / "data" / "libraries.csv"
@@ -40,8 +40,16 @@ def seed_demo_command(force: bool):
 @with_appcontext
 @click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
 def mail_worker_command(once: bool):
-    """Deliver the outbox over SMTP (or to instance/mail/*.eml without MAIL_SERVER)."""
-    run_worker(once=once)
+    """Deliver the outbox over SMTP (or to instance/mail/*.eml without MAIL_SERVER).
+
+    While it runs it also queues due reminders every REMINDER_CHECK_SECONDS.
+    """
+    run_worker(once=once, on_schedule=_queue_reminders)
+
+
+def _queue_reminders() -> None:
+    with db.session.begin():
+        reminders.send_reminders()
 
 
 @click.command("create-coordinator")
@@ -67,11 +75,37 @@ def create_coordinator_command(email: str, name: str, admin: bool):
     click.echo(f"Kontot {user.email} ({'administratör' if admin else 'samordnare'}) är skapat.")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Queue due reminders (before events, and to members who have not answered); idempotent."""
+    with db.session.begin():
+        sent = reminders.send_reminders()
+    click.echo(
+        f"{sent.events} påminnelser om evenemang och {sent.invitations} om inbjudningar köade."
+    )
+
+
+@click.command("purge-personal-data")
+@with_appcontext
+def purge_personal_data_command():
+    """Erase personal data past its retention period (safe to run often, e.g. nightly from cron)."""
+    with db.session.begin():
+        report = personal_data.purge()
+    click.echo(
+        f"Behov raderade för {report.needs_erased} anmälningar, {report.anonymised} anmälningar "
+        f"anonymiserade, {report.mails_deleted} gamla mejl och "
+        f"{report.login_attempts_deleted} inloggningsförsök borttagna."
+    )
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_db_command,
         seed_demo_command,
         mail_worker_command,
         create_coordinator_command,
+        purge_personal_data_command,
+        send_reminders_command,
     ):
         app.cli.add_command(command)

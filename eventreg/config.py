@@ -63,6 +63,12 @@ DEFAULTS = {
     #: Back-off between delivery attempts, capped so mail flows soon after an outage.
     "MAIL_RETRY_MAX_SECONDS": 600,
     "MAIL_BATCH_SIZE": 20,
+    #: Days before the first session when seated attendees get a reminder.
+    "REMINDER_DAYS_BEFORE": 2,
+    #: Days before the last day to sign up when members who have not answered are reminded.
+    "INVITATION_REMINDER_DAYS": 3,
+    #: How often the mail worker looks for reminders to send (0: leave it to cron).
+    "REMINDER_CHECK_SECONDS": 300,
     #: Days after an event's last session when dietary and accessibility needs are erased.
     "ERASE_NEEDS_AFTER_DAYS": 30,
     #: Days after an event's last session when registrations lose names and addresses

@@ -55,3 +55,11 @@ def test_init_db_is_safe_to_run_again(app):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     assert "Databasen är uppdaterad" in result.output
+
+
+def test_purge_personal_data_runs_from_the_command_line_twice(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["purge-personal-data"])
+    second = runner.invoke(args=["purge-personal-data"])
+    assert first.exit_code == second.exit_code == 0, first.output
+    assert "anonymiserade" in second.output

@@ -12,7 +12,14 @@ from flask import render_template
 
 from eventreg.calendar import attendee_message, session_summary
 from eventreg.mail.outbox import queue
-from eventreg.models import EventSession, OutboxMessage, Registration
+from eventreg.models import (
+    Event,
+    EventSession,
+    Invitation,
+    NetworkMember,
+    OutboxMessage,
+    Registration,
+)
 from eventreg.urls import external_url
 
 REQUEST = "REQUEST"
@@ -29,15 +36,20 @@ def _tidy(text: str) -> str:
 
 def _queue(
     kind: str,
-    registration: Registration,
+    to: tuple[str, str],
+    event: Event,
     subject: str,
     template: str,
     item: CalendarItem | None = None,
+    registration: Registration | None = None,
+    calendar_footer: str = "",
+    partstat: str = "ACCEPTED",
     **context,
 ) -> OutboxMessage:
-    event = registration.event
+    """Render ``templates/email/<template>.txt|html`` and queue it, with one session's iTIP part."""
     session, method = item if item else (None, "")
     context.update(
+        name=to[0],
         registration=registration,
         event=event,
         session=session,
@@ -45,18 +57,26 @@ def _queue(
     )
     return queue(
         kind=kind,
-        to=(registration.name, registration.email),
+        to=to,
         reply_to=(event.contact_name, event.contact_email),
         subject=subject,
         body_text=_tidy(render_template(f"email/{template}.txt", **context)),
         body_html=render_template(f"email/{template}.html", **context),
-        ics=attendee_message(registration, session, method, context["personal_url"])
-        if session
-        else "",
+        ics=attendee_message(to, session, method, calendar_footer, partstat) if session else "",
         ics_method=method,
-        registration_id=registration.id,
+        registration_id=registration.id if registration else None,
         event_id=event.id,
     )
+
+
+def _to(registration: Registration) -> tuple[str, str]:
+    return registration.name, registration.email
+
+
+def _personal_footer(personal_url: str, method: str) -> str:
+    if method == CANCEL:
+        return f"Din anmälan: {personal_url}"
+    return f"Din anmälan (se eller avboka): {personal_url}"
 
 
 def _queue_with_calendar(
@@ -70,12 +90,16 @@ def _queue_with_calendar(
 ) -> None:
     """The main mail with the first calendar item, then one short mail per further item."""
     first, *others = items or [None]
+    event = registration.event
     _queue(
         kind,
-        registration,
+        _to(registration),
+        event,
         subject,
         template,
         first,
+        registration,
+        _personal_footer(personal_url, first[1]) if first else "",
         personal_url=personal_url,
         more_invites=len(others),
         **context,
@@ -84,10 +108,13 @@ def _queue_with_calendar(
         cancel = method == CANCEL
         _queue(
             f"{kind}-session",
-            registration,
+            _to(registration),
+            event,
             f"{'Inställt' if cancel else 'Kalenderinbjudan'}: {session_summary(session)}",
             "session_cancel" if cancel else "session_invite",
             (session, method),
+            registration,
+            _personal_footer(personal_url, method),
             personal_url=personal_url,
         )
 
@@ -122,9 +149,11 @@ def queue_promotion(registration: Registration, personal_url: str) -> None:
 def queue_waitlisted(registration: Registration, personal_url: str, position: int) -> None:
     _queue(
         "waitlisted",
-        registration,
+        _to(registration),
+        registration.event,
         f"Reservlista: {registration.event.title}",
         "waitlisted",
+        registration=registration,
         personal_url=personal_url,
         position=position,
     )
@@ -136,9 +165,11 @@ def queue_link_reminder(
     """A repeated sign-up: the person's link again, and where they stand."""
     _queue(
         "link",
-        registration,
+        _to(registration),
+        registration.event,
         f"Din anmälan: {registration.event.title}",
         "link",
+        registration=registration,
         personal_url=personal_url,
         position=position,
     )
@@ -197,9 +228,112 @@ def queue_coordinator_message(
 ) -> None:
     _queue(
         "message",
-        registration,
+        _to(registration),
+        registration.event,
         subject,
         "coordinator_message",
+        registration=registration,
         personal_url=personal_url,
         message=message,
     )
+
+
+def queue_event_reminder(registration: Registration, personal_url: str) -> None:
+    """Practical details a few days before: when, where, the meeting link."""
+    _queue(
+        "reminder",
+        _to(registration),
+        registration.event,
+        f"Påminnelse: {registration.event.title}",
+        "event_reminder",
+        registration=registration,
+        personal_url=personal_url,
+    )
+
+
+def queue_membership(member: NetworkMember, leave_url: str) -> None:
+    """Welcome to a network, or: your request waits for approval."""
+    network = member.network
+    queue(
+        kind="membership",
+        to=(member.name, member.email),
+        reply_to=(network.contact_name, network.contact_email),
+        subject=f"{'Välkommen till' if member.status == 'active' else 'Din ansökan till'} {network.name}",
+        body_text=_tidy(
+            render_template(
+                "email/membership.txt", member=member, network=network, leave_url=leave_url
+            )
+        ),
+        body_html=render_template(
+            "email/membership.html", member=member, network=network, leave_url=leave_url
+        ),
+    )
+
+
+def queue_invitation(
+    invitation: Invitation,
+    event: Event,
+    answer_urls: dict[str, str],
+    leave_url: str,
+    reminder: bool = False,
+) -> None:
+    """The invitation to a network meeting: a calendar invite per session and two answer links."""
+    member = invitation.member
+    footer = f"Jag kommer: {answer_urls['kommer']}\nJag kommer inte: {answer_urls['kommer-inte']}"
+    first, *others = event.sessions
+    prefix = "Påminnelse: inbjudan" if reminder else "Inbjudan"
+    _queue(
+        "invitation-reminder" if reminder else "invitation",
+        (member.name, member.email),
+        event,
+        f"{prefix}: {event.title}",
+        "invitation",
+        (first, REQUEST),
+        calendar_footer=footer,
+        partstat="NEEDS-ACTION",
+        answer_urls=answer_urls,
+        leave_url=leave_url,
+        network=event.network,
+        reminder=reminder,
+        more_invites=len(others),
+    )
+    for session in others:
+        _queue(
+            "invitation-session",
+            (member.name, member.email),
+            event,
+            f"Kalenderinbjudan: {session_summary(session)}",
+            "session_invite",
+            (session, REQUEST),
+            calendar_footer=footer,
+            partstat="NEEDS-ACTION",
+            personal_url=answer_urls["kommer"],
+        )
+
+
+def queue_declined(invitation: Invitation, event: Event) -> None:
+    """A member said no: the meeting leaves the calendar the invitation put it in."""
+    member = invitation.member
+    for session in event.sessions:
+        session.sequence += 1
+    first, *others = event.sessions
+    _queue(
+        "declined",
+        (member.name, member.email),
+        event,
+        f"Tack för ditt svar: {event.title}",
+        "declined",
+        (first, CANCEL),
+        calendar_footer="Du har tackat nej.",
+        more_invites=len(others),
+    )
+    for session in others:
+        _queue(
+            "declined-session",
+            (member.name, member.email),
+            event,
+            f"Inställt: {session_summary(session)}",
+            "session_cancel",
+            (session, CANCEL),
+            calendar_footer="Du har tackat nej.",
+        )

@@ -8,6 +8,7 @@ same message; a worker that dies leaves a claim that expires and is taken again.
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -149,10 +150,19 @@ def deliver_batch() -> int:
     return len(batch)
 
 
-def run_worker(once: bool = False) -> None:
-    """Deliver the outbox: drain it and return with ``once``, else poll until stopped."""
+def run_worker(once: bool = False, on_schedule: Callable[[], None] | None = None) -> None:
+    """Deliver the outbox: drain it and return with ``once``, else poll until stopped.
+
+    ``on_schedule`` runs every REMINDER_CHECK_SECONDS while polling (the reminders), so that a
+    small installation needs no cron.
+    """
     poll = current_app.config["MAIL_POLL_SECONDS"]
+    every = current_app.config["REMINDER_CHECK_SECONDS"]
+    next_check = time.monotonic()
     while True:
+        if on_schedule and every and not once and time.monotonic() >= next_check:
+            on_schedule()
+            next_check = time.monotonic() + every
         claimed = deliver_batch()
         if claimed:
             continue

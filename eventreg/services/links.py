@@ -1,46 +1,69 @@
-"""Personal links: the only key to a registration, so they must be impossible to forge or guess.
+"""Signed links: the only keys people have, so they must be impossible to forge or guess.
 
-A link carries the registration's id signed with SECRET_KEY (HMAC, via itsdangerous): changing
-the id breaks the signature, and ids are never reused (AUTOINCREMENT on SQLite), so a link opens
-its own registration and no other.
+A link carries an id signed with SECRET_KEY (HMAC, via itsdangerous), with a salt per kind of
+link: changing the id breaks the signature, a link of one kind never opens another kind, and
+ids are never reused (AUTOINCREMENT on SQLite), so a link opens its own object and no other.
 """
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from eventreg.extensions import db
-from eventreg.models import Registration
+from eventreg.models import Invitation, NetworkMember, Registration
 from eventreg.services.errors import InvalidLink
 from eventreg.urls import external_url
 
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="registration-link")
-
-
-def registration_token(registration: Registration) -> str:
-    """The secret part of a personal link: the registration's id, signed with SECRET_KEY."""
-    return _serializer().dumps(registration.id)
+REGISTRATION = "registration-link"
+INVITATION = "invitation"
+LEAVE = "network-leave"
 
 
-def personal_url(registration: Registration) -> str:
-    return external_url("registration.manage", token=registration_token(registration))
+def _signer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def registration_from_token(token: str) -> Registration:
-    """The registration a personal link was made for.
-
-    :raise InvalidLink: when the signature does not match or the registration is gone.
-    """
+def _load(salt: str, token: str, model):
+    """:raise InvalidLink: when the signature does not match or the object is gone."""
     try:
-        registration_id = _serializer().loads(token)
+        object_id = _signer(salt).loads(token)
     except BadSignature:
         raise InvalidLink(
             "Länken är ogiltig. Kontrollera att du har kopierat hela länken."
         ) from None
-    registration = (
-        db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    found = db.session.get(model, object_id) if isinstance(object_id, int) else None
+    if found is None:
+        raise InvalidLink("Länken gäller inte längre.")
+    return found
+
+
+def registration_token(registration: Registration) -> str:
+    return _signer(REGISTRATION).dumps(registration.id)
+
+
+def personal_url(registration: Registration) -> str:
+    """The personal page of a registration: see it, and cancel it."""
+    return external_url("registration.manage", token=registration_token(registration))
+
+
+def registration_from_token(token: str) -> Registration:
+    return _load(REGISTRATION, token, Registration)
+
+
+def answer_url(invitation: Invitation, answer: str) -> str:
+    """ "Jag kommer" / "Jag kommer inte": the token names the invitation, the path the answer."""
+    return external_url(
+        "networks.answer", token=_signer(INVITATION).dumps(invitation.id), answer=answer
     )
-    if registration is None:
-        raise InvalidLink("Anmälan finns inte längre.")
-    return registration
+
+
+def invitation_from_token(token: str) -> Invitation:
+    return _load(INVITATION, token, Invitation)
+
+
+def leave_url(member: NetworkMember) -> str:
+    """The link in every network mail that lets a member leave the network."""
+    return external_url("networks.leave", token=_signer(LEAVE).dumps(member.id))
+
+
+def member_from_token(token: str) -> NetworkMember:
+    return _load(LEAVE, token, NetworkMember)

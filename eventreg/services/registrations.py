@@ -33,6 +33,8 @@ class SignUpState(enum.StrEnum):
     NOT_YET_OPEN = "not_yet_open"
     OPEN = "open"
     WAITING_LIST = "waiting_list"
+    #: Open, but only through a network member's invitation.
+    INVITED_ONLY = "invited_only"
     CLOSED = "closed"
     CANCELLED = "cancelled"
 
@@ -59,13 +61,17 @@ def closes_at(event: Event) -> datetime:
     return min(end_of_deadline, event.first_start) if event.first_start else end_of_deadline
 
 
-def sign_up_state(event: Event, confirmed: int, now: datetime | None = None) -> SignUpState:
-    """Whether a visitor can sign up now, given how many are already confirmed."""
+def sign_up_state(
+    event: Event, confirmed: int, now: datetime | None = None, invited: bool = False
+) -> SignUpState:
+    """Whether a visitor (or an ``invited`` member) can sign up now, given how many have seats."""
     now = now or utcnow()
     if event.status == EventStatus.CANCELLED:
         return SignUpState.CANCELLED
     if event.status != EventStatus.PUBLISHED or now >= closes_at(event):
         return SignUpState.CLOSED
+    if event.invited_only and not invited:
+        return SignUpState.INVITED_ONLY
     if event.registration_opens_at and now < event.registration_opens_at:
         return SignUpState.NOT_YET_OPEN
     if event.capacity is not None and confirmed >= event.capacity:
@@ -134,12 +140,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def register(event_id: int, applicant: Applicant, actor: User | None = None) -> Registration:
+def register(
+    event_id: int, applicant: Applicant, actor: User | None = None, invited: bool = False
+) -> Registration:
     """Sign a person up: a seat if one is free, else a place on the waiting list.
 
     Someone already registered gets their personal link mailed again instead of a second
     registration; the caller shows the same page either way, so a stranger cannot tell.
-    A coordinator (``actor``) may add people outside the sign-up window, until the event starts.
+    A coordinator (``actor``) may add people outside the sign-up window, until the event starts;
+    an ``invited`` network member may sign up for a meeting that is for invited members only.
 
     :raise RegistrationClosed: when the event does not take sign-ups now.
     :raise EventRegError: when the chosen library does not exist, or a coordinator adds someone
@@ -148,11 +157,13 @@ def register(event_id: int, applicant: Applicant, actor: User | None = None) -> 
     event = lock_event(event_id)
     now = utcnow()
     confirmed = confirmed_count(event.id)
-    state = sign_up_state(event, confirmed, now)
+    state = sign_up_state(event, confirmed, now, invited)
     if actor is not None:
         _check_coordinator_may_add(event, now)
     elif state == SignUpState.NOT_YET_OPEN:
         raise RegistrationClosed("Anmälan har inte öppnat än.")
+    elif state == SignUpState.INVITED_ONLY:
+        raise RegistrationClosed("Träffen är för inbjudna. Anmäl dig via länken i din inbjudan.")
     elif state not in (SignUpState.OPEN, SignUpState.WAITING_LIST):
         raise RegistrationClosed("Anmälan till det här evenemanget är stängd.")
     if applicant.library_id is not None and not db.session.get(Library, applicant.library_id):

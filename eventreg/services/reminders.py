@@ -1,0 +1,58 @@
+"""Reminders before events and to members who have not answered: each sent exactly once.
+
+Safe to run from cron every few minutes and from several places at once: every reminder is
+claimed with a conditional UPDATE (``… WHERE reminded_at IS NULL``) in the transaction that
+queues its mail, so a second run finds nothing left to claim.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from eventreg.extensions import db
+from eventreg.mail import compose
+from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
+from eventreg.models.base import utcnow
+from eventreg.services import networks
+from eventreg.services.links import personal_url
+
+
+@dataclass(frozen=True)
+class Sent:
+    events: int
+    invitations: int
+
+
+def send_event_reminders(now: datetime) -> int:
+    """Seated attendees of events starting within the configured number of days."""
+    horizon = now + timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
+    due = db.session.scalars(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.reminded_at.is_(None),
+            Event.status == EventStatus.PUBLISHED,
+            Event.first_start > now,
+            Event.first_start <= horizon,
+        )
+        .order_by(Registration.id)
+    ).all()
+    sent = 0
+    for registration in due:
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.reminded_at.is_(None))
+            .values(reminded_at=now)
+        ).rowcount
+        if claimed:
+            compose.queue_event_reminder(registration, personal_url(registration))
+            sent += 1
+    return sent
+
+
+def send_reminders(now: datetime | None = None) -> Sent:
+    now = now or utcnow()
+    return Sent(send_event_reminders(now), networks.send_invitation_reminders(now))
