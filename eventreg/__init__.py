@@ -47,10 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         configure_sqlite(app, db.engine)
 
     from eventreg import cli, templating
-    from eventreg.views import admin, auth, public, registration
+    from eventreg.views import admin, auth, networks, public, registration
 
     templating.init_app(app)
-    for blueprint in (public.bp, registration.bp, auth.bp, admin.bp):
+    for blueprint in (public.bp, registration.bp, networks.bp, auth.bp, admin.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     _register_error_pages(app)

@@ -13,8 +13,9 @@ import icalendar
 from flask import current_app
 
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventSession
+from eventreg.models import Event, EventSession, EventStatus
 from eventreg.models.base import utcnow
+from eventreg.urls import external_url
 
 PRODID = "-//Region Jönköpings län//eventreg Kalendarium//SV"
 
@@ -136,4 +137,30 @@ def public_calendar(event: Event) -> str:
         if event.summary:
             vevent.add("description", event.summary)
         cal.add_component(vevent)
+    return cal.to_ical().decode()
+
+
+def feed(events: list[Event], name: str) -> str:
+    """A subscribable calendar (webcal): every session of the events, cancelled ones marked.
+
+    A feed is public: no attendees and no meeting links. Some clients ignore STATUS, so a
+    cancelled session also says INSTÄLLT in its title.
+    """
+    cal = _calendar("PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Stockholm")
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", timedelta(hours=1))
+    for event in events:
+        for session in event.sessions:
+            vevent = _vevent(session, with_online_link=False)
+            vevent.add("url", external_url("public.event", event_id=event.id))
+            if event.summary:
+                vevent.add("description", event.summary)
+            if event.status == EventStatus.CANCELLED:
+                vevent["summary"] = icalendar.vText(f"INSTÄLLT: {vevent['summary']}")
+                vevent.add("status", "CANCELLED")
+            else:
+                vevent.add("status", "CONFIRMED")
+            cal.add_component(vevent)
     return cal.to_ical().decode()

@@ -37,7 +37,7 @@ from wtforms.validators import (
 from eventreg.formatting import STOCKHOLM
 from eventreg.forms import BaseForm, BaseSubForm
 from eventreg.forms.registration import multi_line, single_line
-from eventreg.models import Event, EventKind, FocusArea
+from eventreg.models import Event, EventKind, FocusArea, Network
 from eventreg.services.events import SessionTimes
 from eventreg.templating import FOCUS_AREA_LABELS, KIND_LABELS
 
@@ -153,6 +153,12 @@ class EventForm(BaseForm):
         description="Måste vara före dagen för första tillfället.",
         validators=[InputRequired("Ange sista anmälningsdag.")],
     )
+    network_id = SelectField(
+        "Nätverk",
+        description="För en nätverksträff: medlemmarna bjuds in när träffen publiceras.",
+        default="",
+    )
+    invited_only = BooleanField("Bara för inbjudna medlemmar (särskilt inbjudna)")
     sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=50)
 
     add_session = SubmitField("Lägg till tillfälle")
@@ -190,7 +196,15 @@ class EventForm(BaseForm):
             "meal_note": self.meal_note.data if self.serves_meal.data else "",
             "registration_opens_at": opens_at,
             "registration_deadline": self.registration_deadline.data,
+            "network_id": int(self.network_id.data) if self.network_id.data else None,
+            "invited_only": self.invited_only.data and bool(self.network_id.data),
         }
+
+    def offer_networks(self, networks: list[Network]) -> "EventForm":
+        self.network_id.choices = [SelectChoice("", "Inget nätverk")] + [
+            SelectChoice(str(network.id), network.name) for network in networks
+        ]
+        return self
 
     def session_times(self) -> list[SessionTimes]:
         return [
@@ -233,6 +247,8 @@ class EventForm(BaseForm):
             )
         }
         data.update(
+            network_id=str(event.network_id or ""),
+            invited_only=event.invited_only,
             kind=event.kind.value,
             focus_area=event.focus_area.value if event.focus_area else "",
             opens_day=opens.date() if opens else None,

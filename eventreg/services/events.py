@@ -18,8 +18,10 @@ from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
 from eventreg.mail.compose import CANCEL, REQUEST
 from eventreg.models import Event, EventSession, EventStatus, Registration, RegistrationStatus, User
+from eventreg.models.base import utcnow
 from eventreg.services import audit
 from eventreg.services.errors import InvalidEvent
+from eventreg.services.invitations import invite_members
 from eventreg.services.links import personal_url
 from eventreg.services.locks import lock_event
 from eventreg.services.registrations import promote_waiting
@@ -127,6 +129,7 @@ def update_event(
     whole_event_changed = bool(changes)
     for field, value in details.items():
         setattr(event, field, value)
+    event.updated_at = utcnow()  # also for session changes: calendar feeds use it
     check_schedule(event, sessions)
 
     existing = {session.id: session for session in event.sessions}
@@ -197,12 +200,14 @@ def _tell_attendees_of_change(
 
 
 def publish_event(event: Event, actor: User | None = None) -> Event:
-    """Show the event in the calendar and open sign-up (from ``registration_opens_at``)."""
+    """Show the event in the calendar and open sign-up; a network's members are invited."""
     if event.status == EventStatus.CANCELLED:
         raise InvalidEvent("Ett inställt evenemang kan inte publiceras.")
     event.status = EventStatus.PUBLISHED
     db.session.flush()
     audit.record(actor, "publicerade", event)
+    if event.network_id is not None:
+        invite_members(event, actor)
     return event
 
 

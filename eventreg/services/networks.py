@@ -1,37 +1,28 @@
-"""Networks: members, joining and leaving, and invitations to meetings with a reply by link.
-
-Every member of a network is invited to its meetings with a calendar invite and two signed links,
-"Jag kommer" and "Jag kommer inte". An answer updates the attendee list through the same rules as
-any sign-up; someone who declines is not chased, and someone who does not answer gets one
-reminder before the last day to sign up.
-"""
+"""Networks: members joining (openly or with approval), pasted in, leaving; series of meetings."""
 
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from eventreg.extensions import db
+from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
 from eventreg.models import (
     Event,
-    EventStatus,
-    Invitation,
-    InvitationStatus,
+    EventKind,
     JoinPolicy,
     MemberStatus,
     Network,
     NetworkMember,
-    Registration,
-    RegistrationStatus,
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, links, registrations
-from eventreg.services.errors import EventRegError, RegistrationClosed
+from eventreg.services import audit, links
+from eventreg.services.errors import EventRegError
+from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.registrations import Applicant
 
 log = logging.getLogger(__name__)
@@ -172,126 +163,34 @@ def remove_member(member: NetworkMember, actor: User | None = None) -> None:
     )
 
 
-def invite_members(event: Event, actor: User | None = None) -> int:
-    """Invite every active member of the event's network not yet invited; return how many.
+def plan_series(
+    network: Network,
+    sessions: list[SessionTimes],
+    deadline_days: int,
+    actor: User,
+    publish: bool,
+    **details,
+) -> list[Event]:
+    """One network meeting per date, each an ordinary event; published ones invite the members.
 
-    :raise EventRegError: unless the event is a published meeting of a network.
+    :raise InvalidEvent: when a meeting breaks an event rule.
     """
-    if event.network_id is None:
-        raise EventRegError("Evenemanget hör inte till något nätverk.")
-    if event.status != EventStatus.PUBLISHED:
-        raise EventRegError("Publicera träffen innan du bjuder in.")
-    invited = set(
-        db.session.scalars(select(Invitation.member_id).where(Invitation.event_id == event.id))
-    )
-    members = db.session.scalars(
-        select(NetworkMember)
-        .where(
-            NetworkMember.network_id == event.network_id,
-            NetworkMember.status == MemberStatus.ACTIVE,
+    planned = []
+    for session in sorted(sessions, key=lambda s: s.starts_at):
+        deadline = session.starts_at.astimezone(STOCKHOLM).date() - timedelta(days=deadline_days)
+        event = create_event(
+            [session],
+            actor=actor,
+            kind=EventKind.NETWORK_MEETING,
+            network_id=network.id,
+            organiser=network.name,
+            contact_name=network.contact_name,
+            contact_email=network.contact_email,
+            audience=f"Medlemmar i {network.name}",
+            registration_deadline=deadline,
+            **details,
         )
-        .order_by(NetworkMember.id)
-    ).all()
-    count = 0
-    for member in members:
-        if member.id in invited:
-            continue
-        invitation = Invitation(event_id=event.id, member=member)
-        db.session.add(invitation)
-        db.session.flush()
-        compose.queue_invitation(
-            invitation, event, _answer_urls(invitation), links.leave_url(member)
-        )
-        count += 1
-    if count:
-        audit.record(actor, "bjöd in medlemmar", event, f"{count} inbjudningar")
-    return count
-
-
-def _answer_urls(invitation: Invitation) -> dict[str, str]:
-    return {answer: links.answer_url(invitation, answer) for answer in ("kommer", "kommer-inte")}
-
-
-def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitation:
-    """A member's answer. Saying yes twice changes nothing; changing one's mind is allowed.
-
-    :raise RegistrationClosed: after the last day to sign up, or for a cancelled meeting.
-    """
-    invitation = db.session.get(Invitation, invitation_id)
-    event = db.session.get(Event, invitation.event_id)
-    if registrations.sign_up_state(event, 0, invited=True) in (
-        registrations.SignUpState.CLOSED,
-        registrations.SignUpState.CANCELLED,
-    ):
-        raise RegistrationClosed(
-            "Svarstiden har gått ut. Kontakta arrangören om du vill ändra något."
-        )
-    member = invitation.member
-    registration = (
-        db.session.get(Registration, invitation.registration_id)
-        if invitation.registration_id
-        else None
-    )
-    active = registration and registration.status != RegistrationStatus.CANCELLED
-    if accept and not active:
-        registration = registrations.register(
-            event.id,
-            Applicant(
-                name=member.name,
-                email=member.email,
-                library_id=member.library_id,
-                other_workplace=member.other_workplace,
-                dietary_needs=dietary_needs,
-            ),
-            invited=True,
-        )
-        invitation.registration_id = registration.id
-    elif not accept and active:
-        registrations.cancel_registration(registration.id)
-    elif not accept and invitation.status == InvitationStatus.INVITED:
-        # The invitation put the meeting in their calendar; a "no" takes it out again.
-        compose.queue_declined(invitation, event)
-    invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
-    invitation.responded_at = utcnow()
-    db.session.flush()
-    return invitation
-
-
-def send_invitation_reminders(now: datetime | None = None) -> int:
-    """One reminder to members who have not answered, a set number of days before the deadline.
-
-    Each reminder is claimed with a conditional UPDATE, so two runs at once send it once.
-    """
-    now = now or utcnow()
-    days = timedelta(days=current_app.config["INVITATION_REMINDER_DAYS"])
-    candidates = db.session.scalars(
-        select(Invitation)
-        .join(Event, Event.id == Invitation.event_id)
-        .where(
-            Invitation.status == InvitationStatus.INVITED,
-            Invitation.reminded_at.is_(None),
-            Event.status == EventStatus.PUBLISHED,
-            Event.first_start > now,
-        )
-    ).all()
-    sent = 0
-    for invitation in candidates:
-        event = db.session.get(Event, invitation.event_id)
-        closes = registrations.closes_at(event)
-        if not (closes - days <= now < closes) or invitation.member.status != MemberStatus.ACTIVE:
-            continue
-        claimed = db.session.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.reminded_at.is_(None))
-            .values(reminded_at=now)
-        ).rowcount
-        if claimed:
-            compose.queue_invitation(
-                invitation,
-                event,
-                _answer_urls(invitation),
-                links.leave_url(invitation.member),
-                reminder=True,
-            )
-            sent += 1
-    return sent
+        if publish:
+            publish_event(event, actor)
+        planned.append(event)
+    return planned

@@ -15,7 +15,7 @@ from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
-from eventreg.services import networks
+from eventreg.services import invitations
 from eventreg.services.links import personal_url
 
 
@@ -55,4 +55,4 @@ def send_event_reminders(now: datetime) -> int:
 
 def send_reminders(now: datetime | None = None) -> Sent:
     now = now or utcnow()
-    return Sent(send_event_reminders(now), networks.send_invitation_reminders(now))
+    return Sent(send_event_reminders(now), invitations.send_invitation_reminders(now))

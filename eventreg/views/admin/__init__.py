@@ -8,6 +8,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     access,
     attendees,
     events,
+    networks,
     outbox,
     personal_data,
     settings,

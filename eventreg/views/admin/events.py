@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, CancelEventForm
 from eventreg.forms.events import EventForm
-from eventreg.models import AuditEntry, Event, EventStatus, Registration, Role
+from eventreg.models import AuditEntry, Event, EventStatus, Invitation, Network, Registration, Role
 from eventreg.models.base import utcnow
 from eventreg.services import events
 from eventreg.services.errors import EventRegError
@@ -87,10 +87,14 @@ def _event_form_page(form: EventForm, event: Event | None):
     return None
 
 
+def _networks() -> list[Network]:
+    return list(db.session.scalars(select(Network).order_by(Network.name)))
+
+
 @bp.route("/evenemang/nytt", methods=["GET", "POST"])
 @requires(Role.COORDINATOR)
 def new_event():
-    form = EventForm()
+    form = EventForm().offer_networks(_networks())
     if request.method == "GET":
         form.organiser.data = "Biblioteksutveckling, Region Jönköpings län"
         form.contact_name.data = current_user.name
@@ -122,7 +126,9 @@ def new_event():
 @requires(Role.COORDINATOR)
 def edit_event(event_id: int):
     event = get_event(event_id)
-    form = EventForm() if request.method == "POST" else EventForm.for_event(event)
+    form = (EventForm() if request.method == "POST" else EventForm.for_event(event)).offer_networks(
+        _networks()
+    )
     if request.method == "POST":
         if (page := _event_form_page(form, event)) is not None:
             return page
@@ -156,8 +162,20 @@ def event(event_id: int):
         .order_by(AuditEntry.id.desc())
         .limit(20)
     ).all()
+    answers = dict(
+        db.session.execute(
+            select(Invitation.status, func.count())
+            .where(Invitation.event_id == event.id)
+            .group_by(Invitation.status)
+        ).all()
+    )
     return render_template(
-        "admin/event.html", event=event, counts=counts, history=history, form=ButtonForm()
+        "admin/event.html",
+        event=event,
+        counts=counts,
+        answers=answers,
+        history=history,
+        form=ButtonForm(),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from eventreg.extensions import db
 from eventreg.models import Library, Municipality, OutboxMessage, Role
 from eventreg.services.accounts import create_user
+from eventreg.services.networks import add_member, create_network
 from eventreg.services.registrations import Applicant, register
 
 
@@ -30,6 +31,13 @@ def ids(app):
         )
         db.session.commit()
         user = create_user("third@region.se", "Tredje Person", "ett-långt-lösenord")
+        network = create_network(
+            user, name="Barnnätverket", contact_name="K", contact_email="k@r.se"
+        )
+        member = add_member(
+            network,
+            Applicant(name="Medlem", email="medlem@b.se", library_id=None, other_workplace="X"),
+        )
         db.session.commit()
         return {
             "event_id": event.id,
@@ -38,8 +46,9 @@ def ids(app):
             "user_id": user.id,
             "library_id": registration_library(),
             "municipality_id": db.session.scalar(select(Municipality.id)),
-            "change": "inaktivera",
             "kind": "csv",
+            "network_id": network.id,
+            "member_id": member.id,
         }
 
 
@@ -52,7 +61,16 @@ def coordinator_routes(app):
 
 
 def url(rule, ids) -> str:
-    return rule.build({name: ids[name] for name in rule.arguments})[1]
+    """The route's URL with real ids; for a choice in the path, the first choice it accepts."""
+    for change in ("inaktivera", "ta-bort"):
+        values = {name: ids[name] for name in rule.arguments - {"change"}}
+        if "change" in rule.arguments:
+            values["change"] = change
+        try:
+            return rule.build(values)[1]
+        except ValueError:  # not one of this route's choices
+            continue
+    raise AssertionError(f"cannot build {rule.rule}")
 
 
 def test_every_coordinator_route_declares_the_role_it_needs(app):

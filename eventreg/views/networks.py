@@ -1,0 +1,176 @@
+"""Networks for the public: their pages, joining, answering invitations, leaving, and feeds."""
+
+import hashlib
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventreg.calendar import feed
+from eventreg.extensions import db
+from eventreg.forms.common import ButtonForm
+from eventreg.forms.registration import RegistrationForm
+from eventreg.models import Event, EventStatus, MemberStatus, Network, Registration
+from eventreg.models.base import utcnow
+from eventreg.services import invitations, links, networks
+from eventreg.services.errors import EventRegError, InvalidLink
+from eventreg.services.places import municipalities_with_libraries
+from eventreg.views.registration import applicant_from
+
+bp = Blueprint("networks", __name__)
+
+#: How long past events stay in a feed, so subscribers keep their history (and see cancellations).
+FEED_HISTORY_DAYS = 60
+
+
+def _meetings(network_id: int | None, upcoming: bool) -> list[Event]:
+    now = utcnow()
+    query = (
+        select(Event)
+        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+        .options(selectinload(Event.sessions))
+    )
+    if network_id is not None:
+        query = query.where(Event.network_id == network_id)
+    if upcoming:
+        query = query.where(Event.last_end >= now).order_by(Event.first_start)
+    else:
+        query = query.where(Event.last_end < now).order_by(Event.first_start.desc())
+    return list(db.session.scalars(query.limit(100)))
+
+
+@bp.get("/natverk")
+def network_list():
+    return render_template(
+        "networks/list.html",
+        networks=db.session.scalars(select(Network).order_by(Network.name)).all(),
+    )
+
+
+@bp.route("/natverk/<int:network_id>", methods=["GET", "POST"])
+def network(network_id: int):
+    network = db.get_or_404(Network, network_id)
+    form = RegistrationForm(serves_meal=False, municipalities=municipalities_with_libraries())
+    for field in ("role_title", "accessibility_needs", "message"):
+        delattr(form, field)
+    if form.validate_on_submit():
+        networks.request_membership(network.id, applicant_from(form))
+        db.session.commit()
+        flash(
+            f"Tack! Vi har skickat ett mejl till {form.email.data} om ditt medlemskap i {network.name}.",
+            "success",
+        )
+        return redirect(url_for(".network", network_id=network.id))
+    return render_template(
+        "networks/network.html",
+        network=network,
+        form=form,
+        upcoming=_meetings(network.id, upcoming=True),
+        past=_meetings(network.id, upcoming=False)[:10],
+        members=sum(1 for m in network.members if m.status == MemberStatus.ACTIVE),
+    ), 422 if form.errors else 200
+
+
+def _from_link(loader, token: str):
+    """:raise 404: for a link we did not make, rendered as a page that says so."""
+    try:
+        return loader(token)
+    except InvalidLink as error:
+        abort(404, description=error.message)
+
+
+@bp.route("/inbjudan/<token>/<any(kommer, 'kommer-inte'):answer>", methods=["GET", "POST"])
+def answer(token: str, answer: str):
+    """The answer is confirmed with a button: mail scanners that follow links must not answer."""
+    invitation = _from_link(links.invitation_from_token, token)
+    event = db.session.get(Event, invitation.event_id)
+    accept = answer == "kommer"
+    form = ButtonForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            invitation = invitations.answer(
+                invitation.id, accept, request.form.get("dietary_needs", "")[:500]
+            )
+        except EventRegError as refused:
+            db.session.rollback()
+            error = refused.message
+        else:
+            db.session.commit()
+            if accept and invitation.registration_id:
+                registration = db.session.get(Registration, invitation.registration_id)
+                flash(
+                    "Tack! Du är anmäld. Vi har skickat en bekräftelse till din e-post.", "success"
+                )
+                return redirect(
+                    url_for("registration.manage", token=links.registration_token(registration))
+                )
+            flash("Tack för ditt svar. Du har tackat nej.", "success")
+            return redirect(url_for(".network", network_id=event.network_id))
+    return render_template(
+        "networks/answer.html",
+        invitation=invitation,
+        event=event,
+        accept=accept,
+        form=form,
+        error=error,
+    ), 422 if error else 200
+
+
+@bp.route("/natverk/lamna/<token>", methods=["GET", "POST"])
+def leave(token: str):
+    member = _from_link(links.member_from_token, token)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        networks.remove_member(member)
+        db.session.commit()
+        flash(
+            f"Du har lämnat {member.network.name} och får inga fler inbjudningar därifrån.",
+            "success",
+        )
+        return redirect(url_for(".network", network_id=member.network_id))
+    return render_template("networks/leave.html", member=member, form=form)
+
+
+def _feed_response(events: list[Event], name: str) -> Response:
+    """The feed with validators, so that subscribers polling every hour cost almost nothing."""
+    body = feed(events, name)
+    response = Response(body, mimetype="text/calendar")
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    modified = max((e.updated_at for e in events), default=None)
+    if modified:
+        response.last_modified = modified
+    response.cache_control.public = True
+    response.cache_control.max_age = 900
+    return response.make_conditional(request)
+
+
+def _feed_events(network_id: int | None) -> list[Event]:
+    since = utcnow() - timedelta(days=FEED_HISTORY_DAYS)
+    query = (
+        select(Event)
+        .where(
+            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+            Event.last_end >= since,
+        )
+        .options(selectinload(Event.sessions))
+        .order_by(Event.first_start)
+        .limit(1000)
+    )
+    if network_id is not None:
+        query = query.where(Event.network_id == network_id)
+    return list(db.session.scalars(query))
+
+
+@bp.get("/kalender.ics")
+def calendar_feed():
+    return _feed_response(
+        _feed_events(None), "Kalendarium – Biblioteksutveckling Region Jönköpings län"
+    )
+
+
+@bp.get("/natverk/<int:network_id>/kalender.ics")
+def network_feed(network_id: int):
+    network = db.get_or_404(Network, network_id)
+    return _feed_response(_feed_events(network.id), network.name)
