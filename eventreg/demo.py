@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventKind, FocusArea, Library, Role, User
+from eventreg.models import Event, EventKind, FocusArea, JoinPolicy, Library, Role, User
 from eventreg.services.accounts import create_user
 from eventreg.services.events import SessionTimes, create_event, publish_event
+from eventreg.services.networks import add_member, create_network, plan_series
 from eventreg.services.places import import_libraries
 from eventreg.services.registrations import Applicant, register
 
@@ -42,8 +43,6 @@ def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
     """(details, sessions, publish) for each demo event."""
     bokprat = _weekday_in(14)
     digital = _weekday_in(21)
-    barn = _weekday_in(10)
-    chefer = _weekday_in(30)
     sprak = _weekday_in(3)
     nasta = _weekday_in(60)
     contact = {
@@ -107,40 +106,6 @@ def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
         (
             {
                 **contact,
-                "kind": EventKind.NETWORK_MEETING,
-                "title": "Nätverksträff för barn- och ungdomsbibliotekarier",
-                "summary": "Terminens träff: sommarboken, samarbete med förskolan och nytt från regionen.",
-                "audience": "Barnbibliotekarier",
-                "focus_area": FocusArea.READING,
-                "online_url": "https://teams.example.se/meet/barnnatverket",
-                "online_note": "Träffen hålls i Teams. Länken skickas till anmälda.",
-                "capacity": None,
-                "registration_deadline": barn - timedelta(days=2),
-            },
-            [_session(barn, (13, 0), (15, 30))],
-            True,
-        ),
-        (
-            {
-                **contact,
-                "kind": EventKind.NETWORK_MEETING,
-                "title": "Bibliotekschefsnätverket",
-                "summary": "Länets bibliotekschefer träffas: biblioteksplanen och gemensamma upphandlingar.",
-                "audience": "Bibliotekschefer",
-                "focus_area": FocusArea.SOCIETY,
-                "venue": "Eksjö stadsbibliotek, sammanträdesrummet",
-                "address": "Österlånggatan 31, Eksjö",
-                "capacity": 3,
-                "serves_meal": True,
-                "meal_note": "Fika serveras.",
-                "registration_deadline": chefer - timedelta(days=7),
-            },
-            [_session(chefer, (9, 0), (12, 0))],
-            True,
-        ),
-        (
-            {
-                **contact,
                 "kind": EventKind.COURSE,
                 "title": "Språkcafé – så kommer du igång",
                 "summary": "Erfarenheter från tre bibliotek som driver språkcaféer med frivilliga.",
@@ -148,7 +113,7 @@ def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
                 "focus_area": FocusArea.SOCIETY,
                 "venue": "Värnamo bibliotek",
                 "address": "Stora torget, Värnamo",
-                "capacity": 30,
+                "capacity": 3,
                 "registration_deadline": sprak - timedelta(days=2),
             },
             [_session(sprak, (13, 0), (16, 0))],
@@ -187,6 +152,62 @@ def _fill(event: Event) -> None:
         )
 
 
+def _networks(actor: User | None) -> int:
+    """Two networks: children's librarians (a term of open meetings) and library heads (invited)."""
+    libraries = db.session.scalars(select(Library).order_by(Library.id)).all()
+    children = create_network(
+        actor,
+        name="Nätverket för barn- och ungdomsbibliotekarier",
+        description="Vi träffas fyra gånger per termin för att dela erfarenheter om läsfrämjande för barn och unga.",
+        contact_name="Karin Lindqvist",
+        contact_email="karin.lindqvist@example.se",
+        join_policy=JoinPolicy.OPEN,
+    )
+    heads = create_network(
+        actor,
+        name="Bibliotekschefsnätverket",
+        description="Länets bibliotekschefer: biblioteksplanen och gemensamma frågor.",
+        contact_name="Karin Lindqvist",
+        contact_email="karin.lindqvist@example.se",
+    )
+    for number, library in enumerate(libraries[:8], start=1):
+        add_member(
+            children,
+            Applicant(f"Barnbibliotekarie {number}", f"barn{number}@example.se", library.id),
+        )
+    main_libraries = [lib for lib in libraries if lib.kind == "huvudbibliotek"]
+    for number, library in enumerate(main_libraries, start=1):
+        add_member(
+            heads, Applicant(f"Bibliotekschef {number}", f"chef{number}@example.se", library.id)
+        )
+    first = _weekday_in(10)
+    plan_series(
+        children,
+        [_session(first + timedelta(weeks=6 * n), (13, 0), (15, 30)) for n in range(4)],
+        3,
+        actor,
+        publish=True,
+        title="Nätverksträff för barn- och ungdomsbibliotekarier",
+        summary="Sommarboken, samarbete med förskolan och nytt från regionen.",
+        online_url="https://teams.example.se/meet/barnnatverket",
+        online_note="Träffen hålls i Teams. Länken skickas till anmälda.",
+    )
+    chefer = _weekday_in(30)
+    plan_series(
+        heads,
+        [_session(chefer, (9, 0), (12, 0))],
+        7,
+        actor,
+        publish=True,
+        title="Bibliotekschefsnätverket",
+        summary="Biblioteksplanen och gemensamma upphandlingar.",
+        venue="Eksjö stadsbibliotek, sammanträdesrummet",
+        address="Österlånggatan 31, Eksjö",
+        invited_only=True,
+    )
+    return 2
+
+
 def seed(libraries_csv: Path, force: bool = False) -> str:
     """Add the libraries; add demo events unless there are events already (or ``force``)."""
     libraries = import_libraries(libraries_csv)
@@ -204,5 +225,6 @@ def seed(libraries_csv: Path, force: bool = False) -> str:
         if publish:
             publish_event(event)
         events.append(event)
-    _fill(events[3])
-    return f"{libraries} bibliotek och {len(events)} demoevenemang tillagda."
+    _fill(next(e for e in events if e.capacity == 3))
+    _networks(None)
+    return f"{libraries} bibliotek, {len(events)} demoevenemang och 2 nätverk med träffar tillagda."

@@ -28,12 +28,14 @@ def test_seed_demo_adds_realistic_events_once(app, smtp):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "demoevenemang tillagda" in result.output
+    assert "demoevenemang och 2 nätverk med träffar tillagda" in result.output
     with app.app_context():
         events = db.session.scalars(select(Event)).all()
         assert len(events) >= 5
         assert any(len(e.sessions) > 1 for e in events)
         assert any(e.status == EventStatus.DRAFT for e in events)
+        assert sum(1 for e in events if e.network_id) == 5  # a term of four, and one invited-only
+        assert any(e.invited_only for e in events)
     again = runner.invoke(args=["seed-demo"])
     assert "inga demoevenemang" in again.output
     with app.app_context():

@@ -39,16 +39,20 @@ def sign_up(event_id: int):
 
 
 def applicant_from(form: RegistrationForm) -> Applicant:
-    """The service's view of a filled-in sign-up form."""
+    """The service's view of a filled-in sign-up form (fields a page left out count as empty)."""
+
+    def text(name: str) -> str:
+        return form[name].data if name in form else ""
+
     return Applicant(
         name=form.name.data,
         email=form.email.data,
         library_id=form.library_id,
-        other_workplace=form.other_workplace.data,
-        role_title=form.role_title.data,
-        dietary_needs=form.dietary_needs.data if "dietary_needs" in form else "",
-        accessibility_needs=form.accessibility_needs.data,
-        message=form.message.data,
+        other_workplace=text("other_workplace"),
+        role_title=text("role_title"),
+        dietary_needs=text("dietary_needs"),
+        accessibility_needs=text("accessibility_needs"),
+        message=text("message"),
     )
 
 
