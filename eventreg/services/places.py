@@ -72,7 +72,9 @@ def save_library(library: Library | None, actor: User, **values) -> Library:
     return library
 
 
-def save_municipality(municipality: Municipality, actor: User, name: str, scb_code: str) -> None:
+def save_municipality(
+    municipality: Municipality, actor: User, name: str, scb_code: str
+) -> Municipality:
     """:raise EventRegError: when the name or code belongs to another municipality."""
     for column, value, field in (
         (Municipality.name, name, "name"),
@@ -85,3 +87,4 @@ def save_municipality(municipality: Municipality, actor: User, name: str, scb_co
     municipality.name, municipality.scb_code = name, scb_code
     db.session.flush()
     audit.record(actor, "sparade kommun", None, f"{scb_code} {name}")
+    return municipality

@@ -9,7 +9,7 @@ from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink
 from eventreg.services.places import municipalities_with_libraries
 from eventreg.services.registrations import Applicant, SignUpState
-from eventreg.views.forms import show_error
+from eventreg.views.forms import save
 from eventreg.views.public import get_visible_event
 
 bp = Blueprint("registration", __name__)
@@ -24,16 +24,13 @@ def sign_up(event_id: int):
     form = RegistrationForm(
         serves_meal=event.serves_meal, municipalities=municipalities_with_libraries()
     )
-    if state in ACCEPTING and form.validate_on_submit():
-        try:
-            registrations.register(event.id, applicant_from(form))
-        except EventRegError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            session["signed_up"] = {"event_id": event.id, "email": form.email.data}
-            return redirect(url_for(".thanks", event_id=event.id))
+    if (
+        state in ACCEPTING
+        and form.validate_on_submit()
+        and save(form, lambda: registrations.register(event.id, applicant_from(form)))
+    ):
+        session["signed_up"] = {"event_id": event.id, "email": form.email.data}
+        return redirect(url_for(".thanks", event_id=event.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("registration/sign_up.html", event=event, form=form, state=state), status
 

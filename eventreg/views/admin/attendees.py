@@ -9,12 +9,11 @@ from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.models import EventSession, Registration, Role
 from eventreg.services import attendance, attendees, registrations
-from eventreg.services.errors import EventRegError
 from eventreg.services.places import municipalities_with_libraries
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
 from eventreg.views.admin.events import get_event, status_counts
-from eventreg.views.forms import show_error
+from eventreg.views.forms import act, save
 from eventreg.views.registration import applicant_from
 
 
@@ -50,23 +49,16 @@ def add_attendee(event_id: int):
         serves_meal=event.serves_meal, municipalities=municipalities_with_libraries()
     )
     del form.consent  # the coordinator informs the person; the mail links to the privacy page
-    if form.validate_on_submit():
-        try:
-            registration = registrations.register(
-                event.id, applicant_from(form), actor=current_user
-            )
-        except EventRegError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            where = (
-                "har fått en plats"
-                if registration.status == "confirmed"
-                else "står på reservlistan"
-            )
-            flash(f"{registration.name} {where} och får ett mejl.", "success")
-            return redirect(url_for(".attendee_list", event_id=event.id))
+    if form.validate_on_submit() and (
+        registration := save(
+            form, lambda: registrations.register(event.id, applicant_from(form), actor=current_user)
+        )
+    ):
+        where = (
+            "har fått en plats" if registration.status == "confirmed" else "står på reservlistan"
+        )
+        flash(f"{registration.name} {where} och får ett mejl.", "success")
+        return redirect(url_for(".attendee_list", event_id=event.id))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/add_attendee.html", event=event, form=form), status
 
@@ -80,14 +72,10 @@ def cancel_attendee(event_id: int, registration_id: int):
     registration = get_registration(event.id, registration_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        try:
-            registrations.cancel_registration(registration.id, actor=current_user)
-        except EventRegError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{registration.name} är avbokad och får ett mejl.", "success")
+        act(
+            lambda: registrations.cancel_registration(registration.id, actor=current_user),
+            f"{registration.name} är avbokad och får ett mejl.",
+        )
         return redirect(url_for(".attendee_list", event_id=event.id))
     return render_template(
         "admin/cancel_attendee.html", event=event, registration=registration, form=form
@@ -99,18 +87,10 @@ def cancel_attendee(event_id: int, registration_id: int):
 def give_seat(event_id: int, registration_id: int):
     event = get_event(event_id)
     registration = get_registration(event.id, registration_id)
-    if ButtonForm().validate_on_submit():
-        try:
-            registrations.give_seat(registration.id, current_user)
-        except EventRegError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                f"{registration.name} har fått en plats och får ett mejl med kalenderinbjudan.",
-                "success",
-            )
+    act(
+        lambda: registrations.give_seat(registration.id, current_user),
+        f"{registration.name} har fått en plats och får ett mejl med kalenderinbjudan.",
+    )
     return redirect(url_for(".attendee_list", event_id=event.id))
 
 
@@ -158,14 +138,10 @@ def mark_attendance(event_id: int):
     form = ButtonForm()
     if form.validate_on_submit():
         present = {int(value) for value in request.form.getlist("kom") if value.isdigit()}
-        try:
-            came = attendance.mark_attendance(session, present, current_user)
-        except EventRegError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Närvaron är sparad: {came} kom.", "success")
+        act(
+            lambda: attendance.mark_attendance(session, present, current_user),
+            "Närvaron är sparad.",
+        )
         return redirect(url_for(".mark_attendance", event_id=event.id, tillfalle=session.id))
     seated = attendees.split_by_status(attendees.registrations_for(event))["confirmed"]
     return render_template(

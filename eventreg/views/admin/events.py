@@ -11,11 +11,10 @@ from eventreg.forms.events import EventForm
 from eventreg.models import AuditEntry, Event, EventStatus, Invitation, Network, Registration, Role
 from eventreg.models.base import utcnow
 from eventreg.services import events
-from eventreg.services.errors import EventRegError
 from eventreg.templating import markdown
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
-from eventreg.views.forms import show_error
+from eventreg.views.forms import act, save
 
 
 def get_event(event_id: int) -> Event:
@@ -91,6 +90,18 @@ def _networks() -> list[Network]:
     return list(db.session.scalars(select(Network).order_by(Network.name)))
 
 
+def _create(form: EventForm) -> Event:
+    event = events.create_event(form.session_times(), actor=current_user, **form.details())
+    return events.publish_event(event, current_user) if form.publish.data else event
+
+
+def _update(event: Event, form: EventForm) -> Event:
+    events.update_event(event.id, form.session_times(), actor=current_user, **form.details())
+    if form.publish.data and event.status == EventStatus.DRAFT:
+        events.publish_event(event, current_user)
+    return event
+
+
 @bp.route("/evenemang/nytt", methods=["GET", "POST"])
 @requires(Role.COORDINATOR)
 def new_event():
@@ -102,21 +113,11 @@ def new_event():
         form.kind.data = "course"
     elif (page := _event_form_page(form, None)) is not None:
         return page
-    elif form.validate_on_submit():
-        try:
-            event = events.create_event(form.session_times(), actor=current_user, **form.details())
-            if form.publish.data:
-                events.publish_event(event, current_user)
-        except EventRegError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                "Evenemanget är publicerat." if form.publish.data else "Utkastet är sparat.",
-                "success",
-            )
-            return redirect(url_for(".event", event_id=event.id))
+    elif form.validate_on_submit() and (event := save(form, lambda: _create(form))):
+        flash(
+            "Evenemanget är publicerat." if form.publish.data else "Utkastet är sparat.", "success"
+        )
+        return redirect(url_for(".event", event_id=event.id))
     return render_template(
         "admin/event_form.html", form=form, event=None
     ), 422 if request.method == "POST" else 200
@@ -132,20 +133,9 @@ def edit_event(event_id: int):
     if request.method == "POST":
         if (page := _event_form_page(form, event)) is not None:
             return page
-        if form.validate_on_submit():
-            try:
-                events.update_event(
-                    event.id, form.session_times(), actor=current_user, **form.details()
-                )
-                if form.publish.data and event.status == EventStatus.DRAFT:
-                    events.publish_event(event, current_user)
-            except EventRegError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                db.session.commit()
-                flash("Ändringarna är sparade.", "success")
-                return redirect(url_for(".event", event_id=event.id))
+        if form.validate_on_submit() and save(form, lambda: _update(event, form)):
+            flash("Ändringarna är sparade.", "success")
+            return redirect(url_for(".event", event_id=event.id))
         return render_template("admin/event_form.html", form=form, event=event), 422
     return render_template("admin/event_form.html", form=form, event=event)
 
@@ -179,20 +169,10 @@ def event(event_id: int):
     )
 
 
-def _act(event: Event, action, success: str, target: str = ".event"):
-    """Run a button's action, commit, and come back with a message in Swedish."""
-    if not ButtonForm().validate_on_submit():
-        flash("Formuläret hann bli för gammalt. Försök igen.", "error")
-        return redirect(url_for(".event", event_id=event.id))
-    try:
-        result = action()
-    except EventRegError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".event", event_id=event.id))
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for(target, event_id=getattr(result, "id", event.id)))
+def _act(event: Event, action, success: str):
+    """A button on the event page (CSRF is checked before any view); back to the page."""
+    act(action, success)
+    return redirect(url_for(".event", event_id=event.id))
 
 
 @bp.post("/evenemang/<int:event_id>/publicera")
@@ -218,13 +198,13 @@ def unpublish(event_id: int):
 @bp.post("/evenemang/<int:event_id>/kopiera")
 @requires(Role.COORDINATOR)
 def duplicate(event_id: int):
-    event = get_event(event_id)
-    return _act(
-        event,
-        lambda: events.duplicate_event(event, current_user),
+    copy = events.duplicate_event(get_event(event_id), current_user)
+    db.session.commit()
+    flash(
         "Kopian är sparad som utkast. Ändra datum och sista anmälningsdag, och publicera.",
-        target=".edit_event",
+        "success",
     )
+    return redirect(url_for(".edit_event", event_id=copy.id))
 
 
 @bp.route("/evenemang/<int:event_id>/stall-in", methods=["GET", "POST"])
@@ -249,13 +229,7 @@ def delete(event_id: int):
     event = get_event(event_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        try:
-            events.delete_draft(event, current_user)
-        except EventRegError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for(".event", event_id=event.id))
-        db.session.commit()
-        flash("Utkastet är borttaget.", "success")
-        return redirect(url_for(".dashboard"))
+        if act(lambda: events.delete_draft(event, current_user), "Utkastet är borttaget."):
+            return redirect(url_for(".dashboard"))
+        return redirect(url_for(".event", event_id=event.id))
     return render_template("admin/delete_event.html", event=event, form=form)

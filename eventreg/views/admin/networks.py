@@ -1,6 +1,6 @@
 """Networks in the workspace: details, members (one by one, pasted, approved), series of meetings."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -11,12 +11,11 @@ from eventreg.forms.networks import NetworkForm, PasteMembersForm, SeriesForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.models import Event, JoinPolicy, MemberStatus, Network, NetworkMember, Role
 from eventreg.services import invitations, networks
-from eventreg.services.errors import EventRegError
 from eventreg.services.places import municipalities_with_libraries
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
 from eventreg.views.admin.events import get_event
-from eventreg.views.forms import show_error
+from eventreg.views.forms import act, save
 from eventreg.views.registration import applicant_from
 
 
@@ -42,16 +41,11 @@ def _details(form: NetworkForm) -> dict:
 @requires(Role.COORDINATOR)
 def networks_page():
     form = NetworkForm()
-    if form.validate_on_submit():
-        try:
-            network = networks.create_network(current_user, **_details(form))
-        except EventRegError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Nätverket {network.name} är skapat. Lägg till medlemmar.", "success")
-            return redirect(url_for(".network_page", network_id=network.id))
+    if form.validate_on_submit() and (
+        network := save(form, lambda: networks.create_network(current_user, **_details(form)))
+    ):
+        flash(f"Nätverket {network.name} är skapat. Lägg till medlemmar.", "success")
+        return redirect(url_for(".network_page", network_id=network.id))
     elif not form.is_submitted():
         form.contact_name.data, form.contact_email.data = current_user.name, current_user.email
     all_networks = db.session.scalars(
@@ -67,16 +61,11 @@ def networks_page():
 def network_page(network_id: int):
     network = db.get_or_404(Network, network_id)
     form = NetworkForm(obj=network)
-    if form.validate_on_submit():
-        try:
-            networks.update_network(network, current_user, **_details(form))
-        except EventRegError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Nätverket är sparat.", "success")
-            return redirect(url_for(".network_page", network_id=network.id))
+    if form.validate_on_submit() and save(
+        form, lambda: networks.update_network(network, current_user, **_details(form))
+    ):
+        flash("Nätverket är sparat.", "success")
+        return redirect(url_for(".network_page", network_id=network.id))
     return _render_network(network, form=form)
 
 
@@ -137,16 +126,33 @@ def paste_network_members(network_id: int):
 def change_network_member(network_id: int, member_id: int, change: str):
     member = db.get_or_404(NetworkMember, member_id)
     if member.network_id != network_id:
-        return redirect(url_for(".network_page", network_id=network_id))
-    if ButtonForm().validate_on_submit():
-        if change == "godkann":
-            networks.approve_member(member, current_user)
-            flash(f"{member.name} är godkänd och får ett välkomstmejl.", "success")
-        else:
-            networks.remove_member(member, current_user)
-            flash(f"{member.name} är borttagen ur nätverket.", "success")
-        db.session.commit()
+        abort(404)
+    if change == "godkann":
+        networks.approve_member(member, current_user)
+        flash(f"{member.name} är godkänd och får ett välkomstmejl.", "success")
+    else:
+        networks.remove_member(member, current_user)
+        flash(f"{member.name} är borttagen ur nätverket.", "success")
+    db.session.commit()
     return redirect(url_for(".network_page", network_id=network_id))
+
+
+def _plan(network: Network, form: SeriesForm) -> list[Event]:
+    return networks.plan_series(
+        network,
+        form.session_times(),
+        form.deadline_days.data,
+        current_user,
+        publish=form.publish.data,
+        title=form.title.data.strip(),
+        summary=form.summary.data,
+        venue=form.venue.data,
+        address=form.address.data,
+        online_url=form.online_url.data,
+        online_note=form.online_note.data,
+        capacity=form.capacity.data,
+        invited_only=form.invited_only.data,
+    )
 
 
 @bp.route("/natverk/<int:network_id>/traffar", methods=["GET", "POST"])
@@ -154,35 +160,10 @@ def change_network_member(network_id: int, member_id: int, change: str):
 def plan_meetings(network_id: int):
     network = db.get_or_404(Network, network_id)
     form = SeriesForm()
-    if form.validate_on_submit():
-        try:
-            planned = networks.plan_series(
-                network,
-                form.session_times(),
-                form.deadline_days.data,
-                current_user,
-                publish=form.publish.data,
-                title=form.title.data.strip(),
-                summary=form.summary.data,
-                venue=form.venue.data,
-                address=form.address.data,
-                online_url=form.online_url.data,
-                online_note=form.online_note.data,
-                capacity=form.capacity.data,
-                invited_only=form.invited_only.data,
-            )
-        except EventRegError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            what = (
-                "publicerade och medlemmarna inbjudna"
-                if form.publish.data
-                else "sparade som utkast"
-            )
-            flash(f"{len(planned)} träffar är {what}.", "success")
-            return redirect(url_for(".network_page", network_id=network.id))
+    if form.validate_on_submit() and (planned := save(form, lambda: _plan(network, form))):
+        what = "publicerade och medlemmarna inbjudna" if form.publish.data else "sparade som utkast"
+        flash(f"{len(planned)} träffar är {what}.", "success")
+        return redirect(url_for(".network_page", network_id=network.id))
     elif not form.is_submitted():
         form.title.data = f"Nätverksträff: {network.name}"
     return render_template("admin/network_series.html", network=network, form=form), (
@@ -194,16 +175,8 @@ def plan_meetings(network_id: int):
 @requires(Role.COORDINATOR)
 def invite(event_id: int):
     event = get_event(event_id)
-    if ButtonForm().validate_on_submit():
-        try:
-            count = invitations.invite_members(event, current_user)
-        except EventRegError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                f"{count} medlemmar bjöds in." if count else "Alla medlemmar är redan inbjudna.",
-                "success",
-            )
+    act(
+        lambda: invitations.invite_members(event, current_user),
+        "Inbjudningar är skickade till de medlemmar som inte redan var inbjudna.",
+    )
     return redirect(url_for(".event", event_id=event.id))
