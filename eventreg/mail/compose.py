@@ -6,7 +6,7 @@ short mail of its own with its invite or cancellation (see ``shared/reference/ca
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from flask import render_template
 
@@ -81,25 +81,32 @@ def _personal_footer(personal_url: str, method: str) -> str:
 
 def _queue_with_calendar(
     kind: str,
-    registration: Registration,
+    to: tuple[str, str],
+    event: Event,
     subject: str,
     template: str,
-    personal_url: str,
     items: Sequence[CalendarItem],
+    footer: Callable[[str], str],
+    registration: Registration | None = None,
+    partstat: str = "ACCEPTED",
+    personal_url: str = "",
     **context,
 ) -> None:
-    """The main mail with the first calendar item, then one short mail per further item."""
+    """The main mail with the first calendar item, then one short mail per further item.
+
+    ``footer(method)`` ends each calendar entry's description (a link, or a word on why).
+    """
     first, *others = items or [None]
-    event = registration.event
     _queue(
         kind,
-        _to(registration),
+        to,
         event,
         subject,
         template,
         first,
         registration,
-        _personal_footer(personal_url, first[1]) if first else "",
+        footer(first[1]) if first else "",
+        partstat,
         personal_url=personal_url,
         more_invites=len(others),
         **context,
@@ -108,15 +115,40 @@ def _queue_with_calendar(
         cancel = method == CANCEL
         _queue(
             f"{kind}-session",
-            _to(registration),
+            to,
             event,
             f"{'Inställt' if cancel else 'Kalenderinbjudan'}: {session_summary(session)}",
             "session_cancel" if cancel else "session_invite",
             (session, method),
             registration,
-            _personal_footer(personal_url, method),
+            footer(method),
+            partstat,
             personal_url=personal_url,
         )
+
+
+def _for_registration(
+    kind: str,
+    registration: Registration,
+    subject: str,
+    template: str,
+    personal_url: str,
+    items: Sequence[CalendarItem],
+    **context,
+) -> None:
+    """A mail about a registration, its calendar entries pointing to the personal page."""
+    _queue_with_calendar(
+        kind,
+        _to(registration),
+        registration.event,
+        subject,
+        template,
+        items,
+        lambda method: _personal_footer(personal_url, method),
+        registration,
+        personal_url=personal_url,
+        **context,
+    )
 
 
 def _every_session(registration: Registration, method: str) -> list[CalendarItem]:
@@ -124,7 +156,7 @@ def _every_session(registration: Registration, method: str) -> list[CalendarItem
 
 
 def queue_confirmation(registration: Registration, personal_url: str) -> None:
-    _queue_with_calendar(
+    _for_registration(
         "confirmation",
         registration,
         f"Bekräftelse: {registration.event.title}",
@@ -135,7 +167,7 @@ def queue_confirmation(registration: Registration, personal_url: str) -> None:
 
 
 def queue_promotion(registration: Registration, personal_url: str) -> None:
-    _queue_with_calendar(
+    _for_registration(
         "promotion",
         registration,
         f"Du har fått en plats: {registration.event.title}",
@@ -179,7 +211,7 @@ def queue_cancellation(
     registration: Registration, personal_url: str, had_seat: bool, by_coordinator: bool = False
 ) -> None:
     """Confirms a cancellation; someone who had a seat also gets CANCEL for every session."""
-    _queue_with_calendar(
+    _for_registration(
         "cancellation",
         registration,
         f"Avbokad: {registration.event.title}",
@@ -197,7 +229,7 @@ def queue_change(
     items: Sequence[CalendarItem],
 ) -> None:
     """An edit that moves the event in people's calendars: what changed, and fresh invites."""
-    _queue_with_calendar(
+    _for_registration(
         "update",
         registration,
         f"Ändrat: {registration.event.title}",
@@ -212,7 +244,7 @@ def queue_event_cancelled(
     registration: Registration, personal_url: str, message: str, had_seat: bool
 ) -> None:
     """The event is cancelled: everyone is told, and entries leave the calendars of the seated."""
-    _queue_with_calendar(
+    _for_registration(
         "event-cancelled",
         registration,
         f"Inställt: {registration.event.title}",
@@ -279,36 +311,21 @@ def queue_invitation(
 ) -> None:
     """The invitation to a network meeting: a calendar invite per session and two answer links."""
     member = invitation.member
-    footer = f"Jag kommer: {answer_urls['kommer']}\nJag kommer inte: {answer_urls['kommer-inte']}"
-    first, *others = event.sessions
-    prefix = "Påminnelse: inbjudan" if reminder else "Inbjudan"
-    _queue(
+    answer = f"Jag kommer: {answer_urls['kommer']}\nJag kommer inte: {answer_urls['kommer-inte']}"
+    _queue_with_calendar(
         "invitation-reminder" if reminder else "invitation",
         (member.name, member.email),
         event,
-        f"{prefix}: {event.title}",
+        f"{'Påminnelse: inbjudan' if reminder else 'Inbjudan'}: {event.title}",
         "invitation",
-        (first, REQUEST),
-        calendar_footer=footer,
+        [(session, REQUEST) for session in event.sessions],
+        lambda method: answer,
         partstat="NEEDS-ACTION",
         answer_urls=answer_urls,
         leave_url=leave_url,
         network=event.network,
         reminder=reminder,
-        more_invites=len(others),
     )
-    for session in others:
-        _queue(
-            "invitation-session",
-            (member.name, member.email),
-            event,
-            f"Kalenderinbjudan: {session_summary(session)}",
-            "session_invite",
-            (session, REQUEST),
-            calendar_footer=footer,
-            partstat="NEEDS-ACTION",
-            personal_url=answer_urls["kommer"],
-        )
 
 
 def queue_declined(invitation: Invitation, event: Event) -> None:
@@ -316,24 +333,12 @@ def queue_declined(invitation: Invitation, event: Event) -> None:
     member = invitation.member
     for session in event.sessions:
         session.sequence += 1
-    first, *others = event.sessions
-    _queue(
+    _queue_with_calendar(
         "declined",
         (member.name, member.email),
         event,
         f"Tack för ditt svar: {event.title}",
         "declined",
-        (first, CANCEL),
-        calendar_footer="Du har tackat nej.",
-        more_invites=len(others),
+        [(session, CANCEL) for session in event.sessions],
+        lambda method: "Du har tackat nej.",
     )
-    for session in others:
-        _queue(
-            "declined-session",
-            (member.name, member.email),
-            event,
-            f"Inställt: {session_summary(session)}",
-            "session_cancel",
-            (session, CANCEL),
-            calendar_footer="Du har tackat nej.",
-        )
