@@ -1,14 +1,20 @@
-"""Every public page against WCAG 2.1 AA as far as a machine can tell: axe-core, and 320 px reflow.
+"""Every page against WCAG 2.1 AA as far as a machine can tell: axe-core, and 320 px reflow.
 
 axe-core (bundled in the PyPI package axe-playwright-python, so nothing is fetched at run time)
 runs with the WCAG 2.0/2.1 A and AA rules on each page in each state a visitor can meet it in:
 the calendar, an event open, full, closed and cancelled, the sign-up form with and without
-errors, the personal pages and the error pages. Then each page is opened again 320 CSS pixels
-wide (1280 px at 400 % zoom, WCAG 1.4.10 Reflow) and must not scroll sideways.
+errors, the personal pages, the networks' pages and the error pages; and every page of the
+coordinators' workspace, from signing in (and failing to) through the event form with errors,
+two sessions and a preview, to the attendee lists, attendance, messages, the outbox with a
+failed mail, networks, personal data and statistics, and the administrators' own pages. Then
+each page is opened again 320 CSS pixels wide (1280 px at 400 % zoom, WCAG 1.4.10 Reflow) and
+must not scroll sideways. A table may scroll inside its ``.table-wrap``; the page may not.
 
-To stay fast, one browser context for each width serves every case, and the data is made once:
-``full_site`` fills the session's SQLite database for the whole module (and empties it again);
-the empty calendar has a database of its own (``empty_site``), so no case depends on the order.
+To stay fast, one browser context for each width serves every case (and one more for each
+width and kind of account signed in), and the data is made once: ``full_site`` fills the
+session's SQLite database for the whole module (and empties it again); the empty calendar has
+a database of its own (``empty_site``), so no case depends on the order. The workspace's cases
+submit only forms that are refused or redisplayed, so they change nothing another case sees.
 
 A case that fails because of a known fault in a template is marked ``xfail(strict=True)`` in
 KNOWN_AXE_FAILURES or KNOWN_REFLOW_FAILURES, naming the fault: when the template is fixed the
@@ -19,13 +25,13 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
-from helpers import deliver, make_event, personal_link, stockholm
+from helpers import PASSWORD, deliver, make_event, personal_link, stockholm
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -33,20 +39,54 @@ from werkzeug.serving import make_server
 from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
-from eventreg.models import EventKind, EventStatus, FocusArea, Library
-from eventreg.services import registrations
+from eventreg.models import (
+    EventKind,
+    EventStatus,
+    FocusArea,
+    JoinPolicy,
+    Library,
+    MemberStatus,
+    Municipality,
+    OutboxMessage,
+    OutboxStatus,
+    Role,
+)
+from eventreg.services import networks, registrations
+from eventreg.services.accounts import create_user
 from eventreg.services.events import SessionTimes
 from eventreg.services.places import import_libraries
 from eventreg.services.registrations import Applicant
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+#: At 320 px a table may scroll inside its .table-wrap, but only if the keyboard can scroll it
+#: too (WCAG 2.1.1): axe's rule for that is run there, alone, as it is the one whose outcome
+#: depends on the width, and the whole set would take four times as long.
+SCROLLER_AXE_OPTIONS = {
+    "runOnly": {"type": "rule", "values": ["scrollable-region-focusable"]},
+    "resultTypes": ["violations"],
+}
+#: Whether anything inside the page scrolls: what axe's rule looks at (overflow auto or scroll,
+#: with more content than room), so that the rule need not run on a page where nothing does.
+SCROLLS_INSIDE = """() => [...document.body.querySelectorAll("*")].some((el) => {
+    const style = getComputedStyle(el);
+    const scrolls = (overflow) => overflow === "auto" || overflow === "scroll";
+    return (scrolls(style.overflowX) && el.scrollWidth > el.clientWidth)
+        || (scrolls(style.overflowY) && el.scrollHeight > el.clientHeight);
+})"""
 NARROW = {"width": 320, "height": 640}
 TIMEOUT_MS = 5_000
 
 COURSE = "Läsfrämjande i skolbiblioteksverksamheten"
 LIBRARY = "Vetlanda stadsbibliotek"
 CONSENT = "Jag har läst hur mina personuppgifter behandlas och godkänner det."
+COORDINATOR = "samordnare@region.test"
+ADMINISTRATOR = "administrator@region.test"
+NETWORK = "Nätverket för barn- och ungdomsbibliotekarier"
+WORKSHOP = "Skrivarverkstad – att leda skrivcirklar för unga"
+DRAFT = "Sommarlovsboken – planeringsmöte"
+#: An address the SMTP server refuses with 550, so that the outbox has a failed message.
+BOUNCING = "per.holm@okand-kommun.test"
 #: A meeting link as Teams really makes them: long, and without a place to break.
 TEAMS_URL = (
     "https://teams.microsoft.com/l/meetup-join/19%3ameeting_"
@@ -60,11 +100,12 @@ TEAMS_URL = (
 
 @dataclass
 class Site:
-    """A live server, and the event ids and personal links (paths) of its data."""
+    """A live server, and the event ids, personal links (paths) and other ids of its data."""
 
     base: str
     events: dict[str, int] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
 
 
 def site_config(database_url: str, instance: Path, smtp_port: int) -> dict:
@@ -122,6 +163,7 @@ def full_site(migrated_databases, smtp, tmp_path_factory):
             import_libraries(LIBRARIES_CSV)
             db.session.commit()
             site = fill(smtp)
+            fill_workspace(smtp, site)
         with served(app) as base:
             site.base = base
             yield site
@@ -164,6 +206,40 @@ def narrow_page(browser):
     page = new_page(browser, viewport=NARROW)
     yield page
     page.context.close()
+
+
+def sign_in(page: Page, site: Site, email: str = COORDINATOR, password: str = PASSWORD) -> None:
+    page.goto(site.base + "/logga-in")
+    page.get_by_label("E-postadress", exact=True).fill(email)
+    page.get_by_label("Lösenord", exact=True).fill(password)
+    page.get_by_role("button", name="Logga in").click()
+
+
+@contextmanager
+def signed_in_pages(browser, site: Site, email: str) -> Iterator[dict[str, Page]]:
+    """A wide and a narrow page signed in to one account; the narrow one shares the wide one's
+    session cookie, as a password check takes a while."""
+    wide = new_page(browser)
+    sign_in(wide, site, email)
+    expect(wide.get_by_role("heading", level=1)).to_have_text("Översikt")
+    narrow = new_page(browser, viewport=NARROW, storage_state=wide.context.storage_state())
+    try:
+        yield {"wide": wide, "narrow": narrow}
+    finally:
+        wide.context.close()
+        narrow.context.close()
+
+
+@pytest.fixture(scope="module")
+def coordinator_pages(browser, full_site):
+    with signed_in_pages(browser, full_site, COORDINATOR) as pages:
+        yield pages
+
+
+@pytest.fixture(scope="module")
+def admin_pages(browser, full_site):
+    with signed_in_pages(browser, full_site, ADMINISTRATOR) as pages:
+        yield pages
 
 
 def fill(smtp) -> Site:
@@ -235,6 +311,7 @@ def fill(smtp) -> Site:
     deliver(smtp)  # the cancellation, and nobody waits for the open course's seat
     return Site(
         base="",  # known once served
+        ids={"library": library_id},
         events={
             "open": open_course.id,
             "meeting": meeting.id,
@@ -247,6 +324,88 @@ def fill(smtp) -> Site:
             "waitlisted": waitlisted,
             "cancelled": cancelled_registration,
         },
+    )
+
+
+def fill_workspace(smtp, site: Site) -> None:
+    """The coordinators' side: a coordinator's and an administrator's account; a full workshop
+    with someone seated, someone waiting and someone cancelled, whose mails bounce (a failed
+    message in the outbox); a draft; a network with a member, a request to join and a meeting;
+    and changes made by a person, not only by the system, for the change log."""
+    user = create_user(COORDINATOR, "Karin Lindqvist", PASSWORD, Role.COORDINATOR)
+    create_user(ADMINISTRATOR, "Anders Admin", PASSWORD, Role.ADMIN)
+    workshop = make_event(
+        title=WORKSHOP,
+        capacity=1,
+        days=12,
+        serves_meal=True,
+        meal_note="Fika ingår.",
+        audience="Barnbibliotekarier",
+        actor=user,
+    )
+    draft = make_event(title=DRAFT, publish=False, days=60, actor=user)
+
+    def add(name: str, email: str) -> int:
+        applicant = Applicant(
+            name=name,
+            email=email,
+            library_id=site.ids["library"],
+            role_title="Bibliotekarie",
+            dietary_needs="Glutenfri kost",
+            accessibility_needs="Rullstolsplats",
+        )
+        return registrations.register(workshop.id, applicant, actor=user).id
+
+    seated = add("Anna Berg", "anna.berg@vetlanda.se")
+    add("Karin Ek", "karin.ek@vetlanda.se")
+    bounced = add("Per Holm", BOUNCING)
+    registrations.cancel_registration(bounced, actor=user)
+    db.session.commit()
+    smtp.refused.add(BOUNCING)
+    try:
+        deliver(smtp)
+    finally:
+        smtp.refused.discard(BOUNCING)
+    failed = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.to_email == BOUNCING)
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
+    assert failed, "the bouncing address should have left a failed message in the outbox"
+
+    network = networks.create_network(
+        user,
+        name=NETWORK,
+        description="Vi träffas fyra gånger per termin och delar tips om bokprat.",
+        contact_name="Karin Lindqvist",
+        contact_email=COORDINATOR,
+        join_policy=JoinPolicy.APPROVAL,
+    )
+    member = Applicant(name="Anna Berg", email="anna.berg@vetlanda.se", library_id=None)
+    networks.add_member(network, replace(member, library_id=site.ids["library"]), actor=user)
+    networks.add_member(
+        network,
+        replace(
+            member, name="Olle Ny", email="olle.ny@eksjo.se", other_workplace="Skolbiblioteket"
+        ),
+        status=MemberStatus.PENDING,
+    )
+    make_event(
+        title=f"Nätverksträff: {NETWORK}",
+        kind=EventKind.NETWORK_MEETING,
+        network_id=network.id,
+        days=25,
+        actor=user,
+    )
+    db.session.commit()
+    municipality = db.session.scalar(
+        select(Library.municipality_id).where(Library.id == site.ids["library"])
+    )
+    assert db.session.get(Municipality, municipality)
+    site.events.update(workshop=workshop.id, draft=draft.id)
+    site.ids.update(
+        seated=seated, failed_message=failed, network=network.id, municipality=municipality
     )
 
 
@@ -296,12 +455,79 @@ def personal_page(status: str, then: str = "") -> Callable[[Site], str]:
     return lambda site: site.links[status] + then
 
 
+def fail_to_sign_in(page: Page, site: Site) -> None:
+    sign_in(page, site, password="inte-mitt-lösenord")
+    expect(page).to_have_title(re.compile("^Fel vid inloggning"))
+    expect(page.get_by_role("alert")).to_have_text("Fel e-postadress eller lösenord.")
+
+
+def workspace(kind: str, then: str = "") -> Callable[[Site], str]:
+    """The path of an event's page in the coordinators' workspace, or of one under it."""
+    return lambda site: f"/samordnare/evenemang/{site.events[kind]}{then}"
+
+
+NEW_EVENT = "/samordnare/evenemang/nytt"
+
+
+def submit_invalid_event(page: Page, site: Site) -> None:
+    """Nothing filled in that must be, an address without a domain, and a session that ends
+    before it starts: an error beside many kinds of field, and the summary above them."""
+    page.goto(site.base + NEW_EVENT)
+    page.get_by_label("Kontaktpersonens e-post").fill("karin@")
+    first = page.get_by_role("group", name="Tillfälle 1", exact=True)
+    first.get_by_label("Börjar", exact=True).fill("13:00")
+    first.get_by_label("Slutar", exact=True).fill("12:00")
+    page.get_by_role("button", name="Spara som utkast").click()
+    expect(page).to_have_title(re.compile("^Fel i formuläret"))
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Titel: Ge evenemanget en titel.")
+    expect(summary).to_contain_text("Sluttiden måste vara efter starttiden.")
+
+
+def add_a_session(page: Page, site: Site) -> None:
+    page.goto(site.base + NEW_EVENT)
+    page.get_by_role("button", name="Lägg till tillfälle").click()
+    expect(page.get_by_role("group", name="Tillfälle 2", exact=True)).to_be_visible()
+
+
+def preview_description(page: Page, site: Site) -> None:
+    page.goto(site.base + NEW_EVENT)
+    page.get_by_label("Beskrivning", exact=True).fill(
+        "Vi går igenom **läsfrämjande metoder**.\n\n"
+        "- Ta med en bok\n"
+        f"- Läs [stödmaterialet]({TEAMS_URL}) före första träffen\n"
+    )
+    page.get_by_role("button", name="Förhandsgranska beskrivningen").click()
+    preview = page.get_by_role("region", name="Förhandsgranskning av beskrivningen")
+    expect(preview.get_by_role("link", name="stödmaterialet")).to_be_visible()
+
+
+def outbox_with_a_failure(page: Page, site: Site) -> None:
+    go("/samordnare/utskick", BOUNCING)(page, site)
+    expect(page.get_by_role("row").filter(has_text=BOUNCING).first).to_contain_text("Misslyckades")
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
     visit: Callable[[Page, Site], None]
     #: The fixture whose site serves the page.
     site: str = "full_site"
+    #: The account signed in to see the page: "coordinator", "admin", or none.
+    account: str = ""
+
+
+def coordinator(id: str, visit: Callable[[Page, Site], None]) -> Case:
+    return Case(id, visit, account="coordinator")
+
+
+def administrator(id: str, visit: Callable[[Page, Site], None]) -> Case:
+    """A page only administrators may see."""
+    return Case(id, visit, account="admin")
+
+
+def network_page(then: str = "", workspace: bool = True) -> Callable[[Site], str]:
+    return lambda site: f"{'/samordnare' if workspace else ''}/natverk/{site.ids['network']}{then}"
 
 
 CASES = [
@@ -324,11 +550,65 @@ CASES = [
     Case("accessibility-statement", go("/tillganglighet", "Tillgänglighetsredogörelse")),
     Case("not-found", go("/finns-inte", "Sidan finns inte", status=404)),
     Case("forged-link", go("/anmalan/IjEi.forfalskad", "Länken är ogiltig.", status=404)),
+    Case("networks-public", go("/natverk", NETWORK)),
+    Case("network-public", go(network_page(workspace=False), "Vi träffas fyra gånger")),
+    # The coordinators' workspace; signing in is the only page of it seen signed out.
+    Case("login", go("/logga-in", "Logga in som samordnare")),
+    Case("login-failed", fail_to_sign_in),
+    coordinator("dashboard", go("/samordnare/", WORKSHOP)),
+    coordinator("audit-log", go("/samordnare/logg", "lade till deltagare")),
+    coordinator("new-event", go(NEW_EVENT, "Tillfälle 1")),
+    coordinator("new-event-errors", submit_invalid_event),
+    coordinator("new-event-two-sessions", add_a_session),
+    coordinator("new-event-preview", preview_description),
+    coordinator("event", go(workspace("workshop"), "Publicerat")),
+    coordinator("event-draft", go(workspace("draft"), "Ta bort utkastet")),
+    coordinator("event-edit", go(workspace("open", "/redigera"), "Evenemanget är publicerat.")),
+    coordinator("event-cancel", go(workspace("workshop", "/stall-in"), "Ja, ställ in")),
+    coordinator("event-delete", go(workspace("draft", "/ta-bort"), "Utkastet tas bort för gott.")),
+    coordinator("attendees", go(workspace("workshop", "/deltagare"), "Avbokade (1)")),
+    coordinator(
+        "attendees-search", go(workspace("workshop", "/deltagare?sok=karin"), "Reservlista (1)")
+    ),
+    coordinator("add-attendee", go(workspace("workshop", "/deltagare/ny"), "Lägg till deltagare")),
+    coordinator(
+        "cancel-attendee",
+        go(lambda s: workspace("workshop", f"/deltagare/{s.ids['seated']}/avboka")(s), "Anna Berg"),
+    ),
+    coordinator("sign-in-sheet", go(workspace("workshop", "/namnlista"), "Närvarolista")),
+    coordinator("attendance", go(workspace("open", "/narvaro"), "Kom till tillfället")),
+    coordinator("message", go(workspace("workshop", "/meddelande"), "Skicka meddelande")),
+    coordinator("outbox", outbox_with_a_failure),
+    coordinator(
+        "outbox-message",
+        go(lambda s: f"/samordnare/utskick/{s.ids['failed_message']}", "Försök skicka igen"),
+    ),
+    coordinator("networks", go("/samordnare/natverk", "Nytt nätverk")),
+    coordinator("network", go(network_page(), "Väntar på godkännande")),
+    coordinator("network-meetings", go(network_page("/traffar"), "Träff 1")),
+    coordinator("personal-data", go("/samordnare/personuppgifter", "registerutdrag")),
+    coordinator(
+        "personal-data-found",
+        go("/samordnare/personuppgifter?epost=karin.ek@vetlanda.se", "Radera uppgifterna"),
+    ),
+    coordinator("statistics", go("/samordnare/statistik", "Per kommun")),
+    administrator("admin-dashboard", go("/samordnare/", WORKSHOP)),
+    administrator("accounts", go("/samordnare/konton", "Karin Lindqvist")),
+    administrator("libraries", go("/samordnare/bibliotek", LIBRARY)),
+    administrator(
+        "library-edit",
+        go(lambda s: f"/samordnare/bibliotek/{s.ids['library']}", f"Ändra {LIBRARY}"),
+    ),
+    administrator(
+        "municipality",
+        go(lambda s: f"/samordnare/kommuner/{s.ids['municipality']}", "Ändra kommun"),
+    ),
 ]
 
 #: Case id -> the fault in a template that makes axe fail it. Remove an entry once fixed.
 KNOWN_AXE_FAILURES: dict[str, str] = {}
-#: Case id -> the fault that makes the page scroll sideways at 320 px. Remove once fixed.
+#: Case id -> the fault that makes the page scroll sideways at 320 px, or leaves a part that
+#: scrolls out of the keyboard's reach. Remove once fixed.
 KNOWN_REFLOW_FAILURES: dict[str, str] = {}
 
 
@@ -366,16 +646,25 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-#: The widest lines of text (and boxes without text) that stick out past the viewport: what
-#: forces the page to scroll sideways, for the assertion message. Clipped content is left out.
+#: The widest lines of text, boxes without text and absolutely positioned boxes that stick out
+#: past the viewport: what forces the page to scroll sideways, for the assertion message.
+#: Clipped content is left out; an absolutely positioned box (such as .visually-hidden text) is
+#: clipped only by an ancestor from its containing block up, so it can escape a scroller.
 STICKING_OUT = """() => {
     const width = document.documentElement.clientWidth;
-    const clipped = (el) => {
-        for (; el && el !== document.body; el = el.parentElement) {
-            if (getComputedStyle(el).overflowX !== "visible") return true;
+    const boxClipped = (el) => {
+        let position = getComputedStyle(el).position;
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (position === "fixed") return false;
+            const style = getComputedStyle(a);
+            if (position !== "absolute" || style.position !== "static") {
+                if (style.overflowX !== "visible") return true;
+                position = style.position;
+            }
         }
         return false;
     };
+    const clipped = (el) => getComputedStyle(el).overflowX !== "visible" || boxClipped(el);
     const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
         + [...el.classList].map((c) => "." + c).join("");
     const found = [];
@@ -392,7 +681,9 @@ STICKING_OUT = """() => {
     }
     for (const el of document.body.querySelectorAll("*")) {
         const right = el.getBoundingClientRect().right;
-        if (!el.children.length && !el.textContent.trim() && right > width + 1 && !clipped(el)) {
+        const leaf = !el.children.length && !el.textContent.trim();
+        const absolute = getComputedStyle(el).position === "absolute";
+        if ((leaf || absolute) && right > width + 1 && !boxClipped(el)) {
             found.push([right, name(el)]);
         }
     }
@@ -406,18 +697,42 @@ def axe():
     return Axe()
 
 
+def page_for(request, case: Case, width: str) -> Page:
+    """The module's page ``width`` wide ("wide" or "narrow"), signed in if the case needs it."""
+    if case.account:
+        return request.getfixturevalue(f"{case.account}_pages")[width]
+    return request.getfixturevalue(f"{width}_page")
+
+
+def open_case(request, case: Case, width: str) -> Page:
+    """The case's page, in its state, with its style sheet applied.
+
+    A case that ends by submitting a form has seen its text once the new page's DOM is there,
+    which may be before the load event, and so before its style sheet is sure to apply; a page
+    measured without CSS could pass the reflow check, and axe would judge default colours."""
+    page = page_for(request, case, width)
+    case.visit(page, request.getfixturevalue(case.site))
+    page.wait_for_load_state("load")
+    return page
+
+
 @pytest.mark.parametrize("case", cases(KNOWN_AXE_FAILURES))
-def test_axe_finds_no_wcag_21_aa_violations(request, axe, wide_page, case):
-    case.visit(wide_page, request.getfixturevalue(case.site))
+def test_axe_finds_no_wcag_21_aa_violations(request, axe, case):
+    wide_page = open_case(request, case, "wide")
     violations = axe.run(wide_page, options=AXE_OPTIONS).response["violations"]
     assert not violations, f"{case.id} ({wide_page.url}):\n{describe(violations)}"
 
 
 @pytest.mark.parametrize("case", cases(KNOWN_REFLOW_FAILURES))
-def test_no_horizontal_scrolling_at_320_px(request, narrow_page, case):
-    case.visit(narrow_page, request.getfixturevalue(case.site))
+def test_no_horizontal_scrolling_at_320_px(request, axe, case):
+    """The page never scrolls sideways; what scrolls inside it (a wide table in its .table-wrap)
+    can be scrolled with the keyboard as well."""
+    narrow_page = open_case(request, case, "narrow")
     scroll_width = narrow_page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= NARROW["width"], (
         f"{case.id} ({narrow_page.url}) is {scroll_width} px wide at {NARROW['width']} px;"
         f" sticking out: {'; '.join(narrow_page.evaluate(STICKING_OUT))}"
     )
+    if narrow_page.evaluate(SCROLLS_INSIDE):
+        violations = axe.run(narrow_page, options=SCROLLER_AXE_OPTIONS).response["violations"]
+        assert not violations, f"{case.id} ({narrow_page.url}) at 320 px:\n{describe(violations)}"
