@@ -17,7 +17,7 @@ from sqlalchemy import select
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Library
-from eventreg.services import registrations
+from eventreg.services import events, networks, registrations
 from eventreg.services.events import SessionTimes
 from eventreg.services.registrations import Applicant
 
@@ -236,3 +236,65 @@ def test_summer_and_winter_times_across_both_clock_changes(icaljs, smtp, client)
     meant_instants = [(uid(s), utc(s.starts_at), utc(s.ends_at)) for s in event.sessions]
     assert instants(e for invite in invites for e in invite["events"]) == meant_instants
     assert instants(published["events"]) == meant_instants
+
+
+def test_an_update_keeps_the_uid_raises_the_sequence_and_moves_the_time(icaljs, smtp):
+    event = make_event(title=TITLE, sessions=winter_sessions(1))
+    sign_up(event, *ANNA)
+    (confirmation,) = deliver(smtp)
+    (session,) = event.sessions
+    later = SessionTimes(
+        session.starts_at + timedelta(hours=4),
+        session.ends_at + timedelta(hours=4),
+        "Del 1",
+        session.id,
+    )
+
+    events.update_event(event.id, [later])
+    db.session.commit()
+    (update,) = deliver(smtp)
+
+    before, after = read_invites(icaljs, [confirmation, update])
+    assert after == itip("REQUEST", session, f"{TITLE}: Del 1", 1, ANNA, "ACCEPTED")
+    assert after["events"][0]["dtstart"]["utc"] == utc(later.starts_at)
+    assert after["events"][0]["uid"] == before["events"][0]["uid"]
+
+
+def test_a_network_invitation_asks_for_an_answer(icaljs, smtp):
+    network = networks.create_network(
+        None, name="Nätverket", contact_name="Karin Lindqvist", contact_email="karin@region.test"
+    )
+    networks.add_member(
+        network, Applicant(name=ANNA[0], email=ANNA[1], library_id=None, other_workplace="X")
+    )
+    event = make_event(
+        title=TITLE, sessions=winter_sessions(1), network_id=network.id, publish=False
+    )
+    events.publish_event(event)
+    db.session.commit()
+
+    (invitation,) = read_invites(icaljs, deliver(smtp))
+
+    (session,) = event.sessions
+    assert invitation == itip("REQUEST", session, f"{TITLE}: Del 1", 0, ANNA, "NEEDS-ACTION")
+
+
+def test_the_feed_publishes_events_and_marks_the_cancelled(icaljs, client):
+    kept = make_event(title=TITLE, sessions=winter_sessions(1))
+    gone = make_event(title="Inställd kurs", sessions=winter_sessions(1))
+    events.cancel_event(gone.id, "")
+    db.session.commit()
+
+    response = client.get("/kalender.ics")
+
+    assert_wire_format(response.data)
+    (feed,) = icaljs([response.get_data(as_text=True)])
+    by_uid = {e["uid"]: e for e in feed["events"]}
+    assert feed["method"] == "PUBLISH"
+    assert by_uid[uid(kept.sessions[0])]["status"] == "CONFIRMED"
+    cancelled = by_uid[uid(gone.sessions[0])]
+    assert (cancelled["status"], cancelled["summary"]) == (
+        "CANCELLED",
+        "INSTÄLLT: Inställd kurs: Del 1",
+    )
+    assert cancelled["dtstart"]["utc"] == utc(gone.sessions[0].starts_at)
