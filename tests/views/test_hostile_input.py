@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from eventreg.extensions import db
 from eventreg.models import Library, OutboxMessage, Registration
+from eventreg.services.networks import create_network
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -102,3 +103,38 @@ def test_any_personal_link_is_refused_politely(client, token):
     for suffix in ("", "/avboka"):
         response = client.get(f"/anmalan/{token}{suffix}")
         assert response.status_code in (404, 308, 301)
+
+
+@pytest.fixture
+def network_id(app):
+    with app.app_context():
+        network = create_network(
+            None, name="Nätverket", contact_name="K", contact_email="k@region.se"
+        )
+        db.session.commit()
+        return network.id
+
+
+@hypothesis_settings
+@given(
+    name=texts,
+    email=st.one_of(texts, st.emails()),
+    library=st.one_of(texts, st.just("valid")),
+    consent=st.sampled_from(["y", ""]),
+)
+def test_any_input_to_the_network_join_form_is_handled(
+    app, client, network_id, library_id, name, email, library, consent
+):
+    page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
+    response = client.post(
+        f"/natverk/{network_id}",
+        data={
+            "csrf_token": csrf_token(page),
+            "name": name,
+            "email": email,
+            "library": library_id if library == "valid" else library,
+            "other_workplace": name,
+            "consent": consent,
+        },
+    )
+    assert response.status_code in (302, 422)
