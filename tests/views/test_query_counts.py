@@ -1,0 +1,100 @@
+"""No page asks the database once per row: the query count stays the same as the rows grow.
+
+A page that loads sessions or libraries row by row (N+1) gets slower with every event and
+registration; these tests count the SQL statements of a request at two sizes.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from helpers import login, make_event, stockholm
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+from eventreg.extensions import db
+from eventreg.models import Library
+from eventreg.services.events import SessionTimes
+from eventreg.services.registrations import Applicant, register
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+@contextmanager
+def counting(app):
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)
+
+
+def queries(app, client, url: str) -> int:
+    with counting(app) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def add_events(app, count: int) -> int:
+    with app.app_context():
+        libraries = db.session.scalars(select(Library.id)).all()
+        last = None
+        for n in range(count):
+            last = make_event(
+                title=f"Kurs {n}",
+                capacity=None,
+                sessions=[
+                    SessionTimes(stockholm(10 + n, 9), stockholm(10 + n, 12)),
+                    SessionTimes(stockholm(40 + n, 9), stockholm(40 + n, 12)),
+                ],
+            )
+            for p in range(3):
+                register(
+                    last.id,
+                    Applicant(
+                        name=f"P{p}",
+                        email=f"p{n}-{p}@b.se",
+                        library_id=libraries[(n + p) % len(libraries)],
+                    ),
+                )
+        db.session.commit()
+        return last.id
+
+
+def test_the_calendar_asks_the_same_number_of_queries_for_2_or_20_events(app, client):
+    add_events(app, 2)
+    few = queries(app, client, "/")
+    add_events(app, 18)
+    assert queries(app, client, "/") == few
+
+
+def test_the_attendee_list_and_export_do_not_grow_with_attendees(app, coordinator):
+    client = app.test_client()
+    login(client, coordinator)
+    event_id = add_events(app, 1)
+    urls = [
+        f"/samordnare/evenemang/{event_id}/deltagare",
+        f"/samordnare/evenemang/{event_id}/deltagare.csv",
+        "/samordnare/",
+    ]
+    few = [queries(app, client, url) for url in urls]
+    with app.app_context():
+        libraries = db.session.scalars(select(Library.id)).all()
+        for p in range(30):
+            register(
+                event_id,
+                Applicant(
+                    name=f"Q{p}", email=f"q{p}@b.se", library_id=libraries[p % len(libraries)]
+                ),
+            )
+        db.session.commit()
+    add_events(app, 10)
+    more = [queries(app, client, url) for url in urls]
+    # Fewer is fine: an eager load is skipped when no row on the page needs it.
+    assert all(m <= f for m, f in zip(more, few, strict=True)), (few, more)
