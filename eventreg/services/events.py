@@ -147,7 +147,11 @@ def update_event(
                 f"Ny tid: {formatting.time_span(spec.starts_at, spec.ends_at)} "
                 f"(tidigare {formatting.time_span(session.starts_at, session.ends_at)})"
             )
-        elif session.label == spec.label and not whole_event_changed:
+        elif session.label != spec.label:
+            changes.append(
+                f"Ny rubrik: {spec.label or '(ingen)'} (tidigare {session.label or '(ingen)'})"
+            )
+        elif not whole_event_changed:
             continue
         session.starts_at, session.ends_at, session.label = spec.starts_at, spec.ends_at, spec.label
         touched.append(session)

@@ -214,3 +214,24 @@ def test_a_cancelled_registration_gets_no_update(smtp):
     db.session.commit()
     assert deliver(smtp) == []
     assert registration.status == RegistrationStatus.CANCELLED
+
+
+def test_a_new_session_label_updates_that_session_only(smtp):
+    sessions = [
+        SessionTimes(stockholm(d, 9), stockholm(d, 12), f"Del {n}") for n, d in ((1, 10), (2, 17))
+    ]
+    event = make_event(sessions=sessions)
+    person(event, 1)
+    deliver(smtp)
+    first, second = event.sessions
+    events.update_event(
+        event.id,
+        [
+            SessionTimes(first.starts_at, first.ends_at, "Del 1", first.id),
+            SessionTimes(second.starts_at, second.ends_at, "Del 2: Bokprat", second.id),
+        ],
+    )
+    db.session.commit()
+    (mail,) = deliver(smtp)
+    assert "Ny rubrik: Del 2: Bokprat (tidigare Del 2)" in mail.get_body(("plain",)).get_content()
+    assert [s.sequence for s in event.sessions] == [0, 1]
