@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from eventreg.forms import BaseForm
-from eventreg.models import Municipality
 
 OTHER_WORKPLACE = "other"
 
@@ -100,11 +99,11 @@ class RegistrationForm(BaseForm):
         ],
     )
 
-    def __init__(self, *args, serves_meal: bool, municipalities: list[Municipality], **kwargs):
+    def __init__(self, *args, serves_meal: bool, libraries: list[tuple[int, str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         if not serves_meal:
             del self.dietary_needs
-        self.library.choices = library_choices(municipalities)
+        self.library.choices = library_choices(libraries)
 
     def validate_email(self, field):
         """Accept what mail servers accept; store the ASCII form so SMTP never needs SMTPUTF8."""
@@ -127,16 +126,10 @@ class RegistrationForm(BaseForm):
         return None if self.library.data == OTHER_WORKPLACE else int(self.library.data)
 
 
-def library_choices(municipalities: list[Municipality]) -> list[SelectChoice]:
-    """Active libraries grouped by municipality, for an accessible ``<optgroup>`` list."""
-    choices = [SelectChoice("", "Välj arbetsplats …")]
-    for municipality in municipalities:
-        choices += [
-            SelectChoice(str(library.id), library.name, optgroup=f"{municipality.name} kommun")
-            for library in municipality.libraries
-            if library.active
-        ]
-    choices.append(
-        SelectChoice(OTHER_WORKPLACE, "Annan arbetsplats", optgroup="Utanför länets bibliotek")
-    )
-    return choices
+def library_choices(libraries: list[tuple[int, str, str]]) -> list[SelectChoice]:
+    """Libraries grouped by municipality, for an accessible ``<optgroup>`` list."""
+    return [
+        SelectChoice("", "Välj arbetsplats …"),
+        *(SelectChoice(str(id_), name, optgroup=f"{town} kommun") for id_, name, town in libraries),
+        SelectChoice(OTHER_WORKPLACE, "Annan arbetsplats", optgroup="Utanför länets bibliotek"),
+    ]

@@ -84,7 +84,8 @@ class Event(Base):
     first_start: Mapped[datetime | None]
     last_end: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Also touched by every sign-up and cancellation: cached public pages are keyed by it.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     network: Mapped["Network | None"] = relationship()
     sessions: Mapped[list["EventSession"]] = relationship(

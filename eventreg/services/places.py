@@ -4,7 +4,6 @@ import csv
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from eventreg.extensions import db
 from eventreg.models import Library, Municipality, User
@@ -12,14 +11,18 @@ from eventreg.services import audit
 from eventreg.services.errors import EventRegError
 
 
-def municipalities_with_libraries() -> list[Municipality]:
-    return list(
-        db.session.execute(
-            select(Municipality)
-            .options(selectinload(Municipality.libraries))
-            .order_by(Municipality.name)
-        ).scalars()
+def library_options() -> list[tuple[int, str, str]]:
+    """(library id, library name, municipality name) of the libraries offered in forms.
+
+    One light query: every sign-up form page asks for it.
+    """
+    rows = db.session.execute(
+        select(Library.id, Library.name, Municipality.name)
+        .join(Municipality, Library.municipality_id == Municipality.id)
+        .where(Library.active)
+        .order_by(Municipality.name, Library.name)
     )
+    return [tuple(row) for row in rows]
 
 
 def import_libraries(path: Path) -> int:

@@ -15,7 +15,7 @@ from eventreg.models import Event, EventStatus, MemberStatus, Network, Registrat
 from eventreg.models.base import utcnow
 from eventreg.services import invitations, links, networks
 from eventreg.services.errors import EventRegError, InvalidLink
-from eventreg.services.places import municipalities_with_libraries
+from eventreg.services.places import library_options
 from eventreg.views.registration import applicant_from
 
 bp = Blueprint("networks", __name__)
@@ -51,7 +51,7 @@ def network_list():
 @bp.route("/natverk/<int:network_id>", methods=["GET", "POST"])
 def network(network_id: int):
     network = db.get_or_404(Network, network_id)
-    form = RegistrationForm(serves_meal=False, municipalities=municipalities_with_libraries())
+    form = RegistrationForm(serves_meal=False, libraries=library_options())
     for field in ("role_title", "accessibility_needs", "message"):
         delattr(form, field)
     if form.validate_on_submit():

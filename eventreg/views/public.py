@@ -11,6 +11,7 @@ from eventreg.extensions import db
 from eventreg.formatting import month_heading
 from eventreg.models import Event, EventKind, EventStatus
 from eventreg.models.base import utcnow
+from eventreg.pagecache import cached_page
 from eventreg.services import registrations
 
 bp = Blueprint("public", __name__)
@@ -22,6 +23,7 @@ VISIBLE = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
 @bp.get("/")
+@cached_page
 def calendar():
     kind_filter = request.args.get("typ", "")
     query = (
@@ -67,6 +69,7 @@ def get_visible_event(event_id: int) -> Event:
 
 
 @bp.get("/evenemang/<int:event_id>")
+@cached_page
 def event(event_id: int):
     event = get_visible_event(event_id)
     confirmed = registrations.confirmed_count(event.id)

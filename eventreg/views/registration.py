@@ -7,7 +7,7 @@ from eventreg.forms.common import ButtonForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink
-from eventreg.services.places import municipalities_with_libraries
+from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
 from eventreg.views.forms import save
 from eventreg.views.public import get_visible_event
@@ -21,9 +21,7 @@ ACCEPTING = (SignUpState.OPEN, SignUpState.WAITING_LIST)
 def sign_up(event_id: int):
     event = get_visible_event(event_id)
     state = registrations.sign_up_state(event, registrations.confirmed_count(event.id))
-    form = RegistrationForm(
-        serves_meal=event.serves_meal, municipalities=municipalities_with_libraries()
-    )
+    form = RegistrationForm(serves_meal=event.serves_meal, libraries=library_options())
     if (
         state in ACCEPTING
         and form.validate_on_submit()

@@ -9,7 +9,7 @@ from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.models import EventSession, Registration, Role
 from eventreg.services import attendance, attendees, registrations
-from eventreg.services.places import municipalities_with_libraries
+from eventreg.services.places import library_options
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
 from eventreg.views.admin.events import get_event, status_counts
@@ -45,9 +45,7 @@ def attendee_list(event_id: int):
 @requires(Role.COORDINATOR)
 def add_attendee(event_id: int):
     event = get_event(event_id)
-    form = RegistrationForm(
-        serves_meal=event.serves_meal, municipalities=municipalities_with_libraries()
-    )
+    form = RegistrationForm(serves_meal=event.serves_meal, libraries=library_options())
     del form.consent  # the coordinator informs the person; the mail links to the privacy page
     if form.validate_on_submit() and (
         registration := save(

@@ -11,7 +11,7 @@ from eventreg.forms.networks import NetworkForm, PasteMembersForm, SeriesForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.models import Event, JoinPolicy, MemberStatus, Network, NetworkMember, Role
 from eventreg.services import invitations, networks
-from eventreg.services.places import municipalities_with_libraries
+from eventreg.services.places import library_options
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
 from eventreg.views.admin.events import get_event
@@ -21,7 +21,7 @@ from eventreg.views.registration import applicant_from
 
 def _member_form() -> RegistrationForm:
     """The sign-up form's fields for name, address and workplace, to add one member."""
-    form = RegistrationForm(serves_meal=False, municipalities=municipalities_with_libraries())
+    form = RegistrationForm(serves_meal=False, libraries=library_options())
     for field in ("role_title", "accessibility_needs", "message", "consent"):
         delattr(form, field)
     return form
