@@ -3,10 +3,12 @@
 axe-core (bundled in the PyPI package axe-playwright-python, so nothing is fetched at run time)
 runs with the WCAG 2.0/2.1 A and AA rules on each page in each state a visitor can meet it in:
 the calendar, an event open, full, closed and cancelled, the sign-up form with and without
-errors, the personal pages, the networks' pages and the error pages; and every page of the
+errors, the personal pages, the networks' pages (joining with errors, answering an invitation
+yes or no or too late, and leaving) and the error pages; and every page of the
 coordinators' workspace, from signing in (and failing to) through the event form with errors,
 two sessions and a preview, to the attendee lists, attendance, messages, the outbox with a
-failed mail, networks, personal data and statistics, and the administrators' own pages. Then
+failed mail, networks, personal data and statistics, and the administrators' own pages, each
+form of them refused with errors as well. Then
 each page is opened again 320 CSS pixels wide (1280 px at 400 % zoom, WCAG 1.4.10 Reflow) and
 must not scroll sideways. A table may scroll inside its ``.table-wrap``; the page may not.
 
@@ -84,6 +86,9 @@ COORDINATOR = "samordnare@region.test"
 ADMINISTRATOR = "administrator@region.test"
 NETWORK = "Nätverket för barn- och ungdomsbibliotekarier"
 WORKSHOP = "Skrivarverkstad – att leda skrivcirklar för unga"
+NETWORK_MEETING = f"Nätverksträff: {NETWORK}"
+#: A meeting of the network whose last day to answer has passed.
+LATE_MEETING = "Nätverksträff: bokprat i praktiken"
 DRAFT = "Sommarlovsboken – planeringsmöte"
 #: An address the SMTP server refuses with 550, so that the outbox has a failed message.
 BOUNCING = "per.holm@okand-kommun.test"
@@ -330,8 +335,10 @@ def fill(smtp) -> Site:
 def fill_workspace(smtp, site: Site) -> None:
     """The coordinators' side: a coordinator's and an administrator's account; a full workshop
     with someone seated, someone waiting and someone cancelled, whose mails bounce (a failed
-    message in the outbox); a draft; a network with a member, a request to join and a meeting;
-    and changes made by a person, not only by the system, for the change log."""
+    message in the outbox); a draft; a network with a member, a request to join and two
+    meetings, one with a meal and one whose last day to answer has passed, with the member's
+    answer and leave links from her invitations; and changes made by a person, not only by the
+    system, for the change log."""
     user = create_user(COORDINATOR, "Karin Lindqvist", PASSWORD, Role.COORDINATOR)
     create_user(ADMINISTRATOR, "Anders Admin", PASSWORD, Role.ADMIN)
     workshop = make_event(
@@ -391,14 +398,46 @@ def fill_workspace(smtp, site: Site) -> None:
         ),
         status=MemberStatus.PENDING,
     )
+    # Published, so the active member is invited to each: a meal (the answer page asks about
+    # special diets), and one too late to answer.
     make_event(
-        title=f"Nätverksträff: {NETWORK}",
+        title=NETWORK_MEETING,
         kind=EventKind.NETWORK_MEETING,
         network_id=network.id,
         days=25,
+        serves_meal=True,
+        meal_note="Fika ingår.",
+        actor=user,
+    )
+    make_event(
+        title=LATE_MEETING,
+        kind=EventKind.NETWORK_MEETING,
+        network_id=network.id,
+        days=4,
+        deadline_days=-1,
         actor=user,
     )
     db.session.commit()
+    invitations = {
+        message["Subject"]: message.get_body(("plain",)).get_content() for message in deliver(smtp)
+    }
+
+    def links_in(meeting: str, path: str) -> dict[str, str]:
+        """The links under ``path`` in the member's invitation to a meeting, by their last part."""
+        text = invitations[f"Inbjudan: {meeting}"]
+        found = re.findall(rf"https://kalendarium\.test({path}\S+)", text)
+        return {link.rsplit("/", 1)[1]: link for link in found}
+
+    meal, late = links_in(NETWORK_MEETING, "/inbjudan/"), links_in(LATE_MEETING, "/inbjudan/")
+    (leave,) = links_in(NETWORK_MEETING, "/natverk/lamna/").values()
+    site.links.update(
+        {
+            "invitation-yes": meal["kommer"],
+            "invitation-no": meal["kommer-inte"],
+            "invitation-too-late": late["kommer"],
+            "leave": leave,
+        }
+    )
     municipality = db.session.scalar(
         select(Library.municipality_id).where(Library.id == site.ids["library"])
     )
@@ -502,6 +541,30 @@ def preview_description(page: Page, site: Site) -> None:
     expect(preview.get_by_role("link", name="stödmaterialet")).to_be_visible()
 
 
+def refused(
+    path: str | Callable[[Site], str],
+    button: str,
+    shows: str,
+    fill: dict[str, str] | None = None,
+    title: str = "Fel i formuläret",
+) -> Callable[[Page, Site], None]:
+    """Open the form at ``path``, fill in ``fill`` (label: value), press ``button``, and check
+    that the form came back refused: 422, its title, and ``shows`` in the summary of what is
+    wrong. Only forms refused whatever is in the database, so nothing changes for another case."""
+
+    def visit(page: Page, site: Site) -> None:
+        page.goto(site.base + (path(site) if callable(path) else path))
+        for label, value in (fill or {}).items():
+            page.get_by_label(label, exact=True).fill(value)
+        with page.expect_response(lambda response: response.request.method == "POST") as posted:
+            page.get_by_role("button", name=button, exact=True).click()
+        assert posted.value.status == 422, f"{page.url} answered {posted.value.status}"
+        expect(page).to_have_title(re.compile(f"^{re.escape(title)}"))
+        expect(page.get_by_role("alert")).to_contain_text(shows)
+
+    return visit
+
+
 def outbox_with_a_failure(page: Page, site: Site) -> None:
     go("/samordnare/utskick", BOUNCING)(page, site)
     expect(page.get_by_role("row").filter(has_text=BOUNCING).first).to_contain_text("Misslyckades")
@@ -530,6 +593,10 @@ def network_page(then: str = "", workspace: bool = True) -> Callable[[Site], str
     return lambda site: f"{'/samordnare' if workspace else ''}/natverk/{site.ids['network']}{then}"
 
 
+def municipality_page(site: Site) -> str:
+    return f"/samordnare/kommuner/{site.ids['municipality']}"
+
+
 CASES = [
     Case("calendar-empty", go("/", "Det finns inga kommande evenemang just nu."), "empty_site"),
     Case("calendar", go("/", "Nätverksträff för barn- och ungdomsbibliotekarier")),
@@ -552,6 +619,23 @@ CASES = [
     Case("forged-link", go("/anmalan/IjEi.forfalskad", "Länken är ogiltig.", status=404)),
     Case("networks-public", go("/natverk", NETWORK)),
     Case("network-public", go(network_page(workspace=False), "Vi träffas fyra gånger")),
+    Case(
+        "network-join-errors",
+        refused(network_page(workspace=False), "Ansök om medlemskap", "Något behöver rättas"),
+    ),
+    # The answer is sent with a button; the link alone answers nothing.
+    Case("invitation-yes", go(personal_page("invitation-yes"), "Specialkost")),
+    Case("invitation-no", go(personal_page("invitation-no"), "Nej, jag kommer inte")),
+    Case(
+        "invitation-too-late",
+        refused(
+            personal_page("invitation-too-late"),
+            "Ja, jag kommer",
+            "Svarstiden har gått ut.",
+            title="Fel – ",
+        ),
+    ),
+    Case("leave-network", go(personal_page("leave"), "Ja, lämna nätverket")),
     # The coordinators' workspace; signing in is the only page of it seen signed out.
     Case("login", go("/logga-in", "Logga in som samordnare")),
     Case("login-failed", fail_to_sign_in),
@@ -584,24 +668,51 @@ CASES = [
         go(lambda s: f"/samordnare/utskick/{s.ids['failed_message']}", "Försök skicka igen"),
     ),
     coordinator("networks", go("/samordnare/natverk", "Nytt nätverk")),
+    coordinator(
+        "networks-errors",
+        refused("/samordnare/natverk", "Skapa nätverket", "Ge nätverket ett namn."),
+    ),
     coordinator("network", go(network_page(), "Väntar på godkännande")),
     coordinator("network-meetings", go(network_page("/traffar"), "Träff 1")),
+    coordinator(
+        "network-meetings-errors",
+        refused(network_page("/traffar"), "Spara som utkast", "Fyll i minst en träff."),
+    ),
     coordinator("personal-data", go("/samordnare/personuppgifter", "registerutdrag")),
     coordinator(
         "personal-data-found",
         go("/samordnare/personuppgifter?epost=karin.ek@vetlanda.se", "Radera uppgifterna"),
     ),
     coordinator("statistics", go("/samordnare/statistik", "Per kommun")),
+    coordinator(
+        "statistics-errors",
+        go(
+            "/samordnare/statistik?fran=2025-06-30&till=2025-01-01",
+            "Slutdatum måste vara samma dag eller senare än startdatum.",
+            status=422,
+        ),
+    ),
     administrator("admin-dashboard", go("/samordnare/", WORKSHOP)),
     administrator("accounts", go("/samordnare/konton", "Karin Lindqvist")),
+    administrator("accounts-errors", refused("/samordnare/konton", "Skapa konto", "Ange namnet.")),
     administrator("libraries", go("/samordnare/bibliotek", LIBRARY)),
+    administrator(
+        "libraries-errors",
+        refused("/samordnare/bibliotek", "Spara", "Bibliotekets namn: Ange namnet."),
+    ),
     administrator(
         "library-edit",
         go(lambda s: f"/samordnare/bibliotek/{s.ids['library']}", f"Ändra {LIBRARY}"),
     ),
+    administrator("municipality", go(municipality_page, "Ändra kommun")),
     administrator(
-        "municipality",
-        go(lambda s: f"/samordnare/kommuner/{s.ids['municipality']}", "Ändra kommun"),
+        "municipality-errors",
+        refused(
+            municipality_page,
+            "Spara",
+            "Kommunkoden är fyra siffror.",
+            fill={"Kommunkod (SCB)": "12"},
+        ),
     ),
 ]
 
