@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from eventreg.extensions import db
 from eventreg.mail import compose
@@ -20,8 +21,6 @@ from eventreg.models import (
     InvitationStatus,
     MemberStatus,
     NetworkMember,
-    Registration,
-    RegistrationStatus,
     User,
 )
 from eventreg.models.base import utcnow
@@ -85,12 +84,9 @@ def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitat
             "Svarstiden har gått ut. Kontakta arrangören om du vill ändra något."
         )
     member = invitation.member
-    registration = (
-        db.session.get(Registration, invitation.registration_id)
-        if invitation.registration_id
-        else None
-    )
-    active = registration and registration.status != RegistrationStatus.CANCELLED
+    # They may also have signed up on the event page: that registration counts as theirs.
+    registration = registrations.active_registration(event.id, member.email)
+    active = registration is not None
     if accept and not active:
         registration = registrations.register(
             event.id,
@@ -125,6 +121,7 @@ def send_invitation_reminders(now: datetime | None = None) -> int:
     candidates = db.session.scalars(
         select(Invitation)
         .join(Event, Event.id == Invitation.event_id)
+        .options(selectinload(Invitation.member))
         .where(
             Invitation.status == InvitationStatus.INVITED,
             Invitation.reminded_at.is_(None),

@@ -125,7 +125,8 @@ def waitlist_position(registration: Registration) -> int | None:
     )
 
 
-def _active_registration(event_id: int, email: str) -> Registration | None:
+def active_registration(event_id: int, email: str) -> Registration | None:
+    """The person's seat or waiting-list place at the event, if any."""
     return db.session.execute(
         select(Registration).where(
             Registration.event_id == event_id,
@@ -171,7 +172,7 @@ def register(
     has_seat = event.capacity is None or confirmed < event.capacity
 
     email = applicant.email.strip().lower()
-    existing = _active_registration(event.id, email)
+    existing = active_registration(event.id, email)
     if existing is not None and actor is not None:
         raise EventRegError("Den här personen är redan anmäld.", field="email")
     if existing is not None:

@@ -224,3 +224,12 @@ def test_a_series_of_meetings_invites_for_each(network):
     )
     assert kinds().count("invitation") == 12
     assert {e.network_id for e in planned} == {network.id}
+
+
+def test_a_no_by_invitation_also_cancels_a_seat_taken_on_the_event_page(network):
+    event = meeting(network)
+    registrations.register(event.id, person(1))
+    db.session.commit()
+    invitations.answer(invitation_of(event, 1).id, accept=False)
+    db.session.commit()
+    assert registrations.confirmed_count(event.id) == 0
