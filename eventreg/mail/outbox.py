@@ -160,10 +160,19 @@ def run_worker(once: bool = False, on_schedule: Callable[[], None] | None = None
     every = current_app.config["REMINDER_CHECK_SECONDS"]
     next_check = time.monotonic()
     while True:
-        if on_schedule and every and not once and time.monotonic() >= next_check:
-            on_schedule()
-            next_check = time.monotonic() + every
-        claimed = deliver_batch()
+        try:
+            if on_schedule and every and not once and time.monotonic() >= next_check:
+                next_check = time.monotonic() + every
+                on_schedule()
+            claimed = deliver_batch()
+        except Exception:
+            if once:
+                raise
+            # The database restarting must not end a worker that runs as a service.
+            log.exception("mail worker: will try again in %s s", poll * 10)
+            db.session.rollback()
+            time.sleep(poll * 10)
+            continue
         if claimed:
             continue
         if once:
