@@ -9,17 +9,21 @@ import re
 from collections.abc import Callable, Sequence
 
 from flask import render_template
+from sqlalchemy import select
 
 from eventreg.calendar import attendee_message, session_summary
+from eventreg.extensions import db
 from eventreg.mail.outbox import queue
 from eventreg.models import (
     Event,
     EventSession,
     Invitation,
+    MemberStatus,
     NetworkMember,
     OutboxMessage,
     Registration,
 )
+from eventreg.services import links
 from eventreg.urls import external_url
 
 REQUEST = "REQUEST"
@@ -48,6 +52,8 @@ def _queue(
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt|html`` and queue it, with one session's iTIP part."""
     session, method = item if item else (None, "")
+    if event.network_id and "leave_url" not in context:
+        context["leave_url"] = _leave_url(event.network_id, to[1])
     context.update(
         name=to[0],
         registration=registration,
@@ -67,6 +73,18 @@ def _queue(
         registration_id=registration.id if registration else None,
         event_id=event.id,
     )
+
+
+def _leave_url(network_id: int, email: str) -> str | None:
+    """Every mail about a network's meeting lets its members leave the network."""
+    member = db.session.scalar(
+        select(NetworkMember).where(
+            NetworkMember.network_id == network_id,
+            NetworkMember.email == email,
+            NetworkMember.status == MemberStatus.ACTIVE,
+        )
+    )
+    return links.leave_url(member) if member else None
 
 
 def _to(registration: Registration) -> tuple[str, str]:

@@ -233,3 +233,14 @@ def test_a_no_by_invitation_also_cancels_a_seat_taken_on_the_event_page(network)
     invitations.answer(invitation_of(event, 1).id, accept=False)
     db.session.commit()
     assert registrations.confirmed_count(event.id) == 0
+
+
+def test_every_mail_about_a_network_meeting_has_the_leave_link(network, smtp):
+    event = meeting(network)
+    invitations.answer(invitation_of(event, 1).id, accept=True)
+    db.session.commit()
+    mails = deliver(smtp)
+    confirmation = next(m for m in mails if m["Subject"].startswith("Bekräftelse"))
+    assert "/natverk/lamna/" in confirmation.get_body(("plain",)).get_content()
+    assert "Lämna nätverket" in confirmation.get_body(("html",)).get_content()
+    assert all("/natverk/lamna/" in m.get_body(("plain",)).get_content() for m in mails)
