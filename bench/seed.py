@@ -1,0 +1,142 @@
+"""Fill an empty, migrated eventreg database with the data the benchmark needs.
+
+Run by ``bench/run.py`` with the same DATABASE_URL, SECRET_KEY and EVENTREG_INSTANCE_PATH as the
+server under test::
+
+    .venv/bin/python bench/seed.py --events 1000 --burst-events 3 --burst-capacity 40
+
+Events are made through the services (``create_event``, ``publish_event``), so the data obeys the
+app's own rules, but everything goes into one transaction: a commit per event would make seeding
+1,000 events on PostgreSQL take longer than the benchmark itself. Prints one JSON object: the ids
+of the event whose page is read, of the events the sign-up bursts target (one per round, as each
+burst needs an empty event), and of the libraries.
+"""
+
+import argparse
+import json
+import sys
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import select  # noqa: E402
+
+from eventreg import create_app  # noqa: E402
+from eventreg.cli import LIBRARIES_CSV  # noqa: E402
+from eventreg.extensions import db  # noqa: E402
+from eventreg.formatting import STOCKHOLM  # noqa: E402
+from eventreg.models import EventKind, FocusArea, Library  # noqa: E402
+from eventreg.services.events import SessionTimes, create_event, publish_event  # noqa: E402
+from eventreg.services.places import import_libraries  # noqa: E402
+
+#: Realistic variety, so the calendar renders what a real term looks like (short and long
+#: summaries, one to three sessions, online and on-site, limited and unlimited seats).
+TOPICS = [
+    ("Bokprat som metod", FocusArea.READING, "Barn- och skolbibliotekarier"),
+    ("Digitala guider på biblioteket", FocusArea.DIGITAL, "All personal"),
+    ("Språkcafé – så kommer du igång", FocusArea.SOCIETY, "All personal"),
+    ("Medie- och informationskunnighet", FocusArea.DIGITAL, "Bibliotekarier"),
+    ("Nätverksträff för barnbibliotekarier", FocusArea.READING, "Barnbibliotekarier"),
+    ("Bibliotekschefsnätverket", FocusArea.SOCIETY, "Bibliotekschefer"),
+]
+VENUES = [
+    ("Jönköpings stadsbibliotek, hörsalen", "Dag Hammarskjölds plats 1, Jönköping"),
+    ("Vetlanda bibliotek", "Storgatan 16, Vetlanda"),
+    ("Eksjö stadsbibliotek", "Österlånggatan 31, Eksjö"),
+    ("Värnamo bibliotek", "Stora torget, Värnamo"),
+]
+DESCRIPTION = (
+    "Under dagen varvar vi korta föreläsningar med övningar i grupp.\n\n"
+    "**Du får med dig**\n\n"
+    "- tre färdiga upplägg att använda direkt\n"
+    "- tips på aktuella titlar och verktyg\n"
+    "- metoder för att nå fler besökare\n\n"
+    "Ta gärna med en fråga du vill diskutera."
+)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
+
+
+def _details(number: int, first_day: date) -> dict:
+    title, focus, audience = TOPICS[number % len(TOPICS)]
+    venue, address = VENUES[number % len(VENUES)]
+    meeting = number % 3 == 2
+    online = number % 4 == 1
+    return {
+        "kind": EventKind.NETWORK_MEETING if meeting else EventKind.COURSE,
+        "title": f"{title} ({number})",
+        "summary": "En dag om metoder, erfarenheter och nytt från regionen." * (1 + number % 2),
+        "description": DESCRIPTION,
+        "audience": audience,
+        "focus_area": focus,
+        "organiser": "Biblioteksutveckling, Region Jönköpings län",
+        "contact_name": "Karin Lindqvist",
+        "contact_email": "karin.lindqvist@example.se",
+        "venue": "" if online else venue,
+        "address": "" if online else address,
+        "online_url": "https://teams.example.se/meet/bench" if online else "",
+        "online_note": "Teams-länken skickas till anmälda." if online else "",
+        "capacity": None if meeting else 20 + number % 30,
+        "serves_meal": number % 2 == 0,
+        "meal_note": "Lunch ingår." if number % 2 == 0 else "",
+        "registration_deadline": first_day - timedelta(days=2),
+    }
+
+
+def _sessions(number: int, first_day: date) -> list[SessionTimes]:
+    count = 1 + number % 3
+    return [
+        SessionTimes(
+            _at(first_day + timedelta(days=7 * part), 9),
+            _at(first_day + timedelta(days=7 * part), 12),
+            f"Del {part + 1}" if count > 1 else "",
+        )
+        for part in range(count)
+    ]
+
+
+def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
+    import_libraries(LIBRARIES_CSV)
+    today = date.today()
+    made = []
+    for number in range(events):
+        # Spread over about two years, several events a day, all in the future.
+        first_day = today + timedelta(days=5 + number * 730 // max(events, 1))
+        event = create_event(_sessions(number, first_day), **_details(number, first_day))
+        publish_event(event)
+        made.append(event)
+    burst_day = today + timedelta(days=30)
+    bursts = []
+    for number in range(burst_events):
+        burst = create_event(
+            [SessionTimes(_at(burst_day, 9), _at(burst_day, 16))],
+            **{
+                **_details(1, burst_day),
+                "title": f"Anmälningsrusning {number + 1}",
+                "capacity": burst_capacity,
+            },
+        )
+        publish_event(burst)
+        bursts.append(burst.id)
+    library_ids = list(db.session.scalars(select(Library.id).order_by(Library.id)))
+    # The event page measured is the first one in the calendar: the page a visitor opens most.
+    return {"read_event_id": made[0].id, "burst_event_ids": bursts, "library_ids": library_ids}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, required=True)
+    parser.add_argument("--burst-events", type=int, required=True)
+    parser.add_argument("--burst-capacity", type=int, required=True)
+    args = parser.parse_args()
+    app = create_app()
+    with app.app_context(), db.session.begin():
+        result = seed(args.events, args.burst_events, args.burst_capacity)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
