@@ -1,10 +1,13 @@
 """Public pages kept rendered in each worker's memory, for the moments when everyone looks at once.
 
-A page is stored under its URL and a version of the data: the latest change to any event (every
-sign-up and cancellation touches its event too) and the current minute, since what a page says
-also moves with the clock (sign-up opens, the deadline passes). Any change makes every stored page
-stale at once, so a page is never more than a minute behind the clock and never behind the data.
+A page is stored under its URL and a version of the data: the latest change to any event and to
+any registration, and the current minute, since what a page says also moves with the clock
+(sign-up opens, the deadline passes). Any change makes every stored page stale at once, so a page
+is never more than a minute behind the clock and never behind the data.
+
 Only anonymous visitors without a pending message get stored pages: nothing personal is stored.
+A page with a form is stored with a placeholder where the CSRF token goes, and each visitor gets
+their own token put back in.
 """
 
 from collections import OrderedDict
@@ -14,14 +17,18 @@ from threading import Lock
 
 from flask import current_app, request, session
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
-from eventreg.models import Event
+from eventreg.models import Event, Registration
 from eventreg.models.base import utcnow
 
 #: Pages per worker; a calendar page is some tens of kilobytes.
 SIZE = 256
+
+#: Stands where the visitor's CSRF token goes in a stored page.
+TOKEN_PLACEHOLDER = "\x00csrf\x00"
 
 
 class _Store:
@@ -36,9 +43,41 @@ def _store() -> _Store:
     return current_app.extensions.setdefault("page_cache", _Store())
 
 
+def minute():
+    return utcnow().replace(second=0, microsecond=0)
+
+
 def data_version() -> tuple:
-    latest = db.session.scalar(select(func.max(Event.updated_at)))
-    return latest, utcnow().replace(second=0, microsecond=0)
+    """The latest change to events and to registrations (one round trip), and the minute."""
+    events, registrations = db.session.execute(
+        select(
+            select(func.max(Event.updated_at)).scalar_subquery(),
+            select(func.max(Registration.updated_at)).scalar_subquery(),
+        )
+    ).one()
+    return events, registrations, minute()
+
+
+def may_store() -> bool:
+    return not current_user.is_authenticated and not session.get("_flashes")
+
+
+def remember(key: tuple, render: Callable[[], str], with_form: bool = False) -> str:
+    """The page stored under ``key``, or ``render()`` stored there now."""
+    store = _store()
+    with store.lock:
+        page = store.pages.get(key)
+        if page is not None:
+            store.pages.move_to_end(key)
+    if page is None:
+        page = render()
+        if with_form:
+            page = page.replace(generate_csrf(), TOKEN_PLACEHOLDER)
+        with store.lock:
+            store.pages[key] = page
+            while len(store.pages) > SIZE:
+                store.pages.popitem(last=False)
+    return page.replace(TOKEN_PLACEHOLDER, generate_csrf()) if with_form else page
 
 
 def cached_page(view: Callable[..., str]) -> Callable[..., str]:
@@ -46,20 +85,8 @@ def cached_page(view: Callable[..., str]) -> Callable[..., str]:
 
     @wraps(view)
     def serve(**kwargs):
-        if current_user.is_authenticated or session.get("_flashes"):
+        if not may_store():
             return view(**kwargs)
-        key = (request.full_path, data_version())
-        store = _store()
-        with store.lock:
-            page = store.pages.get(key)
-            if page is not None:
-                store.pages.move_to_end(key)
-                return page
-        page = view(**kwargs)
-        with store.lock:
-            store.pages[key] = page
-            while len(store.pages) > SIZE:
-                store.pages.popitem(last=False)
-        return page
+        return remember((request.full_path, data_version()), lambda: view(**kwargs))
 
     return serve

@@ -99,11 +99,16 @@ class RegistrationForm(BaseForm):
         ],
     )
 
-    def __init__(self, *args, serves_meal: bool, libraries: list[tuple[int, str, str]], **kwargs):
+    def __init__(self, *args, serves_meal: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not serves_meal:
             del self.dietary_needs
+        self.library.choices = []
+
+    def offer_libraries(self, libraries: list[tuple[int, str, str]]) -> "RegistrationForm":
+        """Fill the list of workplaces; only needed to show the form (the service checks ids)."""
         self.library.choices = library_choices(libraries)
+        return self
 
     def validate_email(self, field):
         """Accept what mail servers accept; store the ASCII form so SMTP never needs SMTPUTF8."""
@@ -114,7 +119,7 @@ class RegistrationForm(BaseForm):
         field.data = result.ascii_email.lower()
 
     def validate_library(self, field):
-        if field.data not in {choice.value for choice in field.choices if choice.value}:
+        if field.data != OTHER_WORKPLACE and not (field.data or "").isdigit():
             raise ValidationError("Välj din arbetsplats i listan.")
 
     def validate_other_workplace(self, field):

@@ -84,7 +84,7 @@ class Event(Base):
     first_start: Mapped[datetime | None]
     last_end: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: Also touched by every sign-up and cancellation: cached public pages are keyed by it.
+    #: Cached public pages are keyed by it (and by registrations' updated_at).
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     network: Mapped["Network | None"] = relationship()

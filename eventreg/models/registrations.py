@@ -54,7 +54,8 @@ class Registration(Base):
     #: When the person agreed to the processing of their personal data.
     consented_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Indexed: its maximum tells stored public pages that seats have changed.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     #: Last time the personal link was mailed; a repeated sign-up resends it at most this often.

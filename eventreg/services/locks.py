@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Event
-from eventreg.models.base import utcnow
 from eventreg.services.errors import RegistrationClosed
 
 
@@ -24,6 +23,4 @@ def lock_event(event_id: int) -> Event:
     ).scalar_one_or_none()
     if event is None:
         raise RegistrationClosed("Evenemanget finns inte.")
-    # Whoever takes the lock changes the event's seats or details: stored pages must go.
-    event.updated_at = utcnow()
     return event

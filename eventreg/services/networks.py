@@ -23,7 +23,7 @@ from eventreg.models.base import utcnow
 from eventreg.services import audit, links
 from eventreg.services.errors import EventRegError
 from eventreg.services.events import SessionTimes, create_event, publish_event
-from eventreg.services.registrations import Applicant
+from eventreg.services.registrations import Applicant, check_library
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,11 @@ def add_member(
     status: MemberStatus = MemberStatus.ACTIVE,
     actor: User | None = None,
 ) -> NetworkMember:
-    """Add someone (or bring back someone who left); a current member is left as they are."""
+    """Add someone (or bring back someone who left); a current member is left as they are.
+
+    :raise EventRegError: when the workplace is not one of the county's libraries.
+    """
+    check_library(applicant.library_id)
     member = _member(network, applicant.email)
     if member is None:
         member = NetworkMember(network=network, email=applicant.email.strip().lower())

@@ -136,6 +136,14 @@ def active_registration(event_id: int, email: str) -> Registration | None:
     ).scalar_one_or_none()
 
 
+def check_library(library_id: int | None) -> None:
+    """:raise EventRegError: unless the workplace is one of the libraries offered in forms."""
+    if library_id is not None:
+        library = db.session.get(Library, library_id)
+        if library is None or not library.active:
+            raise EventRegError("Välj din arbetsplats i listan.", field="library")
+
+
 def _one_line(text: str) -> str:
     """Names end up in mail headers and lists: line breaks and runs of spaces become one space."""
     return " ".join(text.split())
@@ -167,8 +175,7 @@ def register(
         raise RegistrationClosed("Träffen är för inbjudna. Anmäl dig via länken i din inbjudan.")
     elif state not in (SignUpState.OPEN, SignUpState.WAITING_LIST):
         raise RegistrationClosed("Anmälan till det här evenemanget är stängd.")
-    if applicant.library_id is not None and not db.session.get(Library, applicant.library_id):
-        raise EventRegError("Välj ett bibliotek i listan.", field="library")
+    check_library(applicant.library_id)
     has_seat = event.capacity is None or confirmed < event.capacity
 
     email = applicant.email.strip().lower()

@@ -16,6 +16,7 @@ from eventreg.models.base import utcnow
 from eventreg.services import invitations, links, networks
 from eventreg.services.errors import EventRegError, InvalidLink
 from eventreg.services.places import library_options
+from eventreg.views.forms import save
 from eventreg.views.registration import applicant_from
 
 bp = Blueprint("networks", __name__)
@@ -51,12 +52,12 @@ def network_list():
 @bp.route("/natverk/<int:network_id>", methods=["GET", "POST"])
 def network(network_id: int):
     network = db.get_or_404(Network, network_id)
-    form = RegistrationForm(serves_meal=False, libraries=library_options())
+    form = RegistrationForm(serves_meal=False).offer_libraries(library_options())
     for field in ("role_title", "accessibility_needs", "message"):
         delattr(form, field)
-    if form.validate_on_submit():
-        networks.request_membership(network.id, applicant_from(form))
-        db.session.commit()
+    if form.validate_on_submit() and save(
+        form, lambda: networks.request_membership(network.id, applicant_from(form))
+    ):
         flash(
             f"Tack! Vi har skickat ett mejl till {form.email.data} om ditt medlemskap i {network.name}.",
             "success",

@@ -1,7 +1,8 @@
 """Signing up, and the personal page a registrant reaches through the signed link in their mail."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
+from eventreg import pagecache
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.registration import RegistrationForm
@@ -21,16 +22,27 @@ ACCEPTING = (SignUpState.OPEN, SignUpState.WAITING_LIST)
 def sign_up(event_id: int):
     event = get_visible_event(event_id)
     state = registrations.sign_up_state(event, registrations.confirmed_count(event.id))
-    form = RegistrationForm(serves_meal=event.serves_meal, libraries=library_options())
+    form = RegistrationForm(serves_meal=event.serves_meal)
     if (
         state in ACCEPTING
         and form.validate_on_submit()
-        and save(form, lambda: registrations.register(event.id, applicant_from(form)))
+        and save(form, lambda: registrations.register(event_id, applicant_from(form)))
     ):
-        session["signed_up"] = {"event_id": event.id, "email": form.email.data}
-        return redirect(url_for(".thanks", event_id=event.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("registration/sign_up.html", event=event, form=form, state=state), status
+        session["signed_up"] = {"event_id": event_id, "email": form.email.data}
+        return redirect(url_for(".thanks", event_id=event_id))
+
+    def render() -> str:
+        form.offer_libraries(library_options())
+        return render_template("registration/sign_up.html", event=event, form=form, state=state)
+
+    if form.is_submitted():
+        return render(), 422 if form.errors or form.form_errors else 200
+    if not pagecache.may_store():
+        return render()
+    # When a popular course opens, everyone fetches the same form: keep it rendered.
+    return pagecache.remember(
+        (request.full_path, event.updated_at, state, pagecache.minute()), render, with_form=True
+    )
 
 
 def applicant_from(form: RegistrationForm) -> Applicant:

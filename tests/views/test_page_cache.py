@@ -1,10 +1,11 @@
 """Stored public pages: served from memory, never stale, never personal."""
 
-from helpers import login, make_event
+from helpers import csrf_token, login, make_event
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import Event
+from eventreg.models import Event, Library
 from eventreg.services.events import SessionTimes, update_event
 from eventreg.services.registrations import Applicant, register
 
@@ -73,3 +74,32 @@ def test_signed_in_coordinators_never_get_a_stored_page(app, client, coordinator
     login(signed_in, coordinator)
     assert "Logga ut" in signed_in.get("/").get_data(as_text=True)
     assert "Logga ut" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_stored_sign_up_form_gives_each_visitor_a_working_token_of_their_own(app):
+    with app.app_context():
+        event = make_event(capacity=5)
+        library_id = db.session.scalar(select(Library.id))
+        db.session.commit()
+        event_id = event.id
+    url = f"/evenemang/{event_id}/anmalan"
+    first, second = app.test_client(), app.test_client()
+    first_form = first.get(url).get_data(as_text=True)
+    selects, second_form = count_queries(app, second, url)
+    assert csrf_token(first_form) != csrf_token(second_form)
+    assert first_form.replace(csrf_token(first_form), "") == second_form.replace(
+        csrf_token(second_form), ""
+    )
+    assert selects <= 3  # the event, its seats, the version: no rendering
+    for client, form, n in ((first, first_form, 1), (second, second_form, 2)):
+        response = client.post(
+            url,
+            data={
+                "csrf_token": csrf_token(form),
+                "name": f"P {n}",
+                "email": f"p{n}@example.se",
+                "library": str(library_id),
+                "consent": "y",
+            },
+        )
+        assert response.status_code == 302

@@ -45,7 +45,7 @@ def attendee_list(event_id: int):
 @requires(Role.COORDINATOR)
 def add_attendee(event_id: int):
     event = get_event(event_id)
-    form = RegistrationForm(serves_meal=event.serves_meal, libraries=library_options())
+    form = RegistrationForm(serves_meal=event.serves_meal).offer_libraries(library_options())
     del form.consent  # the coordinator informs the person; the mail links to the privacy page
     if form.validate_on_submit() and (
         registration := save(

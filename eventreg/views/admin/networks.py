@@ -21,7 +21,7 @@ from eventreg.views.registration import applicant_from
 
 def _member_form() -> RegistrationForm:
     """The sign-up form's fields for name, address and workplace, to add one member."""
-    form = RegistrationForm(serves_meal=False, libraries=library_options())
+    form = RegistrationForm(serves_meal=False).offer_libraries(library_options())
     for field in ("role_title", "accessibility_needs", "message", "consent"):
         delattr(form, field)
     return form
@@ -98,10 +98,12 @@ def _render_network(network: Network, **forms):
 def add_network_member(network_id: int):
     network = db.get_or_404(Network, network_id)
     member_form = _member_form()
-    if not member_form.validate_on_submit():
+    member = member_form.validate_on_submit() and save(
+        member_form,
+        lambda: networks.add_member(network, applicant_from(member_form), actor=current_user),
+    )
+    if not member:
         return _render_network(network, member_form=member_form)
-    member = networks.add_member(network, applicant_from(member_form), actor=current_user)
-    db.session.commit()
     flash(f"{member.name} är medlem.", "success")
     return redirect(url_for(".network_page", network_id=network.id))
 
