@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint clean
+.PHONY: run test test-fast bench lint
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 ## test-fast: SQLite only, no browser, for quick work
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser and not postgres"
+
+## bench: speed and memory under gunicorn against baselines; rewrites BENCHMARKS.md (10–20 min)
+bench: $(STAMP)
+	$(PY) tests/setup_system.py
+	$(PY) bench/run.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
