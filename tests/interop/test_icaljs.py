@@ -21,7 +21,7 @@ from eventreg.services import events, networks, registrations
 from eventreg.services.events import SessionTimes
 from eventreg.services.registrations import Applicant
 
-pytestmark = pytest.mark.usefixtures("ctx")
+pytestmark = [pytest.mark.usefixtures("ctx"), pytest.mark.interop]
 
 #: Escaped characters (, ;) and two-octet letters, long enough to be folded.
 TITLE = "Läsfrämjande, språk; högläsning – för små och stora på Jönköpings läns bibliotek"
