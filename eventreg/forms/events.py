@@ -76,7 +76,7 @@ class SessionForm(BaseSubForm):
 
 class EventForm(BaseForm):
     kind = RadioField(
-        "Typ",
+        "Typ av evenemang",
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         validators=[InputRequired("Välj typ av evenemang.")],
     )
