@@ -1,5 +1,6 @@
 """The public Kalendarium: upcoming events, one event, its calendar file, and the policy pages."""
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -15,6 +16,29 @@ from eventreg.pagecache import cached_page
 from eventreg.services import registrations
 
 bp = Blueprint("public", __name__)
+
+#: Events on one page of the calendar.
+PER_PAGE = 50
+
+
+@dataclass
+class Page:
+    """One page of a list, found without counting the whole list (that grows with the data)."""
+
+    items: list
+    page: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, query, page: int) -> "Page":
+        page = max(page, 1)
+        rows = list(db.session.scalars(query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)))
+        return cls(rows[:PER_PAGE], page, len(rows) > PER_PAGE)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
 
 #: The calendar's kind filter, with Swedish words in the URL.
 KIND_FILTERS = {"kurs": EventKind.COURSE, "natverkstraff": EventKind.NETWORK_MEETING}
@@ -34,7 +58,7 @@ def calendar():
     )
     if kind_filter in KIND_FILTERS:
         query = query.where(Event.kind == KIND_FILTERS[kind_filter])
-    page = db.paginate(query, per_page=50, max_per_page=50, error_out=False)
+    page = Page.of(query, request.args.get("page", 1, type=int))
     counts = registrations.confirmed_counts([event.id for event in page.items])
     return render_template(
         "public/calendar.html",

@@ -138,3 +138,17 @@ def test_pages_are_swedish_with_landmarks_and_a_skip_link(client, events):
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="sv">' in html
     assert 'href="#main"' in html and "<main" in html and "<nav" in html and "<footer" in html
+
+
+def test_the_calendar_pages_through_many_events_in_date_order(app, client):
+    with app.app_context():
+        for n in range(55):
+            make_event(title=f"Kurs nummer {n:02d}", days=5 + n)
+        db.session.commit()
+    first = client.get("/").get_data(as_text=True)
+    assert "Kurs nummer 00" in first and "Kurs nummer 49" in first and "Kurs nummer 50" not in first
+    assert "Senare evenemang" in first and "Tidigare evenemang" not in first
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert "Kurs nummer 50" in second and "Kurs nummer 54" in second and "Kurs nummer 49" not in second
+    assert "Tidigare evenemang" in second and "Senare evenemang" not in second
+    assert client.get("/?page=-3").status_code == 200
