@@ -3,6 +3,7 @@
 import hashlib
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -310,3 +311,60 @@ def render(results: list[dict], settings: dict, command: str, host: dict[str, st
             *_memory_table(result["memory"]),
         ]
     return "\n".join(lines) + "\n"
+
+
+# Sections written by the other benchmarks (``bench/scale.py``, ``bench/mail.py``). Each is kept
+# between two markers, so that a script can replace its own section and ``bench/run.py`` can keep
+# the sections it did not measure again when it rewrites the file.
+
+SECTION = re.compile(r"<!-- section: (?P<name>[\w-]+) -->\n.*?<!-- /section: (?P=name) -->\n", re.S)
+
+
+def section(name: str, markdown: str) -> str:
+    """``markdown`` between the markers of section ``name``."""
+    return f"<!-- section: {name} -->\n{markdown.strip()}\n<!-- /section: {name} -->\n"
+
+
+def sections(text: str) -> dict[str, str]:
+    """The marked sections of a report, by name, markers included."""
+    return {match["name"]: match.group(0) for match in SECTION.finditer(text)}
+
+
+def replace_section(text: str, name: str, marked: str) -> str:
+    """``text`` with section ``name`` replaced by ``marked``, or ``marked`` appended."""
+    current = sections(text).get(name)
+    if current is not None:
+        return text.replace(current, marked)
+    return text.rstrip("\n") + "\n\n" + marked
+
+
+def write_section(path: Path, name: str, markdown: str) -> None:
+    """Put one section into the report at ``path`` (created if missing), leaving the rest alone."""
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    path.write_text(replace_section(text, name, section(name, markdown)))
+
+
+def section_header(command: str, host: dict[str, str], code: str) -> list[str]:
+    """Date, machine, software, command and code of a section measured on its own."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return [
+        f"- **Date:** {now}",
+        f"- **Machine:** {host['cpus']} CPUs (nproc), {host['cpu_model']}, {host['memory']} RAM, "
+        f"Linux {host['kernel']}",
+        f"- **Software:** Python {host['python']}, Flask {host['flask']}, "
+        f"SQLite {host['sqlite']}, {host['postgres']}",
+        f"- **Command:** `{command}` (from the project root)",
+        f"- **Code measured:** {code}",
+    ]
+
+
+def with_sections(markdown: str, previous: str, fresh: dict[str, str]) -> str:
+    """The main report followed by its sections: those just measured (``fresh``, unmarked), and
+    those of the ``previous`` report that were not measured again, kept as they were (each
+    section states its own date and command)."""
+    marked = sections(previous)
+    for name, text in fresh.items():
+        marked[name] = section(name, text)
+    for name, text in marked.items():
+        markdown = replace_section(markdown, name, text)
+    return markdown

@@ -12,6 +12,11 @@ measures, with a separate load-generator process (``bench/loadgen.py``):
   database is checked (seats, waiting-list order, one mail per person);
 - CPU time and peak RSS of the gunicorn workers.
 
+With ``--scale`` and ``--mail`` it then also runs ``bench/scale.py`` (pages at 100 / 1,000 /
+10,000 events) and ``bench/mail.py`` (outbox throughput over SMTP), each in its own process, and
+adds their sections to the report; sections not measured again are kept from the previous
+BENCHMARKS.md as they were (each states its own date and command).
+
 Every server listens on 127.0.0.1 only, every measurement is bounded in time or requests, and
 everything runs in temporary directories that are removed afterwards.
 """
@@ -321,9 +326,32 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
     }
 
 
+#: The other benchmarks, each a script printing its own section of the report with --print.
+SECTIONS = ("scale", "mail")
+
+
+def measure_section(name: str, quick: bool, command: str) -> str:
+    """Run ``bench/<name>.py`` in its own process; its Markdown section."""
+    print(f"== {name}", file=sys.stderr)
+    script = [str(VENV_BIN / "python"), f"bench/{name}.py", "--print", "--called-by", command]
+    result = subprocess.run(
+        script + (["--quick"] if quick else []),
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=1800,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise RuntimeError(f"bench/{name}.py failed (exit {result.returncode}); see above")
+    return result.stdout
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small numbers, for a smoke run")
+    parser.add_argument(
+        "--scale", action="store_true", help="also run bench/scale.py (about 5 minutes)"
+    )
+    parser.add_argument(
+        "--mail", action="store_true", help="also run bench/mail.py (about 3 minutes)"
+    )
     parser.add_argument(
         "--output",
         type=Path,
@@ -343,6 +371,11 @@ def main() -> None:
         postgres_version = run_checked([str(pg.bin_dir / "postgres"), "--version"], os.environ)
     described = {**asdict(settings), "quiet_cpus": QUIET_CPUS, "quiet_wait": QUIET_WAIT_SECONDS}
     markdown = report.render(results, described, command, report.machine(postgres_version.strip()))
+    fresh = {
+        name: measure_section(name, args.quick, command) for name in SECTIONS if getattr(args, name)
+    }
+    previous = output.read_text() if output and output.exists() else ""
+    markdown = report.with_sections(markdown, previous, fresh)
     if output:
         output.write_text(markdown)
         print(f"wrote {output}", file=sys.stderr)

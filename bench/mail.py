@@ -1,0 +1,603 @@
+"""Mail throughput: how fast ``flask --app wsgi mail-worker --once`` drains the outbox over SMTP.
+
+    .venv/bin/python bench/mail.py           # 2,000 mails, writes its section of BENCHMARKS.md
+    .venv/bin/python bench/mail.py --quick   # 200 mails, prints the section only
+
+For SQLite and a throw-away PostgreSQL server this migrates a fresh database (``flask init-db``),
+then signs up ``mails`` different people through ``eventreg.services.registrations.register``
+(one commit each, as the sign-up view does) for events with one session and no seat limit, so
+each queues one real confirmation with its calendar invite (``METHOD:REQUEST``). The outbox is
+then delivered to a local aiosmtpd server in its own process (``bench/mailsink.py``) that notes
+each message's Message-ID, by 1 and by 4 ``mail-worker --once`` processes started at once.
+Between runs the same messages are put back to pending (as a coordinator's "try again" does), so
+every run sends the same 2,000 messages.
+
+Each run checks that every queued Message-ID arrived exactly once, with its invite, and that
+the outbox says every message was sent at the first attempt. Throughput is given over the whole
+wall time (process start-up included) and between the first and the last message received.
+
+Also measured, in one process inside an app context: building one invite
+(``eventreg.calendar.attendee_message``), composing a whole confirmation, building the MIME
+message the worker sends, and ``register()`` itself.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import resource
+import select as select_module
+import shlex
+import socket
+import statistics as stats
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pgcluster import PostgresCluster  # noqa: E402
+from sqlalchemy import func, select, update  # noqa: E402
+from sqlalchemy.orm import selectinload  # noqa: E402
+
+from bench import report  # noqa: E402
+from bench.run import VENV_BIN, app_env, run_checked, wait_for_quiet  # noqa: E402
+from bench.seed import _details  # noqa: E402
+from bench.server import busy_cpu_seconds, children_cpu_seconds  # noqa: E402
+from eventreg import create_app  # noqa: E402
+from eventreg.calendar import attendee_message  # noqa: E402
+from eventreg.cli import LIBRARIES_CSV  # noqa: E402
+from eventreg.extensions import db  # noqa: E402
+from eventreg.formatting import STOCKHOLM  # noqa: E402
+from eventreg.mail import compose  # noqa: E402
+from eventreg.mail.transport import build_message  # noqa: E402
+from eventreg.models import (  # noqa: E402
+    Event,
+    EventSession,
+    Library,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+)
+from eventreg.models.base import utcnow  # noqa: E402
+from eventreg.services.events import SessionTimes, create_event, publish_event  # noqa: E402
+from eventreg.services.links import personal_url  # noqa: E402
+from eventreg.services.places import import_libraries  # noqa: E402
+from eventreg.services.registrations import Applicant, register  # noqa: E402
+
+BASE_URL = "https://kalendarium.example.se"
+WORKER_TIMEOUT = 300
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Settings:
+    mails: int
+    events: int
+    workers: tuple[int, ...]
+    rounds: int
+    micro_calls: int
+
+
+FULL = Settings(mails=2_000, events=20, workers=(1, 4), rounds=2, micro_calls=2_000)
+QUICK = Settings(mails=200, events=4, workers=(1, 4), rounds=1, micro_calls=200)
+
+
+class Sink:
+    """``bench/mailsink.py`` in its own process, spoken to over its stdin and stdout."""
+
+    def __enter__(self) -> "Sink":
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "python"), "bench/mailsink.py", "--max-seconds", "1800"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.port = self._answer()["port"]
+        return self
+
+    def _answer(self, timeout: float = 60) -> dict:
+        ready, _, _ = select_module.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            raise RuntimeError("the SMTP sink did not answer")
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the SMTP sink stopped")
+        return json.loads(line)
+
+    def command(self, command: str) -> dict:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self._answer()
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def __exit__(self, *_exc) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _median_ms(values: list[float]) -> float:
+    return stats.median(values) * 1000
+
+
+def _p95_ms(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)] * 1000
+
+
+# --- Queueing ------------------------------------------------------------------------------------
+
+
+def queue_mails(settings: Settings) -> dict:
+    """Events, then one sign-up per person through ``register``; what was queued."""
+    import_libraries(LIBRARIES_CSV)
+    today = datetime.now(STOCKHOLM).date()
+    event_ids = []
+    for number in range(settings.events):
+        day = today + timedelta(days=40 + number)
+        details = {
+            **_details(number, day),
+            "capacity": None,
+            "registration_deadline": day - timedelta(days=5),
+        }
+        event = create_event(
+            [SessionTimes(
+                datetime.combine(day, clock(9), tzinfo=STOCKHOLM),
+                datetime.combine(day, clock(12), tzinfo=STOCKHOLM),
+            )],
+            **details,
+        )  # fmt: skip
+        publish_event(event)
+        event_ids.append(event.id)
+    db.session.commit()
+    library_ids = list(db.session.scalars(select(Library.id).order_by(Library.id)))
+    took = []
+    for person in range(settings.mails):
+        began = time.perf_counter()
+        register(
+            event_ids[person % len(event_ids)],
+            Applicant(
+                name=f"Deltagare {person} Lindgren",
+                email=f"deltagare{person}@example.se",
+                library_id=library_ids[person % len(library_ids)],
+            ),
+        )
+        db.session.commit()
+        took.append(time.perf_counter() - began)
+    rows = db.session.execute(
+        select(OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.ics)
+    ).all()
+    problems = []
+    if len(rows) != settings.mails:
+        problems.append(f"{len(rows)} messages queued, expected {settings.mails}")
+    if any(kind != "confirmation" for _, kind, _ in rows):
+        problems.append("not all queued messages are confirmations")
+    if any("METHOD:REQUEST" not in ics for _, _, ics in rows):
+        problems.append("not every confirmation has an invite")
+    db.session.rollback()  # on SQLite an open transaction would hold the write lock
+    return {
+        "expected": [message_id for message_id, _, _ in rows],
+        "register_median_ms": _median_ms(took),
+        "register_p95_ms": _p95_ms(took),
+        "register_total_s": sum(took),
+        "problems": problems,
+    }
+
+
+def reset_outbox() -> None:
+    """Every message back to pending and due, as after a coordinator's "try again"."""
+    db.session.execute(
+        update(OutboxMessage).values(
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            sent_at=None,
+            last_error="",
+            next_attempt_at=utcnow() - timedelta(minutes=1),
+        )
+    )
+    db.session.commit()
+
+
+def outbox_state() -> dict:
+    db.session.rollback()  # see what the workers wrote
+    by_status = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    retried = db.session.scalar(select(func.count()).where(OutboxMessage.attempts != 1))
+    db.session.rollback()
+    return {"by_status": {str(k): v for k, v in by_status.items()}, "not_first_attempt": retried}
+
+
+# --- Delivering ----------------------------------------------------------------------------------
+
+
+def run_workers(count: int, env: dict, log: Path) -> float:
+    """``count`` × ``flask --app wsgi mail-worker --once``, started together; the wall time."""
+    command = [str(VENV_BIN / "flask"), "--app", "wsgi", "mail-worker", "--once"]
+    started = time.monotonic()
+    with log.open("ab") as output:
+        processes = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            for _ in range(count)
+        ]
+        try:
+            for process in processes:
+                process.wait(timeout=max(1, WORKER_TIMEOUT - (time.monotonic() - started)))
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+    wall = time.monotonic() - started
+    failed = [process.returncode for process in processes if process.returncode != 0]
+    if failed:
+        raise RuntimeError(f"mail-worker exited with {failed}; see {log}")
+    return wall
+
+
+def check_delivery(received: list, expected: list[str]) -> dict:
+    ids = Counter(message_id for _, message_id, _ in received)
+    wanted = set(expected)
+    duplicates = sum(1 for message_id, n in ids.items() if n > 1)
+    missing = len(wanted - set(ids))
+    unexpected = len(set(ids) - wanted)
+    without_invite = sum(1 for _, _, invite in received if not invite)
+    exactly_once = (
+        len(received) == len(wanted) and not duplicates and not missing and not unexpected
+    )
+    return {
+        "received": len(received),
+        "distinct": len(ids),
+        "duplicates": duplicates,
+        "missing": missing,
+        "unexpected": unexpected,
+        "without_invite": without_invite,
+        "exactly_once": exactly_once,
+    }
+
+
+def deliver(
+    workers: int, env: dict, log: Path, sink: Sink, expected: list[str], database_pid
+) -> dict:
+    def database_cpu() -> float:
+        return sum(children_cpu_seconds(database_pid).values()) if database_pid else 0.0
+
+    sink.command("reset")
+    wait_for_quiet()
+    busy, own, children = busy_cpu_seconds(), _self_cpu(), _children_cpu()
+    sink_before, database_before = sink.cpu_seconds(), database_cpu()
+    wall = run_workers(workers, env, log)
+    worker_cpu = _children_cpu() - children
+    sink_cpu = sink.cpu_seconds() - sink_before
+    database = database_cpu() - database_before
+    other = busy_cpu_seconds() - busy - worker_cpu - sink_cpu - database - (_self_cpu() - own)
+    received = sink.command("dump")["received"]
+    times = sorted(at for at, _, _ in received)
+    span = times[-1] - times[0] if len(times) > 1 else 0.0
+    result = {
+        "workers": workers,
+        "wall_s": wall,
+        "per_s_wall": len(received) / wall,
+        "span_s": span,
+        "per_s_delivery": (len(received) - 1) / span if span else None,
+        "worker_cpu_ms_per_message": worker_cpu * 1000 / max(len(received), 1),
+        "worker_cpu_s": worker_cpu,
+        "sink_cpu_s": sink_cpu,
+        "database_cpu_s": database,
+        "other_cpus": max(other, 0.0) / wall,
+        **check_delivery(received, expected),
+    }
+    return result
+
+
+# --- Microbenchmarks -----------------------------------------------------------------------------
+
+
+def _per_call_ms(function, calls: int) -> tuple[float, float]:
+    """Median and best of ``repeat`` timings of ``number`` calls, per call in ms."""
+    number = max(1, calls // 40)
+    runs = timeit.repeat(function, number=number, repeat=40)
+    return stats.median(runs) / number * 1000, min(runs) / number * 1000
+
+
+def _profile(function, calls: int) -> list[dict]:
+    """The ten functions with the most self time over ``calls`` calls, per call."""
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(calls):
+        function()
+    profile.disable()
+    rows = [
+        (tottime, count, f"{Path(filename).name}:{name}")
+        for (filename, _line, name), (_cc, count, tottime, _cum, _callers) in pstats.Stats(
+            profile
+        ).stats.items()
+    ]
+    rows.sort(reverse=True)
+    return [
+        {"function": where, "self_ms": tottime * 1000 / calls, "calls": count / calls}
+        for tottime, count, where in rows[:10]
+    ]
+
+
+def microbenchmarks(settings: Settings) -> dict:
+    registration = db.session.scalars(
+        select(Registration)
+        .options(selectinload(Registration.event).selectinload(Event.sessions))
+        .order_by(Registration.id)
+    ).first()
+    session: EventSession = registration.event.sessions[0]
+    url = personal_url(registration)
+    footer = f"Din anmälan (se eller avboka): {url}"
+    attendee = (registration.name, registration.email)
+
+    def invite():
+        return attendee_message(attendee, session, "REQUEST", footer)
+
+    def confirmation():
+        compose.queue_confirmation(registration, url)
+
+    outbox = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+
+    def mime():
+        return build_message(outbox).as_bytes()
+
+    results = {}
+    results["attendee_message"] = _per_call_ms(invite, settings.micro_calls)
+    results["build_message"] = _per_call_ms(mime, settings.micro_calls // 4)
+    results["getfqdn"] = _per_call_ms(socket.getfqdn, 40)
+    results["profile"] = _profile(invite, 500)
+    results["mime_profile"] = _profile(mime, 200)
+    results["invite_bytes"] = len(invite().encode())
+    results["queue_confirmation"] = _per_call_ms(confirmation, settings.micro_calls // 4)
+    db.session.rollback()  # the confirmations queued above
+    return results
+
+
+# --- One database --------------------------------------------------------------------------------
+
+
+def bench_database(
+    kind: str, url: str, work: Path, settings: Settings, sink: Sink, database_pid, micro: bool
+) -> dict:
+    print(f"== mail: {kind}", file=sys.stderr)
+    work.mkdir()
+    env = {
+        **app_env(url, work / "instance"),
+        "EVENTREG_BASE_URL": BASE_URL,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(sink.port),
+        "MAIL_DEFAULT_SENDER": "kalendarium@kalendarium.example.se",
+    }
+    run_checked([str(VENV_BIN / "flask"), "--app", "wsgi", "init-db"], env)
+    log = work / "mail-worker.log"
+    sink.command("reset")
+    startup = run_workers(1, env, log)  # nothing to send yet: start-up and one empty claim
+    os.environ.update(env)
+    app = create_app()
+    result = {"database": kind, "startup_s": startup, "runs": []}
+    with app.app_context():
+        print(f"   signing up {settings.mails} people", file=sys.stderr)
+        queued = queue_mails(settings)
+        expected = queued.pop("expected")
+        result["queue"] = queued
+        first = True
+        for round_ in range(settings.rounds):
+            for workers in settings.workers:
+                if not first:
+                    reset_outbox()
+                first = False
+                run = deliver(workers, env, log, sink, expected, database_pid)
+                run["round"] = round_ + 1
+                run["outbox"] = outbox_state()
+                print(
+                    f"   {workers} worker(s): {run['received']} received in {run['wall_s']:.1f} s"
+                    f", {run['per_s_wall']:.0f}/s; exactly once: {run['exactly_once']}",
+                    file=sys.stderr,
+                )
+                result["runs"].append(run)
+        if micro:
+            print("   microbenchmarks", file=sys.stderr)
+            result["micro"] = microbenchmarks(settings)
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+# --- Report --------------------------------------------------------------------------------------
+
+
+def _verdict(run: dict, mails: int) -> str:
+    outbox = run["outbox"]
+    sent = outbox["by_status"].get("sent", 0)
+    problems = []
+    if not run["exactly_once"]:
+        problems.append(
+            f"{run['received']} received, {run['distinct']} distinct, "
+            f"{run['duplicates']} duplicated, {run['missing']} missing, "
+            f"{run['unexpected']} unknown"
+        )
+    if run["without_invite"]:
+        problems.append(f"{run['without_invite']} without invite")
+    if sent != mails or outbox["not_first_attempt"]:
+        problems.append(
+            f"outbox: {outbox['by_status']}, {outbox['not_first_attempt']} not at first attempt"
+        )
+    return "❌ " + "; ".join(problems) if problems else "✅ each once, with invite; outbox all sent"
+
+
+def _profile_table(what: str, rows: list[dict], calls: int) -> list[str]:
+    return [
+        f"<details><summary>Where <code>{what}</code> spends its time (cProfile, {calls} calls, "
+        "self time)</summary>",
+        "",
+        "| Function | self ms per call | calls per call |",
+        "| --- | ---: | ---: |",
+        *(f"| `{row['function']}` | {row['self_ms']:.3f} | {row['calls']:.0f} |" for row in rows),
+        "",
+        "cProfile slows every call down: compare the rows with each other.",
+        "</details>",
+        "",
+    ]
+
+
+def render(results: list[dict], settings: Settings, command: str, host: dict, code: str) -> str:
+    lines = [
+        f"## Mail: {settings.mails:,} confirmations through `mail-worker --once`",
+        "",
+        "Written by `bench/mail.py` (see its docstring and `bench/README.md`).",
+        "",
+        *report.section_header(command, host, code),
+        f"- **Mail:** {settings.mails:,} people signed up through `register()` for "
+        f"{settings.events} one-session events without a seat limit: {settings.mails:,} "
+        "confirmations, each with its `METHOD:REQUEST` invite. Batches of `MAIL_BATCH_SIZE` "
+        "(20) per SMTP connection, as configured by default.",
+        "- **Delivery:** `flask --app wsgi mail-worker --once` processes (1, or 4 started at "
+        "once) to an aiosmtpd server in its own process on 127.0.0.1 that notes each "
+        "Message-ID; between runs the same messages are set back to pending. "
+        f"{settings.rounds} round(s) of each.",
+        "- **msgs/s (wall)** counts from starting the processes to the last one exiting, "
+        "start-up included; **msgs/s (delivery)** from the first message received to the last. "
+        "Worker CPU is the user + system time of the worker processes; the SMTP sink, "
+        "PostgreSQL and the workers share the machine's CPUs.",
+        "",
+        "| Database, workers | msgs/s (wall) | msgs/s (delivery) | wall s | worker CPU ms/msg "
+        "| sink CPU s | DB server CPU s | other CPUs | delivery check |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for result in results:
+        for run in result["runs"]:
+            delivery = run["per_s_delivery"]
+            lines.append(
+                f"| {result['database']}, {run['workers']} (round {run['round']}) "
+                f"| {run['per_s_wall']:.0f} | {'–' if delivery is None else f'{delivery:.0f}'} "
+                f"| {run['wall_s']:.1f} | {run['worker_cpu_ms_per_message']:.2f} "
+                f"| {run['sink_cpu_s']:.1f} | {run['database_cpu_s']:.1f} "
+                f"| {run['other_cpus']:.2f} | {_verdict(run, settings.mails)} |"
+            )
+    lines += [
+        "",
+        "| Best round | " + " | ".join(r["database"] for r in results) + " |",
+        "| --- |" + " ---: |" * len(results),
+    ]
+    for workers in settings.workers:
+        cells = []
+        for result in results:
+            runs = [run for run in result["runs"] if run["workers"] == workers]
+            best = max(runs, key=lambda run: run["per_s_wall"])
+            cells.append(
+                f"{best['per_s_wall']:.0f} msgs/s wall, "
+                f"{best['per_s_delivery'] or 0:.0f} msgs/s delivery"
+            )
+        lines.append(f"| {workers} worker(s) | " + " | ".join(cells) + " |")
+    lines.append(
+        "| start-up of one `mail-worker --once` with an empty outbox, s | "
+        + " | ".join(f"{r['startup_s']:.2f}" for r in results)
+        + " |"
+    )
+    lines.append(
+        "| `register()` + commit per sign-up, median / p95 ms | "
+        + " | ".join(
+            f"{r['queue']['register_median_ms']:.1f} / {r['queue']['register_p95_ms']:.1f}"
+            for r in results
+        )
+        + " |"
+    )
+    problems = [f"{r['database']}: {p}" for r in results for p in r["queue"]["problems"]]
+    if problems:
+        lines += ["", "**Queueing problems:** " + "; ".join(problems)]
+    micro = next(r["micro"] for r in results if "micro" in r)
+    database = next(r["database"] for r in results if "micro" in r)
+    lines += [
+        "",
+        f"### Building mail, one process ({database} app context)",
+        "",
+        "| Per call | median ms | best ms |",
+        "| --- | ---: | ---: |",
+        f"| `attendee_message` (one session's REQUEST, {micro['invite_bytes']:,} bytes of "
+        f"iCalendar) | {micro['attendee_message'][0]:.3f} | {micro['attendee_message'][1]:.3f} |",
+        f"| `compose.queue_confirmation` (text + HTML templates + invite; no commit) "
+        f"| {micro['queue_confirmation'][0]:.3f} | {micro['queue_confirmation'][1]:.3f} |",
+        f"| `build_message(outbox).as_bytes()` (the worker's MIME message) "
+        f"| {micro['build_message'][0]:.3f} | {micro['build_message'][1]:.3f} |",
+        f"| `socket.getfqdn()` (Flask-Mail's `make_msgid()` calls it per `Message`) "
+        f"| {micro['getfqdn'][0]:.3f} | {micro['getfqdn'][1]:.3f} |",
+        "",
+        *_profile_table("attendee_message", micro["profile"], 500),
+        *_profile_table("build_message(outbox).as_bytes()", micro["mime_profile"], 200),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="200 mails, one round")
+    parser.add_argument("--print", action="store_true", help="print the section, write nothing")
+    parser.add_argument("--output", type=Path, help="report to put the section in")
+    parser.add_argument("--called-by", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    settings = QUICK if args.quick else FULL
+    output = (
+        None if args.print else (args.output or (None if args.quick else ROOT / "BENCHMARKS.md"))
+    )
+    command = args.called_by or shlex.join([".venv/bin/python", "bench/mail.py", *sys.argv[1:]])
+    code = report.revision(ROOT)
+    with (
+        tempfile.TemporaryDirectory(prefix="eventreg-mail-") as tmp,
+        PostgresCluster() as pg,
+        Sink() as sink,
+    ):
+        work = Path(tmp)
+        database_pid = int((pg.base_dir / "data" / "postmaster.pid").read_text().split()[0])
+        results = [
+            bench_database(
+                "SQLite", f"sqlite:///{work / 'mail.sqlite'}", work / "sqlite",
+                settings, sink, None, micro=True,
+            ),
+            bench_database(
+                "PostgreSQL", pg.create_database("eventreg_mail"), work / "postgresql",
+                settings, sink, database_pid, micro=False,
+            ),
+        ]  # fmt: skip
+        postgres_version = run_checked([str(pg.bin_dir / "postgres"), "--version"], os.environ)
+    if code != report.revision(ROOT):
+        code += f" (**changed during the run**, now {report.revision(ROOT)})"
+    markdown = render(results, settings, command, report.machine(postgres_version.strip()), code)
+    if output:
+        report.write_section(output, "mail", markdown)
+        print(f"wrote the mail section of {output}", file=sys.stderr)
+    else:
+        print(markdown)
+
+
+if __name__ == "__main__":
+    main()
