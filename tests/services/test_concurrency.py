@@ -7,7 +7,7 @@ holding their own connections. Both run on SQLite and on PostgreSQL.
 import multiprocessing
 import threading
 
-from helpers import make_event
+from helpers import csrf_token, make_event
 from sqlalchemy import func, select
 
 from eventreg import create_app
@@ -164,3 +164,41 @@ def test_two_cancellations_at_once_promote_two_different_people(app):
             select(func.count()).where(OutboxMessage.kind == "promotion")
         )
         assert promotions == 2
+
+
+def test_simultaneous_sign_ups_through_the_pages_get_no_error_page(app):
+    """The same rush through HTTP, as browsers send it: every form answered with a redirect."""
+    with app.app_context():
+        event_id = make_event(capacity=5).id
+        db.session.commit()
+    url = f"/evenemang/{event_id}/anmalan"
+    people = 16
+    clients = [app.test_client() for _ in range(people)]
+    tokens = [csrf_token(client.get(url).get_data(as_text=True)) for client in clients]
+    barrier = threading.Barrier(people)
+    statuses: list[int] = []
+
+    def post(n: int) -> None:
+        barrier.wait()
+        response = clients[n].post(
+            url,
+            data={
+                "csrf_token": tokens[n],
+                "name": f"Person {n}",
+                "email": f"p{n}@bibliotek.se",
+                "library": "other",
+                "other_workplace": "Skolbiblioteket",
+                "consent": "y",
+            },
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * people
+    with app.app_context():
+        assert_seats_and_queue(event_id, 5, people)
