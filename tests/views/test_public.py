@@ -149,6 +149,8 @@ def test_the_calendar_pages_through_many_events_in_date_order(app, client):
     assert "Kurs nummer 00" in first and "Kurs nummer 49" in first and "Kurs nummer 50" not in first
     assert "Senare evenemang" in first and "Tidigare evenemang" not in first
     second = client.get("/?page=2").get_data(as_text=True)
-    assert "Kurs nummer 50" in second and "Kurs nummer 54" in second and "Kurs nummer 49" not in second
+    assert (
+        "Kurs nummer 50" in second and "Kurs nummer 54" in second and "Kurs nummer 49" not in second
+    )
     assert "Tidigare evenemang" in second and "Senare evenemang" not in second
     assert client.get("/?page=-3").status_code == 200
