@@ -10,12 +10,11 @@ import socket
 import threading
 from email import policy
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from helpers import PASSWORD, login
+from helpers import PASSWORD, app_config, login
 from pgcluster import PostgresCluster
 from sqlalchemy import text
 
@@ -106,26 +105,6 @@ def postgres():
         yield cluster
 
 
-def _base_config(database_url: str, instance: Path, smtp_port: int) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "EVENTREG_BASE_URL": "https://kalendarium.test",
-        "MAIL_BACKEND": "smtp",
-        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would drop mail under TESTING
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_port,
-        "MAIL_USE_TLS": False,
-        "MAIL_USE_SSL": False,
-        "MAIL_USERNAME": None,
-        "MAIL_PASSWORD": None,
-        "MAIL_DEFAULT_SENDER": ("Kalendarium", "kalendarium@kalendarium.test"),
-        "MAIL_POLL_SECONDS": 0.05,
-        "MAIL_FILE_DIR": str(instance / "mail"),
-    }
-
-
 @pytest.fixture(scope="session")
 def migrated_databases(tmp_path_factory, request):
     """Database URLs migrated to head, created on first use: {"sqlite": url, "postgresql": url}."""
@@ -138,7 +117,7 @@ def migrated_databases(tmp_path_factory, request):
             else:
                 url = request.getfixturevalue("postgres").create_database("eventreg_test")
             instance = tmp_path_factory.mktemp("instance")
-            app = create_app(_base_config(url, instance, smtp_port))
+            app = create_app(app_config(url, instance, smtp_port))
             with app.app_context():
                 upgrade()
                 db.engine.dispose()
@@ -155,7 +134,7 @@ def database_url(request, migrated_databases, smtp):
 
 @pytest.fixture
 def app(database_url, smtp, tmp_path):
-    app = create_app(_base_config(database_url, tmp_path, smtp.port))
+    app = create_app(app_config(database_url, tmp_path, smtp.port))
     smtp.reset()
     with app.app_context():
         import_libraries(LIBRARIES_CSV)

@@ -3,11 +3,33 @@
 import re
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail.outbox import run_worker
 from eventreg.models import EventKind
 from eventreg.services.events import SessionTimes, create_event, publish_event
+
+
+def app_config(database_url: str, instance: Path, smtp_port: int) -> dict:
+    """Settings of a test app: its database, the test SMTP server, mail links on a fixed host."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "EVENTREG_BASE_URL": "https://kalendarium.test",
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would drop mail under TESTING
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": ("Kalendarium", "kalendarium@kalendarium.test"),
+        "MAIL_POLL_SECONDS": 0.05,
+        "MAIL_FILE_DIR": str(instance / "mail"),
+    }
 
 
 def stockholm(days: int, hour: int = 9, minute: int = 0) -> datetime:

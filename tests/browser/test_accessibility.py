@@ -28,12 +28,11 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
-from helpers import PASSWORD, deliver, make_event, personal_link, stockholm
+from helpers import PASSWORD, app_config, deliver, make_event, personal_link, stockholm
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from werkzeug.serving import make_server
@@ -113,26 +112,6 @@ class Site:
     ids: dict[str, int] = field(default_factory=dict)
 
 
-def site_config(database_url: str, instance: Path, smtp_port: int) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "EVENTREG_BASE_URL": "https://kalendarium.test",
-        # Personal links are taken from the mails, as a registrant gets them.
-        "MAIL_BACKEND": "smtp",
-        "MAIL_SUPPRESS_SEND": False,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_port,
-        "MAIL_USE_TLS": False,
-        "MAIL_USE_SSL": False,
-        "MAIL_USERNAME": None,
-        "MAIL_PASSWORD": None,
-        "MAIL_DEFAULT_SENDER": ("Kalendarium", "kalendarium@kalendarium.test"),
-        "MAIL_FILE_DIR": str(instance / "mail"),
-    }
-
-
 @contextmanager
 def served(app) -> Iterator[str]:
     """The app on a free local port, one thread per request; yields the base URL."""
@@ -159,7 +138,7 @@ def full_site(migrated_databases, smtp, tmp_path_factory):
     """The session's migrated SQLite database with events and registrations of every kind,
     served for the whole module and emptied afterwards, as the other tests expect it."""
     app = create_app(
-        site_config(
+        app_config(
             migrated_databases("sqlite", smtp.port), tmp_path_factory.mktemp("a11y"), smtp.port
         )
     )
@@ -183,7 +162,7 @@ def full_site(migrated_databases, smtp, tmp_path_factory):
 def empty_site(smtp, tmp_path_factory):
     """A database of its own, migrated and without events: the calendar when nothing is on."""
     instance = tmp_path_factory.mktemp("a11y-empty")
-    app = create_app(site_config(f"sqlite:///{instance / 'empty.sqlite'}", instance, smtp.port))
+    app = create_app(app_config(f"sqlite:///{instance / 'empty.sqlite'}", instance, smtp.port))
     with app.app_context():
         upgrade()
     with served(app) as base:
