@@ -3,6 +3,7 @@
 import csv
 import io
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -87,12 +88,28 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
-def attendees_csv(registrations: list[Registration]) -> bytes:
-    return csv_bytes(HEADINGS, _rows(registrations))
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def attendees_xlsx(registrations: list[Registration]) -> bytes:
-    return xlsx_bytes(
+def download(
+    kind: str, name: str, headings: list[str], rows: list[list], sheet: str, widths: list[int]
+) -> Response:
+    """A table as a CSV or XLSX file to save, named ``<name>.<kind>``."""
+    body = csv_bytes(headings, rows) if kind == "csv" else xlsx_bytes(headings, rows, sheet, widths)
+    return Response(
+        body,
+        mimetype=MIMETYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+    )
+
+
+def attendees(kind: str, name: str, registrations: list[Registration]) -> Response:
+    return download(
+        kind,
+        name,
         HEADINGS,
         _rows(registrations),
         "Deltagare",

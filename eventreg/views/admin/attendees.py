@@ -1,6 +1,6 @@
 """Attendee and waiting lists of one event: search, add, give a seat, cancel, export, attendance."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from eventreg import exports
@@ -92,26 +92,11 @@ def give_seat(event_id: int, registration_id: int):
     return redirect(url_for(".attendee_list", event_id=event.id))
 
 
-@bp.get("/evenemang/<int:event_id>/deltagare.csv")
+@bp.get("/evenemang/<int:event_id>/deltagare.<any(csv, xlsx):kind>")
 @requires(Role.COORDINATOR)
-def export_csv(event_id: int):
+def export(event_id: int, kind: str):
     event = get_event(event_id)
-    return Response(
-        exports.attendees_csv(attendees.registrations_for(event)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="deltagare-{event.id}.csv"'},
-    )
-
-
-@bp.get("/evenemang/<int:event_id>/deltagare.xlsx")
-@requires(Role.COORDINATOR)
-def export_xlsx(event_id: int):
-    event = get_event(event_id)
-    return Response(
-        exports.attendees_xlsx(attendees.registrations_for(event)),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="deltagare-{event.id}.xlsx"'},
-    )
+    return exports.attendees(kind, f"deltagare-{event.id}", attendees.registrations_for(event))
 
 
 @bp.get("/evenemang/<int:event_id>/namnlista")

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import render_template, request
 
 from eventreg import exports
 from eventreg.forms.statistics import PeriodForm, current_term
@@ -45,15 +45,11 @@ def statistics_export(kind: str):
     form, report = _period()
     if report is None:
         return render_template("admin/statistics.html", form=form, report=None), 422
-    name = f"statistik-{report.start}-{report.end}"
-    if kind == "csv":
-        return Response(
-            exports.csv_bytes(HEADINGS, _rows(report)),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return Response(
-        exports.xlsx_bytes(HEADINGS, _rows(report), "Statistik", [40, 12, 12, 10, 10]),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    return exports.download(
+        kind,
+        f"statistik-{report.start}-{report.end}",
+        HEADINGS,
+        _rows(report),
+        "Statistik",
+        [40, 12, 12, 10, 10],
     )
