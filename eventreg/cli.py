@@ -12,7 +12,7 @@ from eventreg import demo
 from eventreg.extensions import db
 from eventreg.mail.outbox import run_worker
 from eventreg.models import Role
-from eventreg.services import accounts, personal_data, reminders
+from eventreg.services import accounts, participation, personal_data, reminders
 from eventreg.services.errors import EventRegError
 
 LIBRARIES_CSV = Path(__file__).parent / "data" / "libraries.csv"
@@ -99,6 +99,15 @@ def purge_personal_data_command():
     )
 
 
+@click.command("rebuild-statistics")
+@with_appcontext
+def rebuild_statistics_command():
+    """Count the statistics again from the registrations, e.g. after data was changed by hand."""
+    with db.session.begin():
+        participation.rebuild()
+    click.echo("Statistiken är räknad på nytt.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         init_db_command,
@@ -107,5 +116,6 @@ def init_app(app: Flask) -> None:
         create_coordinator_command,
         purge_personal_data_command,
         send_reminders_command,
+        rebuild_statistics_command,
     ):
         app.cli.add_command(command)

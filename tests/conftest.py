@@ -26,6 +26,8 @@ from eventreg.services.accounts import create_user
 from eventreg.services.places import import_libraries
 
 TABLES = (
+    "monthly_participation",
+    "event_participation",
     "attendance",
     "audit_entry",
     "login_attempt",

@@ -5,9 +5,13 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+from sqlalchemy import select
+
+from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail.outbox import run_worker
-from eventreg.models import EventKind
+from eventreg.models import EventKind, EventParticipation, MonthlyParticipation
+from eventreg.services import participation
 from eventreg.services.events import SessionTimes, create_event, publish_event
 
 
@@ -108,3 +112,21 @@ PASSWORD = "ett-långt-lösenord"
 def login(client, email: str, password: str = PASSWORD):
     """Sign in through the login form, as a coordinator would."""
     return submit(client, "/logga-in", {"email": email, "password": password})
+
+
+def participation_rows() -> list[list[tuple]]:
+    """Every row of the statistics' pre-counted tables, in key order."""
+    return [
+        db.session.execute(select(table).order_by(*table.primary_key)).all()
+        for table in (EventParticipation.__table__, MonthlyParticipation.__table__)
+    ]
+
+
+def assert_participation_is_counted_right() -> None:
+    """Commit; the pre-counted tables must equal counting every registration afresh."""
+    db.session.commit()
+    kept = participation_rows()
+    participation.rebuild()
+    rebuilt = participation_rows()
+    db.session.rollback()
+    assert kept == rebuilt

@@ -20,13 +20,16 @@ def test_models_match_the_migrations(app):
 
 
 def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
-    """SQLite alters tables by copying them; no copy may drop rows or the AUTOINCREMENT."""
+    """SQLite alters tables by copying them; no copy may drop rows or the AUTOINCREMENT.
+
+    The statistics' pre-counted tables, made by a migration, start out counting what is there.
+    """
     from flask_migrate import downgrade, upgrade
-    from helpers import make_event
+    from helpers import assert_participation_is_counted_right, make_event, participation_rows
     from sqlalchemy import func, select, text
 
     from eventreg import create_app
-    from eventreg.models import EventSession, Registration
+    from eventreg.models import Attendance, EventSession, Registration
     from eventreg.services.registrations import Applicant, register
 
     app = create_app(
@@ -40,11 +43,16 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
     with app.app_context():
         upgrade()
         event = make_event(capacity=1)
-        for n in range(3):
+        seated = [
             register(
                 event.id,
                 Applicant(name=f"P{n}", email=f"p{n}@b.se", library_id=None, other_workplace="X"),
             )
+            for n in range(3)
+        ][0]
+        db.session.add(
+            Attendance(registration_id=seated.id, session_id=event.sessions[0].id, present=True)
+        )
         db.session.commit()
 
         def counts():
@@ -54,6 +62,11 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
             ]
             db.session.commit()  # end the transaction: a migration needs the write lock
             return found
+
+        downgrade(revision="330df1e45384")  # before the statistics' tables
+        upgrade()
+        assert_participation_is_counted_right()
+        assert [row[-3:] for row in participation_rows()[0]] == [(1, 1, 0)]  # seated, came
 
         before = counts()
         downgrade(revision="7a85f011be5d")

@@ -12,6 +12,7 @@ from eventreg.models.networks import (
     NetworkMember,
 )
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
+from eventreg.models.participation import EventParticipation, MonthlyParticipation
 from eventreg.models.places import Library, Municipality
 from eventreg.models.registrations import Registration, RegistrationStatus
 
@@ -29,10 +30,12 @@ __all__ = [
     "User",
     "Event",
     "EventKind",
+    "EventParticipation",
     "EventSession",
     "EventStatus",
     "FocusArea",
     "Library",
+    "MonthlyParticipation",
     "Municipality",
     "OutboxMessage",
     "OutboxStatus",

@@ -1,26 +1,27 @@
 """Follow-up for the unit's report to the region: who took part in what, per place and theme.
 
 Counts come from registrations, which outlive names (see personal_data), so a report for any
-past term can be made again and gives the same figures.
+past term can be made again and gives the same figures. They are read from counts kept as
+registrations change (services.participation), not from the registrations themselves.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import (
-    Attendance,
     Event,
+    EventParticipation,
     EventSession,
     EventStatus,
     Library,
+    MonthlyParticipation,
     Municipality,
-    Registration,
-    RegistrationStatus,
 )
+from eventreg.models.participation import OTHER_WORKPLACE
 
 
 @dataclass(frozen=True)
@@ -70,36 +71,36 @@ def _held(low: datetime, high: datetime):
     )
 
 
-def _participation(low: datetime, high: datetime) -> list[tuple]:
-    """(library id, focus area, audience, seated, came, no-shows), in one pass over the period.
+def _month_after(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
-    Each seated registration is read once, with its attendance: "came" if marked present at any
-    session, a no-show if marked only absent, neither if nobody marked it.
+
+def _participation(start: date, end: date) -> list[tuple]:
+    """(library id, focus area, audience, seated, came, no-shows), from the pre-counted tables.
+
+    The period's whole months come from the monthly sums and the days before and after them from
+    the events' own rows, so that a term reads a few hundred rows however busy it was.
     """
-    per_person = (
-        select(
-            Registration.library_id.label("library_id"),
-            Event.focus_area.label("focus_area"),
-            Event.audience.label("audience"),
-            func.max(
-                case((Attendance.present.is_(True), 1), (Attendance.id.is_not(None), 0))
-            ).label("came"),
+    months_from = _month_after(start - timedelta(days=1))
+    months_until = (end + timedelta(days=1)).replace(day=1)
+    rows = []
+    days = EventParticipation.day.between(start, end)
+    if months_from < months_until:
+        rows += _summed(
+            MonthlyParticipation,
+            MonthlyParticipation.month >= months_from,
+            MonthlyParticipation.month < months_until,
         )
-        .select_from(Registration)
-        .join(Event, Event.id == Registration.event_id)
-        .outerjoin(Attendance, Attendance.registration_id == Registration.id)
-        .where(_held(low, high), Registration.status == RegistrationStatus.CONFIRMED)
-        .group_by(Registration.id, Registration.library_id, Event.focus_area, Event.audience)
-        .subquery()
-    )
-    columns = (per_person.c.library_id, per_person.c.focus_area, per_person.c.audience)
+        days &= (EventParticipation.day < months_from) | (EventParticipation.day >= months_until)
+    return rows + _summed(EventParticipation, days)
+
+
+def _summed(table, *where) -> list[tuple]:
+    key = (table.library_id, table.focus_area, table.audience)
     return db.session.execute(
-        select(
-            *columns,
-            func.count(),
-            func.count(case((per_person.c.came == 1, 1))),
-            func.count(case((per_person.c.came == 0, 1))),
-        ).group_by(*columns)
+        select(*key, func.sum(table.seated), func.sum(table.came), func.sum(table.no_shows))
+        .where(*where)
+        .group_by(*key)
     ).all()
 
 
@@ -119,10 +120,10 @@ def report(start: date, end: date) -> Report:
     per_library: dict = {}
     per_focus: dict = {}
     per_audience: dict = {}
-    for library_id, focus_area, audience, *counts in _participation(low, high):
+    for library_id, focus_area, audience, *counts in _participation(start, end):
         for totals, key in (
             (per_library, library_id),
-            (per_focus, focus_area),
+            (per_focus, focus_area or None),
             (per_audience, audience),
         ):
             _add(totals, key, counts)
@@ -142,8 +143,8 @@ def report(start: date, end: date) -> Report:
                     Row(f"{library.name} ({municipality.name})", municipality.scb_code, 0, *counts)
                 )
         result.municipalities.append(Row(municipality.name, municipality.scb_code, 0, *totals))
-    if None in per_library:
-        result.libraries.append(Row("Annan arbetsplats", "", 0, *per_library[None]))
+    if OTHER_WORKPLACE in per_library:
+        result.libraries.append(Row("Annan arbetsplats", "", 0, *per_library[OTHER_WORKPLACE]))
 
     for column, counted, target in (
         (Event.focus_area, per_focus, result.focus_areas),

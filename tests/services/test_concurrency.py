@@ -7,12 +7,12 @@ holding their own connections. Both run on SQLite and on PostgreSQL.
 import multiprocessing
 import threading
 
-from helpers import csrf_token, make_event
+from helpers import assert_participation_is_counted_right, csrf_token, make_event
 from sqlalchemy import func, select
 
 from eventreg import create_app
 from eventreg.extensions import db
-from eventreg.models import OutboxMessage, Registration, RegistrationStatus
+from eventreg.models import MonthlyParticipation, OutboxMessage, Registration, RegistrationStatus
 from eventreg.services import registrations
 from eventreg.services.registrations import Applicant
 
@@ -81,6 +81,32 @@ def test_simultaneous_sign_ups_in_threads_never_overbook(app):
     assert errors == []
     with app.app_context():
         assert_seats_and_queue(event_id, 10, threads_count * each)
+
+
+def test_sign_ups_for_two_events_of_one_month_at_once_keep_the_statistics_right(app):
+    """Both events add to the same monthly rows; no transaction may overwrite another's count."""
+    with app.app_context():
+        event_ids = [make_event(capacity=6, days=30).id for _ in range(2)]
+        db.session.commit()
+    barrier = threading.Barrier(8)
+    errors: list[str] = []
+    threads = [
+        threading.Thread(
+            target=sign_up_all,
+            args=(app, event_ids[t % 2], range(t * 4, (t + 1) * 4), barrier, errors),
+        )
+        for t in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with app.app_context():
+        month = db.session.execute(select(MonthlyParticipation)).scalar_one()
+        assert month.seated == 12
+        assert_participation_is_counted_right()
 
 
 def _process_sign_ups(config: dict, event_id: int, numbers: range, barrier, failures) -> None:

@@ -1,0 +1,155 @@
+"""The statistics read pre-counted participation: it must always equal counting afresh."""
+
+from datetime import date, datetime
+
+from helpers import (
+    assert_participation_is_counted_right,
+    make_event,
+    participation_rows,
+    stockholm,
+)
+from sqlalchemy import select, update
+
+from eventreg.extensions import db
+from eventreg.formatting import STOCKHOLM
+from eventreg.models import Attendance, Library, MonthlyParticipation, Registration
+from eventreg.services import statistics
+from eventreg.services.events import SessionTimes, cancel_event, update_event
+from eventreg.services.personal_data import erase_person
+from eventreg.services.registrations import Applicant, cancel_registration, register
+
+
+def library_ids() -> dict[str, int]:
+    return {lib.name: lib.id for lib in db.session.scalars(select(Library))}
+
+
+def person(n: int, library_id: int | None = None) -> Applicant:
+    return Applicant(
+        name=f"Person {n}",
+        email=f"p{n}@bibliotek.test",
+        library_id=library_id,
+        other_workplace="" if library_id else "Skolbiblioteket",
+    )
+
+
+def seated_per_month() -> dict[date, int]:
+    totals: dict[date, int] = {}
+    for row in db.session.scalars(select(MonthlyParticipation)):
+        totals[row.month] = totals.get(row.month, 0) + row.seated
+    return totals
+
+
+def test_counts_follow_sign_ups_attendance_edits_cancellations_and_erasure(ctx, administrator):
+    from eventreg.models import User
+
+    admin = db.session.scalar(select(User).where(User.email == administrator))
+    vetlanda = library_ids()["Vetlanda stadsbibliotek"]
+    event = make_event(capacity=2, days=20, focus_area="reading", audience="Barnbibliotekarier")
+    month = stockholm(20).date().replace(day=1)
+    seated = [register(event.id, person(n, vetlanda)) for n in (1, 2)]
+    waiting = register(event.id, person(3))
+    assert_participation_is_counted_right()
+    assert seated_per_month() == {month: 2}
+
+    session = event.sessions[0]
+    db.session.add_all(
+        [
+            Attendance(registration_id=seated[0].id, session_id=session.id, present=True),
+            Attendance(registration_id=seated[1].id, session_id=session.id, present=False),
+        ]
+    )
+    assert_participation_is_counted_right()
+    row = db.session.scalar(select(MonthlyParticipation))
+    assert (row.library_id, row.focus_area, row.seated, row.came, row.no_shows) == (
+        vetlanda,
+        "reading",
+        2,
+        1,
+        1,
+    )
+
+    cancel_registration(seated[1].id)  # the waiting person from outside the libraries moves up
+    assert_participation_is_counted_right()
+    assert waiting.status == "confirmed"
+
+    update_event(event.id, [SessionTimes(session.starts_at, session.ends_at)], focus_area="digital")
+    assert_participation_is_counted_right()
+    assert {row.focus_area for row in db.session.scalars(select(MonthlyParticipation))} == {
+        "digital"
+    }
+    later = SessionTimes(stockholm(60, 9), stockholm(60, 12))
+    update_event(event.id, [later], audience="Alla")
+    assert_participation_is_counted_right()
+    assert seated_per_month() == {stockholm(60).date().replace(day=1): 2}
+
+    other = make_event(days=60)
+    register(other.id, person(4))
+    assert_participation_is_counted_right()
+    assert sum(seated_per_month().values()) == 3
+    cancel_event(other.id, "Kursledaren är sjuk.")
+    assert_participation_is_counted_right()
+    assert sum(seated_per_month().values()) == 2
+
+    erase_person("p1@bibliotek.test", admin)
+    assert_participation_is_counted_right()
+    assert sum(seated_per_month().values()) == 1
+
+
+def test_a_failed_transaction_leaves_the_counts_as_they_were(ctx):
+    event = make_event(days=20)
+    register(event.id, person(1))
+    db.session.commit()
+    before = participation_rows()
+    register(event.id, person(2))
+    db.session.flush()
+    db.session.rollback()
+    assert participation_rows() == before
+    assert_participation_is_counted_right()
+
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> SessionTimes:
+    start = datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+    return SessionTimes(start, start.replace(hour=hour + 2))
+
+
+def test_a_report_adds_whole_months_and_the_days_around_them(ctx):
+    """Whole months come from the monthly sums, the days before and after from each event."""
+    habo = library_ids()["Habo bibliotek"]
+    year = date.today().year + 1
+    dates = [at(year, 3, 15), at(year, 4, 1, 0, 30), at(year, 4, 30, 21), at(year, 5, 1)]
+    number = 0
+    for people, when in enumerate(dates, start=1):
+        event = make_event(sessions=[when], focus_area="society")
+        for _ in range(people):
+            number += 1
+            register(event.id, person(number, habo))
+    assert_participation_is_counted_right()
+
+    def seated(start: tuple[int, int], end: tuple[int, int]) -> int:
+        result = statistics.report(date(year, *start), date(year, *end))
+        habo_row = next(row for row in result.libraries if row.label.startswith("Habo"))
+        assert sum(row.registered for row in result.focus_areas) == result.registered
+        assert habo_row.registered == result.registered
+        return result.registered
+
+    assert seated((3, 1), (5, 31)) == 10  # whole months only
+    assert seated((3, 10), (4, 30)) == 6  # days of March, then April whole
+    assert seated((3, 16), (5, 1)) == 9  # April whole, then the first of May
+    assert seated((4, 1), (4, 29)) == 2  # no whole month: the session at 00.30 counts
+    assert seated((3, 31), (3, 31)) == 0  # 00.30 on 1 April is 22.30 on 31 March in UTC
+
+
+def test_rebuild_statistics_counts_again_after_a_change_by_hand(app):
+    with app.app_context():
+        event = make_event(days=20)
+        register(event.id, person(1))
+        db.session.commit()
+        db.session.execute(update(Registration).values(status="cancelled"))  # past the ORM
+        db.session.commit()
+        assert sum(seated_per_month().values()) == 1
+
+    result = app.test_cli_runner().invoke(args=["rebuild-statistics"])
+
+    assert "Statistiken är räknad på nytt." in result.output
+    with app.app_context():
+        assert seated_per_month() == {}
