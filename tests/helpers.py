@@ -1,10 +1,12 @@
 """Factories and helpers shared by the tests: events, mail delivery, forms with CSRF."""
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from eventreg.extensions import db
@@ -130,3 +132,18 @@ def assert_participation_is_counted_right() -> None:
     rebuilt = participation_rows()
     db.session.rollback()
     assert kept == rebuilt
+
+
+@contextmanager
+def counting(engine):
+    """The SQL statements that ``engine`` runs inside the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", count)

@@ -6,7 +6,7 @@ short mail of its own with its invite or cancellation (see ``shared/reference/ca
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from flask import render_template
 from sqlalchemy import select
@@ -50,10 +50,13 @@ def _queue(
     partstat: str = "ACCEPTED",
     **context,
 ) -> OutboxMessage:
-    """Render ``templates/email/<template>.txt|html`` and queue it, with one session's iTIP part."""
+    """Render ``templates/email/<template>.txt|html`` and queue it, with one session's iTIP part.
+
+    Mail about a network's meeting lets a member leave the network: pass ``leave_urls`` (see
+    :func:`leave_urls`) when mailing many, or it is looked up for this one address.
+    """
     session, method = item if item else (None, "")
-    if event.network_id and "leave_url" not in context:
-        context["leave_url"] = _leave_url(event.network_id, to[1])
+    _add_leave_url(context, event, to[1])
     context.update(
         name=to[0],
         registration=registration,
@@ -75,16 +78,36 @@ def _queue(
     )
 
 
-def _leave_url(network_id: int, email: str) -> str | None:
-    """Every mail about a network's meeting lets its members leave the network."""
-    member = db.session.scalar(
-        select(NetworkMember).where(
-            NetworkMember.network_id == network_id,
-            NetworkMember.email == email,
-            NetworkMember.status == MemberStatus.ACTIVE,
+def _add_leave_url(context: dict, event: Event, email: str) -> None:
+    leave_urls = context.pop("leave_urls", None)
+    if event.network_id and "leave_url" not in context:
+        context["leave_url"] = (
+            leave_urls.get(email) if leave_urls is not None else _leave_url(event.network_id, email)
+        )
+
+
+def _members(network_id: int, *where) -> list[NetworkMember]:
+    return list(
+        db.session.scalars(
+            select(NetworkMember).where(
+                NetworkMember.network_id == network_id,
+                NetworkMember.status == MemberStatus.ACTIVE,
+                *where,
+            )
         )
     )
-    return links.leave_url(member) if member else None
+
+
+def _leave_url(network_id: int, email: str) -> str | None:
+    members = _members(network_id, NetworkMember.email == email)
+    return links.leave_url(members[0]) if members else None
+
+
+def leave_urls(event: Event) -> dict[str, str]:
+    """Address → leave link of every member of the event's network, for mailing many at once."""
+    if not event.network_id:
+        return {}
+    return {member.email: links.leave_url(member) for member in _members(event.network_id)}
 
 
 def _to(registration: Registration) -> tuple[str, str]:
@@ -115,6 +138,7 @@ def _queue_with_calendar(
     ``footer(method)`` ends each calendar entry's description (a link, or a word on why).
     """
     first, *others = items or [None]
+    _add_leave_url(context, event, to[1])
     _queue(
         kind,
         to,
@@ -142,6 +166,7 @@ def _queue_with_calendar(
             footer(method),
             partstat,
             personal_url=personal_url,
+            leave_url=context.get("leave_url"),
         )
 
 
@@ -245,6 +270,7 @@ def queue_change(
     personal_url: str,
     changes: list[str],
     items: Sequence[CalendarItem],
+    leave_urls: Mapping[str, str] | None = None,
 ) -> None:
     """An edit that moves the event in people's calendars: what changed, and fresh invites."""
     _for_registration(
@@ -255,11 +281,16 @@ def queue_change(
         personal_url,
         items,
         changes=changes,
+        leave_urls=leave_urls,
     )
 
 
 def queue_event_cancelled(
-    registration: Registration, personal_url: str, message: str, had_seat: bool
+    registration: Registration,
+    personal_url: str,
+    message: str,
+    had_seat: bool,
+    leave_urls: Mapping[str, str] | None = None,
 ) -> None:
     """The event is cancelled: everyone is told, and entries leave the calendars of the seated."""
     _for_registration(
@@ -270,11 +301,16 @@ def queue_event_cancelled(
         personal_url,
         _every_session(registration, CANCEL) if had_seat else [],
         message=message,
+        leave_urls=leave_urls,
     )
 
 
 def queue_coordinator_message(
-    registration: Registration, personal_url: str, subject: str, message: str
+    registration: Registration,
+    personal_url: str,
+    subject: str,
+    message: str,
+    leave_urls: Mapping[str, str] | None = None,
 ) -> None:
     _queue(
         "message",
@@ -285,10 +321,13 @@ def queue_coordinator_message(
         registration=registration,
         personal_url=personal_url,
         message=message,
+        leave_urls=leave_urls,
     )
 
 
-def queue_event_reminder(registration: Registration, personal_url: str) -> None:
+def queue_event_reminder(
+    registration: Registration, personal_url: str, leave_urls: Mapping[str, str] | None = None
+) -> None:
     """Practical details a few days before: when, where, the meeting link."""
     _queue(
         "reminder",
@@ -298,6 +337,7 @@ def queue_event_reminder(registration: Registration, personal_url: str) -> None:
         "event_reminder",
         registration=registration,
         personal_url=personal_url,
+        leave_urls=leave_urls,
     )
 
 

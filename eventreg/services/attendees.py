@@ -88,9 +88,10 @@ def message_attendees(
         .where(Registration.event_id == event.id, Registration.status.in_(statuses))
         .order_by(Registration.id)
     ).all()
+    leave_urls = compose.leave_urls(event)
     for registration in recipients:
         compose.queue_coordinator_message(
-            registration, personal_url(registration), subject.strip(), message.strip()
+            registration, personal_url(registration), subject.strip(), message.strip(), leave_urls
         )
     audit.record(actor, "skickade meddelande", event, f"{subject.strip()!r} till {len(recipients)}")
     return len(recipients)

@@ -196,10 +196,11 @@ def _tell_attendees_of_change(
 ) -> None:
     """Seated people get the changes with fresh invites; the waiting list gets the news only."""
     items = [(session, REQUEST) for session in touched] + [(s, CANCEL) for s in removed]
+    leave_urls = compose.leave_urls(event)
     for registration in _active_registrations(event):
         seated = registration.status == RegistrationStatus.CONFIRMED
         compose.queue_change(
-            registration, personal_url(registration), changes, items if seated else []
+            registration, personal_url(registration), changes, items if seated else [], leave_urls
         )
 
 
@@ -256,12 +257,14 @@ def cancel_event(event_id: int, message: str, actor: User | None = None) -> Even
     event.status = EventStatus.CANCELLED
     for session in event.sessions:
         session.sequence += 1
+    leave_urls = compose.leave_urls(event)
     for registration in _active_registrations(event):
         compose.queue_event_cancelled(
             registration,
             personal_url(registration),
             message.strip(),
             had_seat=registration.status == RegistrationStatus.CONFIRMED,
+            leave_urls=leave_urls,
         )
     db.session.flush()
     audit.record(actor, "ställde in", event, message.strip()[:500])

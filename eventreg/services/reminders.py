@@ -41,6 +41,7 @@ def send_event_reminders(now: datetime) -> int:
         .order_by(Registration.id)
     ).all()
     sent = 0
+    leave_urls: dict[int, dict[str, str]] = {}  # per event
     for registration in due:
         claimed = db.session.execute(
             update(Registration)
@@ -48,7 +49,12 @@ def send_event_reminders(now: datetime) -> int:
             .values(reminded_at=now)
         ).rowcount
         if claimed:
-            compose.queue_event_reminder(registration, personal_url(registration))
+            event = registration.event
+            if event.id not in leave_urls:
+                leave_urls[event.id] = compose.leave_urls(event)
+            compose.queue_event_reminder(
+                registration, personal_url(registration), leave_urls[event.id]
+            )
             sent += 1
     return sent
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import icalendar
 import pytest
-from helpers import calendar_part, deliver, make_event, stockholm
+from helpers import calendar_part, counting, deliver, make_event, stockholm
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -18,7 +18,7 @@ from eventreg.models import (
 )
 from eventreg.services import invitations, networks, registrations, reminders
 from eventreg.services.errors import RegistrationClosed
-from eventreg.services.events import SessionTimes, publish_event
+from eventreg.services.events import SessionTimes, cancel_event, publish_event, update_event
 from eventreg.services.registrations import Applicant
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -244,3 +244,33 @@ def test_every_mail_about_a_network_meeting_has_the_leave_link(network, smtp):
     assert "/natverk/lamna/" in confirmation.get_body(("plain",)).get_content()
     assert "Lämna nätverket" in confirmation.get_body(("html",)).get_content()
     assert all("/natverk/lamna/" in m.get_body(("plain",)).get_content() for m in mails)
+
+
+def test_mail_about_a_meeting_reads_the_same_for_2_or_8_attendees(network):
+    """Each mail about a network's meeting carries a leave link: looked up once, not per person.
+
+    Reads are counted; each mail is of course one INSERT into the outbox.
+    """
+    for n in range(4, 9):
+        networks.add_member(network, person(n))
+    meetings = [meeting(network), meeting(network)]
+    for event, members in zip(meetings, (range(1, 3), range(1, 9)), strict=True):
+        for n in members:
+            registrations.register(event.id, person(n))
+    db.session.commit()
+
+    def queries(change) -> list[int]:
+        counts = []
+        for event in meetings:
+            with counting(db.engine) as statements:
+                change(event)
+                db.session.flush()
+            counts.append(sum(s.startswith("SELECT") for s in statements))
+        return counts
+
+    later = [SessionTimes(stockholm(20, 13), stockholm(20, 15))]
+    # Fewer is fine: the first meeting also loads the network, which the second finds in memory.
+    few, many = queries(lambda event: update_event(event.id, later))
+    assert many <= few
+    few, many = queries(lambda event: cancel_event(event.id, "Sjukdom."))
+    assert many <= few

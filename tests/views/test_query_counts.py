@@ -4,11 +4,8 @@ A page that loads sessions or libraries row by row (N+1) gets slower with every 
 registration; these tests count the SQL statements of a request at two sizes.
 """
 
-from contextlib import contextmanager
-
 import pytest
-from helpers import login, make_event, stockholm
-from sqlalchemy import event as sa_event
+from helpers import counting, login, make_event, stockholm
 from sqlalchemy import select
 
 from eventreg.extensions import db
@@ -19,24 +16,10 @@ from eventreg.services.registrations import Applicant, register
 pytestmark = pytest.mark.usefixtures("app")
 
 
-@contextmanager
-def counting(app):
-    statements: list[str] = []
+def queries(app, client, url: str) -> int:
     with app.app_context():
         engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", count)
-
-
-def queries(app, client, url: str) -> int:
-    with counting(app) as statements:
+    with counting(engine) as statements:
         assert client.get(url).status_code == 200
     return len(statements)
 
