@@ -27,7 +27,9 @@ from eventreg.services.places import import_libraries
 
 TABLES = (
     "monthly_participation",
+    "monthly_events",
     "event_participation",
+    "counted_event",
     "attendance",
     "audit_entry",
     "login_attempt",

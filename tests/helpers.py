@@ -12,7 +12,13 @@ from sqlalchemy import select
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail.outbox import run_worker
-from eventreg.models import EventKind, EventParticipation, MonthlyParticipation
+from eventreg.models import (
+    CountedEvent,
+    EventKind,
+    EventParticipation,
+    MonthlyEvents,
+    MonthlyParticipation,
+)
 from eventreg.services import participation
 from eventreg.services.events import SessionTimes, create_event, publish_event
 
@@ -120,7 +126,12 @@ def participation_rows() -> list[list[tuple]]:
     """Every row of the statistics' pre-counted tables, in key order."""
     return [
         db.session.execute(select(table).order_by(*table.primary_key)).all()
-        for table in (EventParticipation.__table__, MonthlyParticipation.__table__)
+        for table in (
+            EventParticipation.__table__,
+            CountedEvent.__table__,
+            MonthlyParticipation.__table__,
+            MonthlyEvents.__table__,
+        )
     ]
 
 

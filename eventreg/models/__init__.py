@@ -12,7 +12,12 @@ from eventreg.models.networks import (
     NetworkMember,
 )
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
-from eventreg.models.participation import EventParticipation, MonthlyParticipation
+from eventreg.models.participation import (
+    CountedEvent,
+    EventParticipation,
+    MonthlyEvents,
+    MonthlyParticipation,
+)
 from eventreg.models.places import Library, Municipality
 from eventreg.models.registrations import Registration, RegistrationStatus
 
@@ -29,12 +34,14 @@ __all__ = [
     "Role",
     "User",
     "Event",
+    "CountedEvent",
     "EventKind",
     "EventParticipation",
     "EventSession",
     "EventStatus",
     "FocusArea",
     "Library",
+    "MonthlyEvents",
     "MonthlyParticipation",
     "Municipality",
     "OutboxMessage",

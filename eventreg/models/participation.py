@@ -1,9 +1,11 @@
-"""Participation counted ahead of time, so that a term's statistics read a few hundred rows.
+"""Events and participation counted ahead of time, so that a term's statistics read few rows.
 
-Both tables are derived from registrations, attendance and events: ``services.participation``
-keeps them in step in the same transaction as the change, and ``flask rebuild-statistics``
-makes them again from scratch. Keys are never NULL, so that a month's row can be upserted:
-library 0 means a workplace outside the county's libraries, an empty focus area means none.
+All four tables are derived from events, sessions, registrations and attendance:
+``services.participation`` keeps them in step in the same transaction as the change, and
+``flask rebuild-statistics`` makes them again from scratch. Per event, a row says what the event
+adds to its month; per month, rows hold the sums. Keys are never NULL, so that a month's row can
+be upserted: library 0 means a workplace outside the county's libraries, an empty focus area
+means none.
 """
 
 from datetime import date
@@ -15,21 +17,37 @@ from eventreg.models.base import Base
 
 #: ``library_id`` of people who work somewhere other than the county's libraries.
 OTHER_WORKPLACE = 0
+#: The counts of people kept per event and month.
+PEOPLE_COUNTS = ("seated", "came", "no_shows")
 
 
-class EventParticipation(Base):
-    """What one published event's people from one workplace add to the event's month."""
+class CountedEvent(Base):
+    """A published event as the statistics count it, and the month it was added to."""
 
-    __tablename__ = "event_participation"
+    __tablename__ = "counted_event"
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
     )
-    library_id: Mapped[int] = mapped_column(primary_key=True)
-    #: The Stockholm date of the event's first session, when the row was counted.
+    #: The Stockholm date of the event's first session.
     day: Mapped[date] = mapped_column(index=True)
     focus_area: Mapped[str] = mapped_column(String(20))
     audience: Mapped[str] = mapped_column(String(200))
+    sessions: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<CountedEvent {self.event_id} {self.day}>"
+
+
+class EventParticipation(Base):
+    """A counted event's seated people from one workplace."""
+
+    __tablename__ = "event_participation"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("counted_event.event_id", ondelete="CASCADE"), primary_key=True
+    )
+    library_id: Mapped[int] = mapped_column(primary_key=True)
     #: Seated (confirmed) registrations.
     seated: Mapped[int]
     #: Of the seated, those marked present at any session.
@@ -41,12 +59,27 @@ class EventParticipation(Base):
         return f"<EventParticipation event={self.event_id} library={self.library_id}>"
 
 
+class MonthlyEvents(Base):
+    """Counted events and their sessions per month and theme."""
+
+    __tablename__ = "monthly_events"
+
+    #: The first day of the month (Stockholm time) of the events' first sessions.
+    month: Mapped[date] = mapped_column(primary_key=True)
+    focus_area: Mapped[str] = mapped_column(String(20), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(200), primary_key=True)
+    events: Mapped[int]
+    sessions: Mapped[int]
+
+    def __repr__(self) -> str:
+        return f"<MonthlyEvents {self.month:%Y-%m} {self.focus_area!r} {self.audience!r}>"
+
+
 class MonthlyParticipation(Base):
-    """The sum of every published event's participation per month, workplace and theme."""
+    """Seated people of counted events per month, workplace and theme."""
 
     __tablename__ = "monthly_participation"
 
-    #: The first day of the month (Stockholm time) of the events' first sessions.
     month: Mapped[date] = mapped_column(primary_key=True)
     library_id: Mapped[int] = mapped_column(primary_key=True)
     focus_area: Mapped[str] = mapped_column(String(20), primary_key=True)

@@ -1,15 +1,15 @@
-"""Keeping the statistics' pre-counted participation (models.participation) in step.
+"""Keeping the statistics' pre-counted events and participation (models.participation) in step.
 
 After each flush the session notes the events whose counted facts changed: a seat taken or given
-up, a workplace, an attendance mark, or an event's status, date, focus area or audience. Just
-before commit those events are counted again from their registrations and the difference is
+up, a workplace, an attendance mark, a session added or removed, or an event's status, date,
+focus area or audience. Just before commit those events are counted again and the difference is
 added to their months, so the counts change in the same transaction as what they count, on every
 path through the ORM. A bulk UPDATE bypasses the ORM: none changes a counted fact today, and one
 that does must call :func:`refresh` itself.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 
 from sqlalchemy import case, delete, event, func, insert, inspect, select
@@ -20,29 +20,33 @@ from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import (
     Attendance,
+    CountedEvent,
     Event,
     EventParticipation,
     EventSession,
     EventStatus,
+    MonthlyEvents,
     MonthlyParticipation,
     Registration,
     RegistrationStatus,
 )
-from eventreg.models.participation import OTHER_WORKPLACE
+from eventreg.models.participation import OTHER_WORKPLACE, PEOPLE_COUNTS
 
 #: Events counted per statement, well below the databases' limits on bound parameters.
 _CHUNK = 500
 _EVENTS = "participation_events"
 _SESSIONS = "participation_sessions"
 
-_COUNTS = ("seated", "came", "no_shows")
-_MONTH_KEY = ("month", "library_id", "focus_area", "audience")
-_EVENT_KEY = ("day", "library_id", "focus_area", "audience")
+#: What is counted, per kind of row; any new or deleted row counts as changed.
 _FACTS = {
     Registration: ("status", "library_id"),
     Attendance: ("present",),
+    EventSession: (),
     Event: ("status", "first_start", "focus_area", "audience"),
 }
+
+#: Changes to months' rows: key values → counts to add.
+_Changes = dict[tuple, list[int]]
 
 
 def watch(session: scoped_session) -> None:
@@ -65,7 +69,7 @@ def _note_changes(session: Session, _flush_context) -> None:
     for obj in chain(session.new, session.dirty, session.deleted):
         if type(obj) not in _FACTS or not _changed(session, obj):
             continue
-        if isinstance(obj, Registration):
+        if isinstance(obj, Registration | EventSession):
             events.add(obj.event_id)
         elif isinstance(obj, Attendance):
             sessions.add(obj.session_id)
@@ -96,8 +100,8 @@ def refresh(event_ids: Iterable[int]) -> None:
 
 
 def _refresh(ids: list[int]) -> None:
-    counted = {
-        row.id: row
+    counted = [
+        row
         for row in db.session.execute(
             select(Event.id, Event.status, Event.first_start, Event.focus_area, Event.audience)
             .where(Event.id.in_(ids))
@@ -105,38 +109,69 @@ def _refresh(ids: list[int]) -> None:
             .with_for_update()
         )
         if row.status == EventStatus.PUBLISHED and row.first_start is not None
-    }
-    changes: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for old in db.session.execute(
-        delete(EventParticipation)
-        .where(EventParticipation.event_id.in_(ids))
-        .returning(*(getattr(EventParticipation, n) for n in (*_EVENT_KEY, *_COUNTS)))
-    ):
-        _add(changes, old._mapping, sign=-1)
-
-    new = [
-        {
-            "event_id": event_id,
-            "library_id": library_id,
-            "day": counted[event_id].first_start.astimezone(STOCKHOLM).date(),
-            "focus_area": counted[event_id].focus_area or "",
-            "audience": counted[event_id].audience,
-            **dict(zip(_COUNTS, counts, strict=True)),
-        }
-        for event_id, library_id, *counts in _count(Registration.event_id.in_(list(counted)))
     ]
-    if new:
-        db.session.execute(insert(EventParticipation), new)
-    for values in new:
-        _add(changes, values, sign=1)
-    _apply(changes)
+    events: _Changes = defaultdict(lambda: [0, 0])
+    people: _Changes = defaultdict(lambda: [0, 0, 0])
+
+    # Take away what the events added before (their people first: they refer to the event).
+    old_people = db.session.execute(_deleted(EventParticipation, ids)).all()
+    old = {row.event_id: row._mapping for row in db.session.execute(_deleted(CountedEvent, ids))}
+    for values in old.values():
+        _add(events, _month(values), (1, values["sessions"]), -1)
+    for row in old_people:
+        counts = (row.seated, row.came, row.no_shows)
+        _add(people, (*_month(old[row.event_id]), row.library_id), counts, -1)
+
+    # Add what they add now.
+    sessions = dict(
+        db.session.execute(
+            select(EventSession.event_id, func.count())
+            .where(EventSession.event_id.in_([row.id for row in counted]))
+            .group_by(EventSession.event_id)
+        ).all()
+    )
+    new = {
+        row.id: {
+            "event_id": row.id,
+            "day": row.first_start.astimezone(STOCKHOLM).date(),
+            "focus_area": row.focus_area or "",
+            "audience": row.audience,
+            "sessions": sessions.get(row.id, 0),
+        }
+        for row in counted
+    }
+    new_people = [
+        dict(zip(("event_id", "library_id", *PEOPLE_COUNTS), row, strict=True))
+        for row in _count(Registration.event_id.in_(list(new)))
+    ]
+    for table, rows in ((CountedEvent, list(new.values())), (EventParticipation, new_people)):
+        if rows:
+            db.session.execute(insert(table), rows)
+    for values in new.values():
+        _add(events, _month(values), (1, values["sessions"]), 1)
+    for values in new_people:
+        month = _month(new[values["event_id"]])
+        _add(people, (*month, values["library_id"]), [values[n] for n in PEOPLE_COUNTS], 1)
+
+    _apply(MonthlyEvents, ("month", "focus_area", "audience"), ("events", "sessions"), events)
+    _apply(
+        MonthlyParticipation,
+        ("month", "focus_area", "audience", "library_id"),
+        PEOPLE_COUNTS,
+        people,
+    )
 
 
 def rebuild() -> None:
     """Count every event again from nothing, e.g. after data was changed by hand."""
-    db.session.execute(delete(MonthlyParticipation))
-    db.session.execute(delete(EventParticipation))
+    for table in (MonthlyParticipation, MonthlyEvents, EventParticipation, CountedEvent):
+        db.session.execute(delete(table))
     refresh(db.session.scalars(select(Event.id).where(Event.status == EventStatus.PUBLISHED)))
+
+
+def _deleted(table, ids: list[int]):
+    """Delete the events' rows, returning them."""
+    return delete(table).where(table.event_id.in_(ids)).returning(*table.__table__.columns)
 
 
 def _count(where) -> list[tuple]:
@@ -169,33 +204,36 @@ def _count(where) -> list[tuple]:
     ).all()
 
 
-def _add(changes: dict[tuple, list[int]], row, sign: int) -> None:
-    """Add an event's row (a mapping of ``_EVENT_KEY`` and ``_COUNTS``) to its month's change."""
-    key = (row["day"].replace(day=1), row["library_id"], row["focus_area"], row["audience"])
-    changes[key] = [
-        total + sign * row[name] for total, name in zip(changes[key], _COUNTS, strict=True)
-    ]
+def _month(counted: Mapping) -> tuple:
+    """The month and theme that a counted event adds to."""
+    return (counted["day"].replace(day=1), counted["focus_area"], counted["audience"])
 
 
-def _apply(changes: dict[tuple, list[int]]) -> None:
-    """Add the changes to the months' rows, in key order so that concurrent writers queue."""
+def _add(changes: _Changes, key: tuple, counts: Sequence[int], sign: int) -> None:
+    changes[key] = [total + sign * count for total, count in zip(changes[key], counts, strict=True)]
+
+
+def _apply(table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Changes) -> None:
+    """Add the changes to the months' rows, in key order so that concurrent writers queue.
+
+    A row whose first count falls to zero goes: the months hold only what happened.
+    """
     rows = [
-        {**dict(zip(_MONTH_KEY, key, strict=True)), **dict(zip(_COUNTS, counts, strict=True))}
-        for key, counts in sorted(changes.items())
-        if any(counts)
+        {**dict(zip(key, values, strict=True)), **dict(zip(counts, change, strict=True))}
+        for values, change in sorted(changes.items())
+        if any(change)
     ]
     if not rows:
         return
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(MonthlyParticipation)
+    upsert = dialect.insert(table)
     upsert = upsert.on_conflict_do_update(
-        index_elements=list(_MONTH_KEY),
-        set_={n: getattr(MonthlyParticipation, n) + upsert.excluded[n] for n in _COUNTS},
+        index_elements=list(key),
+        set_={name: getattr(table, name) + upsert.excluded[name] for name in counts},
     )
     db.session.execute(upsert, rows)
     db.session.execute(
-        delete(MonthlyParticipation).where(
-            MonthlyParticipation.seated == 0,
-            MonthlyParticipation.month.in_({row["month"] for row in rows}),
+        delete(table).where(
+            getattr(table, counts[0]) == 0, table.month.in_({row["month"] for row in rows})
         )
     )

@@ -6,22 +6,20 @@ registrations change (services.participation), not from the registrations themse
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, func, select
 
 from eventreg.extensions import db
-from eventreg.formatting import STOCKHOLM
 from eventreg.models import (
-    Event,
+    CountedEvent,
     EventParticipation,
-    EventSession,
-    EventStatus,
     Library,
+    MonthlyEvents,
     MonthlyParticipation,
     Municipality,
 )
-from eventreg.models.participation import OTHER_WORKPLACE
+from eventreg.models.participation import OTHER_WORKPLACE, PEOPLE_COUNTS
 
 
 @dataclass(frozen=True)
@@ -54,68 +52,73 @@ class Report:
     audiences: list[Row] = field(default_factory=list)
 
     @property
-    def absent_municipalities(self) -> list[Row]:
+    def absent_municipalities(self) -> list[tuple]:
         return [row for row in self.municipalities if row.registered == 0]
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, time(0), tzinfo=STOCKHOLM),
-        datetime.combine(end + timedelta(days=1), time(0), tzinfo=STOCKHOLM),
-    )
-
-
-def _held(low: datetime, high: datetime):
-    return and_(
-        Event.status == EventStatus.PUBLISHED, Event.first_start >= low, Event.first_start < high
-    )
 
 
 def _month_after(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _participation(start: date, end: date) -> list[tuple]:
-    """(library id, focus area, audience, seated, came, no-shows), from the pre-counted tables.
+def _in_period(start: date, end: date, monthly: Select, month, per_event: Select) -> list[tuple]:
+    """The period's rows: whole months from ``monthly``, the days around them from ``per_event``.
 
-    The period's whole months come from the monthly sums and the days before and after them from
-    the events' own rows, so that a term reads a few hundred rows however busy it was.
+    ``month`` is the month column of ``monthly``; ``per_event`` reads CountedEvent. So a term
+    reads a few hundred rows however busy it was.
     """
     months_from = _month_after(start - timedelta(days=1))
     months_until = (end + timedelta(days=1)).replace(day=1)
+    days = CountedEvent.day.between(start, end)
     rows = []
-    days = EventParticipation.day.between(start, end)
     if months_from < months_until:
-        rows += _summed(
-            MonthlyParticipation,
-            MonthlyParticipation.month >= months_from,
-            MonthlyParticipation.month < months_until,
-        )
-        days &= (EventParticipation.day < months_from) | (EventParticipation.day >= months_until)
-    return rows + _summed(EventParticipation, days)
+        rows += db.session.execute(monthly.where(month >= months_from, month < months_until)).all()
+        days &= (CountedEvent.day < months_from) | (CountedEvent.day >= months_until)
+    return rows + db.session.execute(per_event.where(days)).all()
 
 
-def _summed(table, *where) -> list[tuple]:
-    key = (table.library_id, table.focus_area, table.audience)
-    return db.session.execute(
-        select(*key, func.sum(table.seated), func.sum(table.came), func.sum(table.no_shows))
-        .where(*where)
-        .group_by(*key)
-    ).all()
+def _events(start: date, end: date) -> list[tuple]:
+    """(focus area, audience, events, sessions) of the events held in the period."""
+    theme = (MonthlyEvents.focus_area, MonthlyEvents.audience)
+    monthly = select(*theme, func.sum(MonthlyEvents.events), func.sum(MonthlyEvents.sessions))
+    theme_of_event = (CountedEvent.focus_area, CountedEvent.audience)
+    per_event = select(*theme_of_event, func.count(), func.sum(CountedEvent.sessions))
+    return _in_period(
+        start,
+        end,
+        monthly.group_by(*theme),
+        MonthlyEvents.month,
+        per_event.group_by(*theme_of_event),
+    )
+
+
+def _participation(start: date, end: date) -> list[tuple]:
+    """(library id, focus area, audience, seated, came, no-shows) of the period's events."""
+    people = MonthlyParticipation
+    key = (people.library_id, people.focus_area, people.audience)
+    monthly = select(*key, *(func.sum(getattr(people, name)) for name in PEOPLE_COUNTS))
+    key_of_event = (EventParticipation.library_id, CountedEvent.focus_area, CountedEvent.audience)
+    per_event = select(
+        *key_of_event, *(func.sum(getattr(EventParticipation, name)) for name in PEOPLE_COUNTS)
+    ).join(CountedEvent, CountedEvent.event_id == EventParticipation.event_id)
+    return _in_period(
+        start, end, monthly.group_by(*key), people.month, per_event.group_by(*key_of_event)
+    )
 
 
 def _add(totals: dict, key, counts) -> None:
-    totals[key] = [a + b for a, b in zip(totals.get(key, (0, 0, 0)), counts, strict=True)]
+    totals[key] = [a + b for a, b in zip(totals.get(key, [0] * len(counts)), counts, strict=True)]
 
 
 def report(start: date, end: date) -> Report:
     """Events held (not cancelled) whose first session falls from ``start`` to ``end``."""
-    low, high = _bounds(start, end)
     result = Report(start, end)
-    result.events = db.session.scalar(select(func.count()).where(_held(low, high)))
-    result.sessions = db.session.scalar(
-        select(func.count()).select_from(EventSession).join(Event).where(_held(low, high))
-    )
+    events_per_focus: dict = {}
+    events_per_audience: dict = {}
+    for focus_area, audience, events, sessions in _events(start, end):
+        result.events += events
+        result.sessions += sessions
+        _add(events_per_focus, focus_area, [events])
+        _add(events_per_audience, audience, [events])
 
     per_library: dict = {}
     per_focus: dict = {}
@@ -123,7 +126,7 @@ def report(start: date, end: date) -> Report:
     for library_id, focus_area, audience, *counts in _participation(start, end):
         for totals, key in (
             (per_library, library_id),
-            (per_focus, focus_area or None),
+            (per_focus, focus_area),
             (per_audience, audience),
         ):
             _add(totals, key, counts)
@@ -146,15 +149,13 @@ def report(start: date, end: date) -> Report:
     if OTHER_WORKPLACE in per_library:
         result.libraries.append(Row("Annan arbetsplats", "", 0, *per_library[OTHER_WORKPLACE]))
 
-    for column, counted, target in (
-        (Event.focus_area, per_focus, result.focus_areas),
-        (Event.audience, per_audience, result.audiences),
+    # The value itself is the label's key: a focus area (empty for none), or the audience text.
+    for events, counted, target in (
+        (events_per_focus, per_focus, result.focus_areas),
+        (events_per_audience, per_audience, result.audiences),
     ):
-        events = db.session.execute(
-            select(column, func.count()).where(_held(low, high)).group_by(column).order_by(column)
-        )
-        # The value itself is the label's key: a FocusArea, or the audience text.
         target.extend(
-            Row(value or "", "", count, *counted.get(value, (0, 0, 0))) for value, count in events
+            Row(value, "", count, *counted.get(value, (0, 0, 0)))
+            for value, (count,) in sorted(events.items())
         )
     return result

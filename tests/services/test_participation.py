@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Attendance, Library, MonthlyParticipation, Registration
+from eventreg.models import Attendance, Library, MonthlyEvents, MonthlyParticipation, Registration
 from eventreg.services import statistics
 from eventreg.services.events import SessionTimes, cancel_event, update_event
 from eventreg.services.personal_data import erase_person
@@ -82,6 +82,12 @@ def test_counts_follow_sign_ups_attendance_edits_cancellations_and_erasure(ctx, 
     assert_participation_is_counted_right()
     assert seated_per_month() == {stockholm(60).date().replace(day=1): 2}
 
+    same_day = SessionTimes(stockholm(60, 13), stockholm(60, 16))
+    update_event(event.id, [SessionTimes(later.starts_at, later.ends_at), same_day])
+    assert_participation_is_counted_right()
+    held = db.session.execute(select(MonthlyEvents.events, MonthlyEvents.sessions)).one()
+    assert tuple(held) == (1, 2)
+
     other = make_event(days=60)
     register(other.id, person(4))
     assert_participation_is_counted_right()
@@ -133,6 +139,9 @@ def test_a_report_adds_whole_months_and_the_days_around_them(ctx):
         return result.registered
 
     assert seated((3, 1), (5, 31)) == 10  # whole months only
+    whole = statistics.report(date(year, 3, 1), date(year, 5, 31))
+    assert (whole.events, whole.sessions) == (4, 4)
+    assert statistics.report(date(year, 3, 16), date(year, 5, 1)).events == 3
     assert seated((3, 10), (4, 30)) == 6  # days of March, then April whole
     assert seated((3, 16), (5, 1)) == 9  # April whole, then the first of May
     assert seated((4, 1), (4, 29)) == 2  # no whole month: the session at 00.30 counts
