@@ -57,10 +57,18 @@ def watch(session: scoped_session) -> None:
 
 
 def _changed(session: Session, obj) -> bool:
+    state = inspect(obj)
+    if isinstance(obj, Registration) and not _seated_now_or_before(state):
+        return False  # a waiting list changes no count
     if obj in session.new or obj in session.deleted:
         return True
-    attributes = inspect(obj).attrs
-    return any(attributes[name].history.has_changes() for name in _FACTS[type(obj)])
+    return any(state.attrs[name].history.has_changes() for name in _FACTS[type(obj)])
+
+
+def _seated_now_or_before(state) -> bool:
+    if "status" in state.unloaded:
+        return True
+    return RegistrationStatus.CONFIRMED in chain(*state.attrs.status.history)
 
 
 def _note_changes(session: Session, _flush_context) -> None:
@@ -218,6 +226,7 @@ def _apply(table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Chang
 
     A row whose first count falls to zero goes: the months hold only what happened.
     """
+    fell = any(count < 0 for change in changes.values() for count in change)
     rows = [
         {**dict(zip(key, values, strict=True)), **dict(zip(counts, change, strict=True))}
         for values, change in sorted(changes.items())
@@ -232,8 +241,9 @@ def _apply(table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Chang
         set_={name: getattr(table, name) + upsert.excluded[name] for name in counts},
     )
     db.session.execute(upsert, rows)
-    db.session.execute(
-        delete(table).where(
-            getattr(table, counts[0]) == 0, table.month.in_({row["month"] for row in rows})
+    if fell:
+        db.session.execute(
+            delete(table).where(
+                getattr(table, counts[0]) == 0, table.month.in_({row["month"] for row in rows})
+            )
         )
-    )

@@ -8,7 +8,7 @@ registrations change (services.participation), not from the registrations themse
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from eventreg.extensions import db
 from eventreg.models import (
@@ -68,12 +68,15 @@ def _in_period(start: date, end: date, monthly: Select, month, per_event: Select
     """
     months_from = _month_after(start - timedelta(days=1))
     months_until = (end + timedelta(days=1)).replace(day=1)
-    days = CountedEvent.day.between(start, end)
     rows = []
+    days = [(start, end)]
     if months_from < months_until:
         rows += db.session.execute(monthly.where(month >= months_from, month < months_until)).all()
-        days &= (CountedEvent.day < months_from) | (CountedEvent.day >= months_until)
-    return rows + db.session.execute(per_event.where(days)).all()
+        days = [(start, months_from - timedelta(days=1)), (months_until, end)]
+    days = [CountedEvent.day.between(first, last) for first, last in days if first <= last]
+    if days:
+        rows += db.session.execute(per_event.where(or_(*days))).all()
+    return rows
 
 
 def _events(start: date, end: date) -> list[tuple]:

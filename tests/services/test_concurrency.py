@@ -59,28 +59,38 @@ def assert_seats_and_queue(event_id: int, capacity: int, people: int) -> None:
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == people
 
 
+def sign_up_in_threads(app, event_ids: list[int], threads: int, each: int) -> list[str]:
+    """Threads that start at once, thread t signing ``each`` people up for event t mod n."""
+    barrier = threading.Barrier(threads)
+    errors: list[str] = []
+    started = [
+        threading.Thread(
+            target=sign_up_all,
+            args=(
+                app,
+                event_ids[t % len(event_ids)],
+                range(t * each, (t + 1) * each),
+                barrier,
+                errors,
+            ),
+        )
+        for t in range(threads)
+    ]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    return errors
+
+
 def test_simultaneous_sign_ups_in_threads_never_overbook(app):
     with app.app_context():
         event_id = make_event(capacity=10).id
         db.session.commit()
-    threads_count, each = 8, 5
-    barrier = threading.Barrier(threads_count)
-    errors: list[str] = []
-    threads = [
-        threading.Thread(
-            target=sign_up_all,
-            args=(app, event_id, range(t * each, (t + 1) * each), barrier, errors),
-        )
-        for t in range(threads_count)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
-    assert errors == []
+    assert sign_up_in_threads(app, [event_id], threads=8, each=5) == []
     with app.app_context():
-        assert_seats_and_queue(event_id, 10, threads_count * each)
+        assert_seats_and_queue(event_id, 10, 40)
 
 
 def test_sign_ups_for_two_events_of_one_month_at_once_keep_the_statistics_right(app):
@@ -88,21 +98,8 @@ def test_sign_ups_for_two_events_of_one_month_at_once_keep_the_statistics_right(
     with app.app_context():
         event_ids = [make_event(capacity=6, days=30).id for _ in range(2)]
         db.session.commit()
-    barrier = threading.Barrier(8)
-    errors: list[str] = []
-    threads = [
-        threading.Thread(
-            target=sign_up_all,
-            args=(app, event_ids[t % 2], range(t * 4, (t + 1) * 4), barrier, errors),
-        )
-        for t in range(8)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
-    assert errors == []
+    assert sign_up_in_threads(app, event_ids, threads=8, each=4) == []
     with app.app_context():
         month = db.session.execute(select(MonthlyParticipation)).scalar_one()
         assert month.seated == 12
