@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint
+.PHONY: run test test-fast bench lint translations
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -34,6 +34,13 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(PY) tests/setup_system.py
 	$(PY) bench/run.py
+
+## translations: add newly marked strings to the English catalogue, then compile it (after translating)
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o .messages.pot .
+	$(VENV)/bin/pybabel update -i .messages.pot -d eventreg/translations --no-fuzzy-matching --width 100
+	$(VENV)/bin/pybabel compile -d eventreg/translations
+	rm .messages.pot
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -5,13 +5,15 @@ import os
 from pathlib import Path
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_mail import Mail
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from eventreg import config
+from eventreg import config, i18n
 from eventreg.database import configure_sqlite
-from eventreg.extensions import csrf, db, login_manager, migrate
+from eventreg.extensions import babel, csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_timezone="Europe/Stockholm")
     Mail(app)
     with app.app_context():
         configure_sqlite(app, db.engine)
@@ -51,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from eventreg.views import admin, auth, networks, public, registration
 
     templating.init_app(app)
+    i18n.init_app(app)
     participation.watch(db.session)
     for blueprint in (public.bp, registration.bp, networks.bp, auth.bp, admin.bp):
         app.register_blueprint(blueprint)
@@ -87,15 +91,15 @@ def _require_secret_key(app: Flask) -> None:
     )
 
 
-#: Title and explanation of each error page, in Swedish.
+#: Title and explanation of each error page, in the visitor's language.
 ERROR_PAGES = {
-    400: ("Något gick fel med förfrågan", "Gå tillbaka och försök igen."),
-    404: ("Sidan finns inte", "Kontrollera adressen, eller börja om från kalendariet."),
-    405: ("Det går inte att göra så här", "Gå tillbaka och använd knapparna på sidan."),
-    413: ("För mycket text", "Korta ner texten och försök igen."),
+    400: (_l("Något gick fel med förfrågan"), _l("Gå tillbaka och försök igen.")),
+    404: (_l("Sidan finns inte"), _l("Kontrollera adressen, eller börja om från kalendariet.")),
+    405: (_l("Det går inte att göra så här"), _l("Gå tillbaka och använd knapparna på sidan.")),
+    413: (_l("För mycket text"), _l("Korta ner texten och försök igen.")),
     500: (
-        "Ett fel uppstod hos oss",
-        "Försök igen om en stund. Kvarstår felet, kontakta arrangören.",
+        _l("Ett fel uppstod hos oss"),
+        _l("Försök igen om en stund. Kvarstår felet, kontakta arrangören."),
     ),
 }
 
@@ -119,6 +123,9 @@ def _register_error_pages(app: Flask) -> None:
     def csrf_error(_error):
         return render_error(
             400,
-            "Formuläret hann bli för gammalt",
-            "Av säkerhetsskäl behöver sidan laddas om. Gå tillbaka, ladda om sidan och skicka igen.",
+            _("Formuläret hann bli för gammalt"),
+            _(
+                "Av säkerhetsskäl behöver sidan laddas om. Gå tillbaka, ladda om sidan och "
+                "skicka igen."
+            ),
         )

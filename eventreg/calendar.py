@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext
 
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Event, EventSession, EventStatus
@@ -121,7 +122,7 @@ def attendee_message(
         vevent.add("status", "CONFIRMED")
         lines = [event.summary] if event.summary else []
         if event.online_url and partstat == "ACCEPTED":
-            lines.append(f"Länk till mötet: {event.online_url}")
+            lines.append(gettext("Länk till mötet: %(url)s", url=event.online_url))
         lines.append(footer)
         vevent.add("description", "\n\n".join(lines))
     cal = _calendar(method)

@@ -1,6 +1,6 @@
 """Public pages kept rendered in each worker's memory, for the moments when everyone looks at once.
 
-A page is stored under its URL and a version of the data: the latest change to any event and to
+A page is stored under its URL, its language and a version of the data: the latest change to any event and to
 any registration, and the current minute, since what a page says also moves with the clock
 (sign-up opens, the deadline passes). Any change makes every stored page stale at once, so a page
 is never more than a minute behind the clock and never behind the data.
@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
+from eventreg.i18n import current_language
 from eventreg.models import Event, Registration
 from eventreg.models.base import utcnow
 
@@ -63,7 +64,8 @@ def may_store() -> bool:
 
 
 def remember(key: tuple, render: Callable[[], str], with_form: bool = False) -> str:
-    """The page stored under ``key``, or ``render()`` stored there now."""
+    """The page stored under ``key`` in the visitor's language, or ``render()`` stored there now."""
+    key = (current_language(), *key)
     store = _store()
     with store.lock:
         page = store.pages.get(key)

@@ -1,20 +1,22 @@
-"""Jinja filters and globals: Swedish dates, sanitised Markdown, labels for enum values."""
+"""Jinja filters and globals: dates in the reader's language, sanitised Markdown, labels for enum
+values."""
 
 from functools import lru_cache
 
 import nh3
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from eventreg import formatting
 from eventreg.models import EventKind, EventSession, FocusArea
 
-KIND_LABELS = {EventKind.COURSE: "Kurs", EventKind.NETWORK_MEETING: "Nätverksträff"}
+KIND_LABELS = {EventKind.COURSE: _l("Kurs"), EventKind.NETWORK_MEETING: _l("Nätverksträff")}
 FOCUS_AREA_LABELS = {
-    FocusArea.SOCIETY: "Biblioteken i samhället",
-    FocusArea.DIGITAL: "Digital delaktighet och kompetens",
-    FocusArea.READING: "Läsfrämjande, berättelser och bildning",
+    FocusArea.SOCIETY: _l("Biblioteken i samhället"),
+    FocusArea.DIGITAL: _l("Digital delaktighet och kompetens"),
+    FocusArea.READING: _l("Läsfrämjande, berättelser och bildning"),
 }
 
 EVENT_STATUS_LABELS = {"draft": "Utkast", "published": "Publicerat", "cancelled": "Inställt"}

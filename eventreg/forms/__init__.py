@@ -3,6 +3,8 @@
 from flask_wtf import FlaskForm
 from wtforms import Form
 
+from eventreg.i18n import current_language
+
 
 class SwedishMeta:
     """WTForms' own messages (e.g. for a date it cannot read) in Swedish, from its catalogue."""
@@ -10,8 +12,16 @@ class SwedishMeta:
     locales = ("sv_SE", "sv")
 
 
+class LocalisedMeta(SwedishMeta):
+    """WTForms' own messages in the page's language (its source English needs no catalogue)."""
+
+    @property
+    def locales(self):
+        return SwedishMeta.locales if current_language() == "sv" else (current_language(),)
+
+
 class BaseForm(FlaskForm):
-    class Meta(SwedishMeta):
+    class Meta(LocalisedMeta):
         pass
 
 

@@ -3,6 +3,7 @@
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -23,79 +24,85 @@ def _has_control_characters(text: str, allowed: str = "") -> bool:
 def single_line(form, field):
     """Names go into mail headers and lists: no line breaks or invisible control characters."""
     if field.data and _has_control_characters(field.data):
-        raise ValidationError("Texten får inte innehålla radbrytningar eller kontrolltecken.")
+        raise ValidationError(_l("Texten får inte innehålla radbrytningar eller kontrolltecken."))
 
 
 def multi_line(form, field):
     if field.data and _has_control_characters(field.data, allowed="\n\r\t"):
-        raise ValidationError("Texten innehåller otillåtna kontrolltecken.")
+        raise ValidationError(_l("Texten innehåller otillåtna kontrolltecken."))
 
 
 def _length(maximum: int) -> Length:
-    return Length(max=maximum, message=f"Texten får vara högst {maximum} tecken.")
+    return Length(max=maximum, message=_l("Texten får vara högst %(max)d tecken."))
 
 
 class RegistrationForm(BaseForm):
     name = StringField(
-        "Namn",
+        _l("Namn"),
         filters=[_strip],
-        validators=[DataRequired("Fyll i ditt namn."), _length(200), single_line],
+        validators=[DataRequired(_l("Fyll i ditt namn.")), _length(200), single_line],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
-        "E-postadress",
-        description="Hit skickar vi bekräftelsen och din personliga länk.",
+        _l("E-postadress"),
+        description=_l("Hit skickar vi bekräftelsen och din personliga länk."),
         filters=[_strip],
-        validators=[DataRequired("Fyll i din e-postadress."), _length(254), single_line],
+        validators=[DataRequired(_l("Fyll i din e-postadress.")), _length(254), single_line],
         render_kw={"autocomplete": "email"},
     )
     library = SelectField(
-        "Arbetsplats",
-        description="Välj ditt bibliotek. Arbetar du någon annanstans, välj ”Annan arbetsplats”.",
+        _l("Arbetsplats"),
+        description=_l(
+            "Välj ditt bibliotek. Arbetar du någon annanstans, välj ”Annan arbetsplats”."
+        ),
         validate_choice=False,
-        validators=[InputRequired("Välj din arbetsplats.")],
+        validators=[InputRequired(_l("Välj din arbetsplats."))],
     )
     other_workplace = StringField(
-        "Annan arbetsplats",
+        _l("Annan arbetsplats"),
         default="",
-        description="Fyll bara i om du valt ”Annan arbetsplats” ovan.",
+        description=_l("Fyll bara i om du valt ”Annan arbetsplats” ovan."),
         filters=[_strip],
         validators=[_length(200), single_line],
         render_kw={"autocomplete": "organization"},
     )
     role_title = StringField(
-        "Roll eller titel",
+        _l("Roll eller titel"),
         default="",
-        description="Till exempel barnbibliotekarie eller bibliotekschef. Frivilligt.",
+        description=_l("Till exempel barnbibliotekarie eller bibliotekschef. Frivilligt."),
         filters=[_strip],
         validators=[Optional(), _length(200), single_line],
         render_kw={"autocomplete": "organization-title"},
     )
     dietary_needs = StringField(
-        "Specialkost",
+        _l("Specialkost"),
         default="",
-        description="Allergier eller annan kost. Lämna tomt om du inte har några behov.",
+        description=_l("Allergier eller annan kost. Lämna tomt om du inte har några behov."),
         filters=[_strip],
         validators=[Optional(), _length(500), single_line],
     )
     accessibility_needs = StringField(
-        "Behov för att kunna delta",
+        _l("Behov för att kunna delta"),
         default="",
-        description="Till exempel teckenspråkstolk, hörslinga eller tillgänglig entré. Frivilligt.",
+        description=_l(
+            "Till exempel teckenspråkstolk, hörslinga eller tillgänglig entré. Frivilligt."
+        ),
         filters=[_strip],
         validators=[Optional(), _length(500), single_line],
     )
     message = TextAreaField(
-        "Meddelande till arrangören",
+        _l("Meddelande till arrangören"),
         default="",
-        description="Till exempel en fråga inför kursen. Frivilligt.",
+        description=_l("Till exempel en fråga inför kursen. Frivilligt."),
         filters=[_strip],
         validators=[Optional(), _length(2000), multi_line],
     )
     consent = BooleanField(
-        "Jag har läst hur mina personuppgifter behandlas och godkänner det.",
+        _l("Jag har läst hur mina personuppgifter behandlas och godkänner det."),
         validators=[
-            DataRequired("Du behöver godkänna behandlingen av personuppgifter för att anmäla dig.")
+            DataRequired(
+                _l("Du behöver godkänna behandlingen av personuppgifter för att anmäla dig.")
+            )
         ],
     )
 
@@ -115,16 +122,16 @@ class RegistrationForm(BaseForm):
         try:
             result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError:
-            raise ValidationError("Skriv en e-postadress som namn@exempel.se.") from None
+            raise ValidationError(_l("Skriv en e-postadress som namn@exempel.se.")) from None
         field.data = result.ascii_email.lower()
 
     def validate_library(self, field):
         if field.data != OTHER_WORKPLACE and not (field.data or "").isdigit():
-            raise ValidationError("Välj din arbetsplats i listan.")
+            raise ValidationError(_l("Välj din arbetsplats i listan."))
 
     def validate_other_workplace(self, field):
         if self.library.data == OTHER_WORKPLACE and not field.data:
-            raise ValidationError("Skriv namnet på din arbetsplats.")
+            raise ValidationError(_l("Skriv namnet på din arbetsplats."))
 
     @property
     def library_id(self) -> int | None:
@@ -134,7 +141,12 @@ class RegistrationForm(BaseForm):
 def library_choices(libraries: list[tuple[int, str, str]]) -> list[SelectChoice]:
     """Libraries grouped by municipality, for an accessible ``<optgroup>`` list."""
     return [
-        SelectChoice("", "Välj arbetsplats …"),
-        *(SelectChoice(str(id_), name, optgroup=f"{town} kommun") for id_, name, town in libraries),
-        SelectChoice(OTHER_WORKPLACE, "Annan arbetsplats", optgroup="Utanför länets bibliotek"),
+        SelectChoice("", _l("Välj arbetsplats …")),
+        *(
+            SelectChoice(str(id_), name, optgroup=_l("%(town)s kommun", town=town))
+            for id_, name, town in libraries
+        ),
+        SelectChoice(
+            OTHER_WORKPLACE, _l("Annan arbetsplats"), optgroup=_l("Utanför länets bibliotek")
+        ),
     ]

@@ -1,5 +1,7 @@
 """The mails attendees get, rendered from ``templates/email`` and queued in the outbox.
 
+Each mail is written in the language of the person it goes to (see ``eventreg.i18n``).
+
 An iTIP message describes one UID, and eventreg gives each session its own UID. So the main mail
 carries the calendar message of the first session concerned, and each further session gets a
 short mail of its own with its invite or cancellation (see ``shared/reference/calendar-invites.md``).
@@ -7,12 +9,16 @@ short mail of its own with its invite or cancellation (see ``shared/reference/ca
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import wraps
 
 from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from eventreg.calendar import attendee_message, session_summary
 from eventreg.extensions import db
+from eventreg.i18n import DEFAULT as DEFAULT_LANGUAGE
 from eventreg.mail.outbox import queue
 from eventreg.models import (
     Event,
@@ -31,6 +37,18 @@ CANCEL = "CANCEL"
 
 #: A session and what its calendar entry should do: (session, "REQUEST" or "CANCEL").
 CalendarItem = tuple[EventSession, str]
+
+
+def _in_their_language(queue_mail: Callable) -> Callable:
+    """Write the mail in the language of the person it goes to: its first argument's."""
+
+    @wraps(queue_mail)
+    def in_their_language(about: Registration | NetworkMember | Invitation, *args, **kwargs):
+        person = about.member if isinstance(about, Invitation) else about
+        with force_locale(person.language or DEFAULT_LANGUAGE):
+            return queue_mail(about, *args, **kwargs)
+
+    return in_their_language
 
 
 def _tidy(text: str) -> str:
@@ -116,8 +134,8 @@ def _to(registration: Registration) -> tuple[str, str]:
 
 def _personal_footer(personal_url: str, method: str) -> str:
     if method == CANCEL:
-        return f"Din anmälan: {personal_url}"
-    return f"Din anmälan (se eller avboka): {personal_url}"
+        return _("Din anmälan: %(url)s", url=personal_url)
+    return _("Din anmälan (se eller avboka): %(url)s", url=personal_url)
 
 
 def _queue_with_calendar(
@@ -159,7 +177,8 @@ def _queue_with_calendar(
             f"{kind}-session",
             to,
             event,
-            f"{'Inställt' if cancel else 'Kalenderinbjudan'}: {session_summary(session)}",
+            (_("Inställt: %(title)s") if cancel else _("Kalenderinbjudan: %(title)s"))
+            % {"title": session_summary(session)},
             "session_cancel" if cancel else "session_invite",
             (session, method),
             registration,
@@ -198,22 +217,24 @@ def _every_session(registration: Registration, method: str) -> list[CalendarItem
     return [(session, method) for session in registration.event.sessions]
 
 
+@_in_their_language
 def queue_confirmation(registration: Registration, personal_url: str) -> None:
     _for_registration(
         "confirmation",
         registration,
-        f"Bekräftelse: {registration.event.title}",
+        _("Bekräftelse: %(title)s", title=registration.event.title),
         "confirmation",
         personal_url,
         _every_session(registration, REQUEST),
     )
 
 
+@_in_their_language
 def queue_promotion(registration: Registration, personal_url: str) -> None:
     _for_registration(
         "promotion",
         registration,
-        f"Du har fått en plats: {registration.event.title}",
+        _("Du har fått en plats: %(title)s", title=registration.event.title),
         "confirmation",
         personal_url,
         _every_session(registration, REQUEST),
@@ -221,12 +242,13 @@ def queue_promotion(registration: Registration, personal_url: str) -> None:
     )
 
 
+@_in_their_language
 def queue_waitlisted(registration: Registration, personal_url: str, position: int) -> None:
     _queue(
         "waitlisted",
         _to(registration),
         registration.event,
-        f"Reservlista: {registration.event.title}",
+        _("Reservlista: %(title)s", title=registration.event.title),
         "waitlisted",
         registration=registration,
         personal_url=personal_url,
@@ -234,6 +256,7 @@ def queue_waitlisted(registration: Registration, personal_url: str, position: in
     )
 
 
+@_in_their_language
 def queue_link_reminder(
     registration: Registration, personal_url: str, position: int | None
 ) -> None:
@@ -242,7 +265,7 @@ def queue_link_reminder(
         "link",
         _to(registration),
         registration.event,
-        f"Din anmälan: {registration.event.title}",
+        _("Din anmälan: %(title)s", title=registration.event.title),
         "link",
         registration=registration,
         personal_url=personal_url,
@@ -250,6 +273,7 @@ def queue_link_reminder(
     )
 
 
+@_in_their_language
 def queue_cancellation(
     registration: Registration, personal_url: str, had_seat: bool, by_coordinator: bool = False
 ) -> None:
@@ -257,7 +281,7 @@ def queue_cancellation(
     _for_registration(
         "cancellation",
         registration,
-        f"Avbokad: {registration.event.title}",
+        _("Avbokad: %(title)s", title=registration.event.title),
         "cancellation",
         personal_url,
         _every_session(registration, CANCEL) if had_seat else [],
@@ -265,6 +289,7 @@ def queue_cancellation(
     )
 
 
+@_in_their_language
 def queue_change(
     registration: Registration,
     personal_url: str,
@@ -276,7 +301,7 @@ def queue_change(
     _for_registration(
         "update",
         registration,
-        f"Ändrat: {registration.event.title}",
+        _("Ändrat: %(title)s", title=registration.event.title),
         "update",
         personal_url,
         items,
@@ -285,6 +310,7 @@ def queue_change(
     )
 
 
+@_in_their_language
 def queue_event_cancelled(
     registration: Registration,
     personal_url: str,
@@ -296,7 +322,7 @@ def queue_event_cancelled(
     _for_registration(
         "event-cancelled",
         registration,
-        f"Inställt: {registration.event.title}",
+        _("Inställt: %(title)s", title=registration.event.title),
         "event_cancelled",
         personal_url,
         _every_session(registration, CANCEL) if had_seat else [],
@@ -305,6 +331,7 @@ def queue_event_cancelled(
     )
 
 
+@_in_their_language
 def queue_coordinator_message(
     registration: Registration,
     personal_url: str,
@@ -325,6 +352,7 @@ def queue_coordinator_message(
     )
 
 
+@_in_their_language
 def queue_event_reminder(
     registration: Registration, personal_url: str, leave_urls: Mapping[str, str] | None = None
 ) -> None:
@@ -333,7 +361,7 @@ def queue_event_reminder(
         "reminder",
         _to(registration),
         registration.event,
-        f"Påminnelse: {registration.event.title}",
+        _("Påminnelse: %(title)s", title=registration.event.title),
         "event_reminder",
         registration=registration,
         personal_url=personal_url,
@@ -341,6 +369,7 @@ def queue_event_reminder(
     )
 
 
+@_in_their_language
 def queue_membership(member: NetworkMember, leave_url: str) -> None:
     """Welcome to a network, or: your request waits for approval."""
     network = member.network
@@ -348,7 +377,11 @@ def queue_membership(member: NetworkMember, leave_url: str) -> None:
         kind="membership",
         to=(member.name, member.email),
         reply_to=(network.contact_name, network.contact_email),
-        subject=f"{'Välkommen till' if member.status == 'active' else 'Din ansökan till'} {network.name}",
+        subject=(
+            _("Välkommen till %(network)s", network=network.name)
+            if member.status == "active"
+            else _("Din ansökan till %(network)s", network=network.name)
+        ),
         body_text=_tidy(
             render_template(
                 "email/membership.txt", member=member, network=network, leave_url=leave_url
@@ -360,6 +393,7 @@ def queue_membership(member: NetworkMember, leave_url: str) -> None:
     )
 
 
+@_in_their_language
 def queue_invitation(
     invitation: Invitation,
     event: Event,
@@ -369,12 +403,21 @@ def queue_invitation(
 ) -> None:
     """The invitation to a network meeting: a calendar invite per session and two answer links."""
     member = invitation.member
-    answer = f"Jag kommer: {answer_urls['kommer']}\nJag kommer inte: {answer_urls['kommer-inte']}"
+    answer = "\n".join(
+        (
+            _("Jag kommer: %(url)s", url=answer_urls["kommer"]),
+            _("Jag kommer inte: %(url)s", url=answer_urls["kommer-inte"]),
+        )
+    )
     _queue_with_calendar(
         "invitation-reminder" if reminder else "invitation",
         (member.name, member.email),
         event,
-        f"{'Påminnelse: inbjudan' if reminder else 'Inbjudan'}: {event.title}",
+        (
+            _("Påminnelse: inbjudan: %(title)s", title=event.title)
+            if reminder
+            else _("Inbjudan: %(title)s", title=event.title)
+        ),
         "invitation",
         [(session, REQUEST) for session in event.sessions],
         lambda method: answer,
@@ -386,6 +429,7 @@ def queue_invitation(
     )
 
 
+@_in_their_language
 def queue_declined(invitation: Invitation, event: Event) -> None:
     """A member said no: the meeting leaves the calendar the invitation put it in."""
     member = invitation.member
@@ -395,8 +439,8 @@ def queue_declined(invitation: Invitation, event: Event) -> None:
         "declined",
         (member.name, member.email),
         event,
-        f"Tack för ditt svar: {event.title}",
+        _("Tack för ditt svar: %(title)s", title=event.title),
         "declined",
         [(session, CANCEL) for session in event.sessions],
-        lambda method: "Du har tackat nej.",
+        lambda method: _("Du har tackat nej."),
     )

@@ -70,6 +70,8 @@ class NetworkMember(Base):
     status: Mapped[MemberStatus] = mapped_column(
         str_enum(MemberStatus), default=MemberStatus.ACTIVE
     )
+    #: The language mail to the member is written in ("sv" or "en"), as they last chose it.
+    language: Mapped[str] = mapped_column(String(2), default="sv", server_default="sv")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None]
 

@@ -51,6 +51,8 @@ class Registration(Base):
     dietary_needs: Mapped[str] = mapped_column(String(500), default="")
     accessibility_needs: Mapped[str] = mapped_column(String(500), default="")
     message: Mapped[str] = mapped_column(Text, default="")
+    #: The language of the sign-up ("sv" or "en"): every mail about it is written in it.
+    language: Mapped[str] = mapped_column(String(2), default="sv", server_default="sv")
     #: When the person agreed to the processing of their personal data.
     consented_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

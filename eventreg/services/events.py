@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from eventreg import formatting
@@ -29,11 +31,13 @@ from eventreg.services.registrations import promote_waiting
 log = logging.getLogger(__name__)
 
 #: Event fields that appear in attendees' calendars, with how a change is told.
+#: Details whose change moves the event in calendars, and how the change is told (lazily: each
+#: attendee reads it in their own language).
 CALENDAR_FIELDS = {
-    "title": "Ny titel: {}",
-    "venue": "Ny plats: {}",
-    "address": "Ny adress: {}",
-    "online_url": "Ny länk till mötet: {}",
+    "title": lambda value: _l("Ny titel: %(value)s", value=value),
+    "venue": lambda value: _l("Ny plats: %(value)s", value=value),
+    "address": lambda value: _l("Ny adress: %(value)s", value=value),
+    "online_url": lambda value: _l("Ny länk till mötet: %(value)s", value=value),
 }
 
 
@@ -104,6 +108,11 @@ def _confirmed_count(event: Event) -> int:
     )
 
 
+def _span(session: EventSession | SessionTimes) -> LazyString:
+    """A session's time, written when read: in the language of whoever reads it."""
+    return LazyString(formatting.time_span, session.starts_at, session.ends_at)
+
+
 def update_event(
     event_id: int, sessions: list[SessionTimes], actor: User | None = None, **details
 ) -> Event:
@@ -122,8 +131,8 @@ def update_event(
         )
     more_seats = event.capacity is not None and (capacity is None or capacity > event.capacity)
     changes = [
-        template.format(details[field] or "(ingen)")
-        for field, template in CALENDAR_FIELDS.items()
+        told(details[field] or _l("(ingen)"))
+        for field, told in CALENDAR_FIELDS.items()
         if field in details and details[field] != getattr(event, field)
     ]
     whole_event_changed = bool(changes)
@@ -141,15 +150,22 @@ def update_event(
         if session is None:
             session = EventSession(starts_at=spec.starts_at, ends_at=spec.ends_at, label=spec.label)
             event.sessions.append(session)
-            changes.append(f"Nytt tillfälle: {formatting.time_span(spec.starts_at, spec.ends_at)}")
+            changes.append(_l("Nytt tillfälle: %(when)s", when=_span(spec)))
         elif (session.starts_at, session.ends_at) != (spec.starts_at, spec.ends_at):
             changes.append(
-                f"Ny tid: {formatting.time_span(spec.starts_at, spec.ends_at)} "
-                f"(tidigare {formatting.time_span(session.starts_at, session.ends_at)})"
+                _l(
+                    "Ny tid: %(when)s (tidigare %(before)s)",
+                    when=_span(spec),
+                    before=_span(session),
+                )
             )
         elif session.label != spec.label:
             changes.append(
-                f"Ny rubrik: {spec.label or '(ingen)'} (tidigare {session.label or '(ingen)'})"
+                _l(
+                    "Ny rubrik: %(label)s (tidigare %(before)s)",
+                    label=spec.label or _l("(ingen)"),
+                    before=session.label or _l("(ingen)"),
+                )
             )
         elif not whole_event_changed:
             continue
@@ -157,9 +173,7 @@ def update_event(
         touched.append(session)
     if whole_event_changed:
         touched = [session for session in event.sessions if session not in removed]
-    changes += [
-        f"Inställt tillfälle: {formatting.time_span(s.starts_at, s.ends_at)}" for s in removed
-    ]
+    changes += [_l("Inställt tillfälle: %(when)s", when=_span(s)) for s in removed]
     for session in [*touched, *removed]:
         if session.id is not None:  # a new session starts at SEQUENCE 0
             session.sequence += 1
@@ -174,7 +188,7 @@ def update_event(
     db.session.flush()
     if event.status == EventStatus.PUBLISHED and more_seats:
         promote_waiting(event)
-    audit.record(actor, "ändrade", event, "; ".join(changes))
+    audit.record(actor, "ändrade", event, "; ".join(str(change) for change in changes))
     return event
 
 

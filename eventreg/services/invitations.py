@@ -9,6 +9,7 @@ last day to sign up.
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -81,7 +82,7 @@ def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitat
         registrations.SignUpState.CANCELLED,
     ):
         raise RegistrationClosed(
-            "Svarstiden har gått ut. Kontakta arrangören om du vill ändra något."
+            _("Svarstiden har gått ut. Kontakta arrangören om du vill ändra något.")
         )
     member = invitation.member
     # They may also have signed up on the event page: that registration counts as theirs.
@@ -96,6 +97,7 @@ def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitat
                 library_id=member.library_id,
                 other_workplace=member.other_workplace,
                 dietary_needs=dietary_needs,
+                language=member.language,
             ),
             invited=True,
         )

@@ -6,6 +6,7 @@ ids are never reused (AUTOINCREMENT on SQLite), so a link opens its own object a
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from eventreg.extensions import db
@@ -28,11 +29,11 @@ def _load(salt: str, token: str, model):
         object_id = _signer(salt).loads(token)
     except BadSignature:
         raise InvalidLink(
-            "Länken är ogiltig. Kontrollera att du har kopierat hela länken."
+            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
         ) from None
     found = db.session.get(model, object_id) if isinstance(object_id, int) else None
     if found is None:
-        raise InvalidLink("Länken gäller inte längre.")
+        raise InvalidLink(_("Länken gäller inte längre."))
     return found
 
 

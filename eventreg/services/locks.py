@@ -1,5 +1,6 @@
 """The one lock that keeps seat decisions in order."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from eventreg.extensions import db
@@ -22,5 +23,5 @@ def lock_event(event_id: int) -> Event:
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if event is None:
-        raise RegistrationClosed("Evenemanget finns inte.")
+        raise RegistrationClosed(_("Evenemanget finns inte."))
     return event

@@ -85,6 +85,7 @@ def add_member(
     member.name = " ".join(applicant.name.split())
     member.library_id = applicant.library_id
     member.other_workplace = "" if applicant.library_id else applicant.other_workplace.strip()
+    member.language = applicant.language
     member.status = status
     member.left_at = None
     db.session.flush()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -51,6 +52,8 @@ class Applicant:
     dietary_needs: str = ""
     accessibility_needs: str = ""
     message: str = ""
+    #: The language the person signed up in; mail to them is written in it.
+    language: str = "sv"
 
 
 def closes_at(event: Event) -> datetime:
@@ -141,7 +144,7 @@ def check_library(library_id: int | None) -> None:
     if library_id is not None:
         library = db.session.get(Library, library_id)
         if library is None or not library.active:
-            raise EventRegError("Välj din arbetsplats i listan.", field="library")
+            raise EventRegError(_("Välj din arbetsplats i listan."), field="library")
 
 
 def _one_line(text: str) -> str:
@@ -170,11 +173,11 @@ def register(
     if actor is not None:
         _check_coordinator_may_add(event, now)
     elif state == SignUpState.NOT_YET_OPEN:
-        raise RegistrationClosed("Anmälan har inte öppnat än.")
+        raise RegistrationClosed(_("Anmälan har inte öppnat än."))
     elif state == SignUpState.INVITED_ONLY:
-        raise RegistrationClosed("Träffen är för inbjudna. Anmäl dig via länken i din inbjudan.")
+        raise RegistrationClosed(_("Träffen är för inbjudna. Anmäl dig via länken i din inbjudan."))
     elif state not in (SignUpState.OPEN, SignUpState.WAITING_LIST):
-        raise RegistrationClosed("Anmälan till det här evenemanget är stängd.")
+        raise RegistrationClosed(_("Anmälan till det här evenemanget är stängd."))
     check_library(applicant.library_id)
     has_seat = event.capacity is None or confirmed < event.capacity
 
@@ -198,6 +201,7 @@ def register(
         accessibility_needs=_one_line(applicant.accessibility_needs),
         message=applicant.message.strip(),
         consented_at=now,
+        language=applicant.language,
         confirmed_at=now if has_seat else None,
         link_sent_at=now,
     )
@@ -254,15 +258,17 @@ def cancel_registration(registration_id: int, actor: User | None = None) -> Regi
     """
     registration = db.session.get(Registration, registration_id)
     if registration is None:
-        raise InvalidLink("Anmälan finns inte.")
+        raise InvalidLink(_("Anmälan finns inte."))
     event = lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
     if event.first_start and utcnow() >= event.first_start:
         raise RegistrationClosed(
-            "Evenemanget har redan börjat, så anmälan kan inte avbokas här. "
-            "Kontakta arrangören om något har ändrats."
+            _(
+                "Evenemanget har redan börjat, så anmälan kan inte avbokas här. "
+                "Kontakta arrangören om något har ändrats."
+            )
         )
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED

@@ -4,6 +4,7 @@ import hashlib
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -59,7 +60,11 @@ def network(network_id: int):
         form, lambda: networks.request_membership(network.id, applicant_from(form))
     ):
         flash(
-            f"Tack! Vi har skickat ett mejl till {form.email.data} om ditt medlemskap i {network.name}.",
+            _(
+                "Tack! Vi har skickat ett mejl till %(email)s om ditt medlemskap i %(network)s.",
+                email=form.email.data,
+                network=network.name,
+            ),
             "success",
         )
         return redirect(url_for(".network", network_id=network.id))
@@ -102,12 +107,13 @@ def answer(token: str, answer: str):
             if accept and invitation.registration_id:
                 registration = db.session.get(Registration, invitation.registration_id)
                 flash(
-                    "Tack! Du är anmäld. Vi har skickat en bekräftelse till din e-post.", "success"
+                    _("Tack! Du är anmäld. Vi har skickat en bekräftelse till din e-post."),
+                    "success",
                 )
                 return redirect(
                     url_for("registration.manage", token=links.registration_token(registration))
                 )
-            flash("Tack för ditt svar. Du har tackat nej.", "success")
+            flash(_("Tack för ditt svar. Du har tackat nej."), "success")
             return redirect(url_for(".network", network_id=event.network_id))
     return render_template(
         "networks/answer.html",
@@ -127,7 +133,10 @@ def leave(token: str):
         networks.remove_member(member)
         db.session.commit()
         flash(
-            f"Du har lämnat {member.network.name} och får inga fler inbjudningar därifrån.",
+            _(
+                "Du har lämnat %(network)s och får inga fler inbjudningar därifrån.",
+                network=member.network.name,
+            ),
             "success",
         )
         return redirect(url_for(".network", network_id=member.network_id))

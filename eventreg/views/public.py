@@ -1,15 +1,18 @@
-"""The public Kalendarium: upcoming events, one event, its calendar file, and the policy pages."""
+"""The public Kalendarium: upcoming events, one event, its calendar file, the policy pages, and
+the choice of language."""
 
 from dataclasses import dataclass
 from itertools import groupby
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventreg.calendar import public_calendar
 from eventreg.extensions import db
 from eventreg.formatting import month_heading
+from eventreg.i18n import current_language
 from eventreg.models import Event, EventKind, EventStatus
 from eventreg.models.base import utcnow
 from eventreg.pagecache import cached_page
@@ -116,11 +119,31 @@ def event_ics(event_id: int):
     )
 
 
+@bp.get("/sprak/<any(sv, en):code>")
+def language(code: str):
+    """Remember the visitor's language, and take them back to the page they were on."""
+    session["language"] = code
+    back = urlsplit(request.args.get("next", ""))
+    if (
+        back.scheme
+        or back.netloc
+        or not back.path.startswith("/")
+        or back.path.startswith(("//", "/\\"))
+    ):
+        return redirect(url_for("public.calendar"))
+    return redirect(urlunsplit(("", "", back.path, back.query, "")))
+
+
+def _prose(name: str) -> str:
+    """A page of prose, written out in each language rather than translated line by line."""
+    return render_template([f"public/{current_language()}/{name}", f"public/{name}"])
+
+
 @bp.get("/personuppgifter")
 def privacy():
-    return render_template("public/privacy.html")
+    return _prose("privacy.html")
 
 
 @bp.get("/tillganglighet")
 def accessibility():
-    return render_template("public/accessibility.html")
+    return _prose("accessibility.html")

@@ -1,11 +1,13 @@
 """Signing up, and the personal page a registrant reaches through the signed link in their mail."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from eventreg import pagecache
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.registration import RegistrationForm
+from eventreg.i18n import current_language
 from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink
 from eventreg.services.places import library_options
@@ -60,6 +62,7 @@ def applicant_from(form: RegistrationForm) -> Applicant:
         dietary_needs=text("dietary_needs"),
         accessibility_needs=text("accessibility_needs"),
         message=text("message"),
+        language=current_language(),
     )
 
 
@@ -114,7 +117,7 @@ def cancel(token: str):
             error = refused.message
         else:
             db.session.commit()
-            flash("Vi har skickat en bekräftelse på avbokningen till din e-post.", "success")
+            flash(_("Vi har skickat en bekräftelse på avbokningen till din e-post."), "success")
             return redirect(url_for(".manage", token=token))
     if not error and not registrations.can_cancel(registration):
         return redirect(url_for(".manage", token=token))
