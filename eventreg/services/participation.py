@@ -1,11 +1,13 @@
 """Keeping the statistics' pre-counted events and participation (models.participation) in step.
 
-After each flush the session notes the events whose counted facts changed: a seat taken or given
-up, a workplace, an attendance mark, a session added or removed, or an event's status, date,
-focus area or audience. Just before commit those events are counted again and the difference is
-added to their months, so the counts change in the same transaction as what they count, on every
-path through the ORM. A bulk UPDATE bypasses the ORM: none changes a counted fact today, and one
-that does must call :func:`refresh` itself.
+After each flush the session notes what changed that is counted. A seat taken or given up, or a
+seated person's workplace, is moved on its own just before commit: one person's row in, one out,
+however large the event. Anything else (an attendance mark, a session added or removed, or an
+event's status, date, focus area or audience) has its event counted again from its
+registrations, and the difference added to its months. Either way the counts change in the same
+transaction as what they count, on every path through the ORM; after a rollback the noted events
+are counted again, which is right whatever was undone. A bulk UPDATE bypasses the ORM: none
+changes a counted fact today, and one that does must call :func:`refresh` itself.
 """
 
 from collections import defaultdict
@@ -36,6 +38,12 @@ from eventreg.models.participation import OTHER_WORKPLACE, PEOPLE_COUNTS
 _CHUNK = 500
 _EVENTS = "participation_events"
 _SESSIONS = "participation_sessions"
+#: Registration id → [event id, (status, library id) before or None, (status, library id) after]
+_SEATS = "participation_seats"
+_UNKNOWN = object()
+_MONTHLY_PEOPLE_KEY = ("month", "focus_area", "audience", "library_id")
+#: What decides the month a counted event adds to.
+_THEME = (CountedEvent.day, CountedEvent.focus_area, CountedEvent.audience)
 
 #: What is counted, per kind of row; any new or deleted row counts as changed.
 _FACTS = {
@@ -53,7 +61,15 @@ def watch(session: scoped_session) -> None:
     """Keep the counts in step on every commit of ``session`` (``db.session``)."""
     if not event.contains(session, "after_flush", _note_changes):
         event.listen(session, "after_flush", _note_changes)
+        event.listen(session, "after_soft_rollback", _forget_seats)
         event.listen(session, "before_commit", _refresh_noted)
+
+
+def _forget_seats(session: Session, _previous_transaction) -> None:
+    """After a rollback the noted seats may never have been taken: count their events instead,
+    which is right whatever was undone."""
+    seats = session.info.pop(_SEATS, {})
+    session.info.setdefault(_EVENTS, set()).update(seat[0] for seat in seats.values())
 
 
 def _changed(session: Session, obj) -> bool:
@@ -74,10 +90,13 @@ def _seated_now_or_before(state) -> bool:
 def _note_changes(session: Session, _flush_context) -> None:
     events = session.info.setdefault(_EVENTS, set())
     sessions = session.info.setdefault(_SESSIONS, set())
+    seats = session.info.setdefault(_SEATS, {})
     for obj in chain(session.new, session.dirty, session.deleted):
         if type(obj) not in _FACTS or not _changed(session, obj):
             continue
-        if isinstance(obj, Registration | EventSession):
+        if isinstance(obj, Registration):
+            _note_seat(session, obj, seats, events)
+        elif isinstance(obj, EventSession):
             events.add(obj.event_id)
         elif isinstance(obj, Attendance):
             sessions.add(obj.session_id)
@@ -85,15 +104,98 @@ def _note_changes(session: Session, _flush_context) -> None:
             events.add(obj.id)
 
 
+def _note_seat(session: Session, registration: Registration, seats: dict, events: set) -> None:
+    """Note a registration's seat and workplace before and after; count its event again when
+    the earlier ones are unknown (or it was deleted, taking its attendance with it)."""
+    if registration in session.deleted:
+        events.add(registration.event_id)
+        return
+    after = (registration.status, registration.library_id)
+    if registration.id in seats:
+        seats[registration.id][2] = after
+        return
+    before = None
+    if registration not in session.new:
+        state = inspect(registration)
+        before = tuple(_committed(state, name) for name in ("status", "library_id"))
+        if _UNKNOWN in before:
+            events.add(registration.event_id)
+            return
+    seats[registration.id] = [registration.event_id, before, after]
+
+
+def _committed(state, name: str):
+    """The attribute's value before this flush, or _UNKNOWN if it was set without being loaded."""
+    history = state.attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    if history.unchanged:
+        return history.unchanged[0]
+    return _UNKNOWN if history.added or name in state.unloaded else None
+
+
 def _refresh_noted(session: Session) -> None:
     session.flush()
     events = session.info.pop(_EVENTS, set())
     sessions = session.info.pop(_SESSIONS, set())
+    seats = session.info.pop(_SEATS, {})
     if sessions:
         events.update(
             session.scalars(select(EventSession.event_id).where(EventSession.id.in_(sessions)))
         )
+    _lock(events | {event_id for event_id, _before, _after in seats.values()})
     refresh(events)
+    _move_seats({id_: seat for id_, seat in seats.items() if seat[0] not in events})
+
+
+def _lock(event_ids: set[int]) -> None:
+    """Lock every event a commit counts, in id order, before counting any: no deadlocks."""
+    for chunk in _chunks(sorted(event_ids)):
+        db.session.execute(
+            select(Event.id).where(Event.id.in_(chunk)).order_by(Event.id).with_for_update()
+        ).all()
+
+
+def _chunks(ids: list[int]):
+    return (ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK))
+
+
+def _move_seats(seats: dict[int, list]) -> None:
+    """Add seats taken and take away seats given up, one registration at a time.
+
+    Cheaper than counting a whole event again when one person signs up for a course of 300:
+    this reads the registrations' attendance marks and the events' counted rows, nothing else.
+    """
+    if not seats:
+        return
+    event_ids = {event_id for event_id, _before, _after in seats.values()}
+    counted = {
+        row.event_id: row._mapping
+        for row in db.session.execute(
+            select(CountedEvent.event_id, *_THEME).where(CountedEvent.event_id.in_(event_ids))
+        )
+    }
+    marks = dict(
+        db.session.execute(
+            select(Attendance.registration_id, func.max(case((Attendance.present, 1), else_=0)))
+            .where(Attendance.registration_id.in_(seats))
+            .group_by(Attendance.registration_id)
+        ).all()
+    )
+    people: _Changes = defaultdict(lambda: [0, 0, 0])
+    months: _Changes = defaultdict(lambda: [0, 0, 0])
+    for registration_id, (event_id, *sides) in seats.items():
+        if event_id not in counted:
+            continue  # a draft or cancelled event counts nobody
+        came = marks.get(registration_id)
+        for side, sign in zip(sides, (-1, 1), strict=True):
+            if side and side[0] == RegistrationStatus.CONFIRMED:
+                library_id = side[1] or OTHER_WORKPLACE
+                counts = (1, came == 1, came == 0)
+                _add(people, (event_id, library_id), counts, sign)
+                _add(months, (*_month(counted[event_id]), library_id), counts, sign)
+    _apply(EventParticipation, ("event_id", "library_id"), PEOPLE_COUNTS, people, "event_id")
+    _apply(MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, months)
 
 
 def refresh(event_ids: Iterable[int]) -> None:
@@ -102,9 +204,8 @@ def refresh(event_ids: Iterable[int]) -> None:
     The events stay locked until commit (in id order, so two refreshes never deadlock): two
     transactions must not both take away the same old counts.
     """
-    ids = sorted(set(event_ids))
-    for start in range(0, len(ids), _CHUNK):
-        _refresh(ids[start : start + _CHUNK])
+    for chunk in _chunks(sorted(set(event_ids))):
+        _refresh(chunk)
 
 
 def _refresh(ids: list[int]) -> None:
@@ -162,12 +263,7 @@ def _refresh(ids: list[int]) -> None:
         _add(people, (*month, values["library_id"]), [values[n] for n in PEOPLE_COUNTS], 1)
 
     _apply(MonthlyEvents, ("month", "focus_area", "audience"), ("events", "sessions"), events)
-    _apply(
-        MonthlyParticipation,
-        ("month", "focus_area", "audience", "library_id"),
-        PEOPLE_COUNTS,
-        people,
-    )
+    _apply(MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, people)
 
 
 def rebuild() -> None:
@@ -221,10 +317,13 @@ def _add(changes: _Changes, key: tuple, counts: Sequence[int], sign: int) -> Non
     changes[key] = [total + sign * count for total, count in zip(changes[key], counts, strict=True)]
 
 
-def _apply(table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Changes) -> None:
-    """Add the changes to the months' rows, in key order so that concurrent writers queue.
+def _apply(
+    table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Changes, scope: str = "month"
+) -> None:
+    """Add the changes to the rows, in key order so that concurrent writers queue.
 
-    A row whose first count falls to zero goes: the months hold only what happened.
+    A row whose first count falls to zero goes (looked for among rows of the same ``scope``):
+    the tables hold only what happened.
     """
     fell = any(count < 0 for change in changes.values() for count in change)
     rows = [
@@ -244,6 +343,7 @@ def _apply(table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Chang
     if fell:
         db.session.execute(
             delete(table).where(
-                getattr(table, counts[0]) == 0, table.month.in_({row["month"] for row in rows})
+                getattr(table, counts[0]) == 0,
+                getattr(table, scope).in_({row[scope] for row in rows}),
             )
         )
