@@ -12,6 +12,7 @@ changes a counted fact today, and one that does must call :func:`refresh` itself
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from itertools import chain
 
 from sqlalchemy import case, delete, event, func, insert, inspect, select
@@ -175,12 +176,17 @@ def _move_seats(seats: dict[int, list]) -> None:
             select(CountedEvent.event_id, *_THEME).where(CountedEvent.event_id.in_(event_ids))
         )
     }
-    marks = dict(
-        db.session.execute(
-            select(Attendance.registration_id, func.max(case((Attendance.present, 1), else_=0)))
-            .where(Attendance.registration_id.in_(seats))
-            .group_by(Attendance.registration_id)
-        ).all()
+    earlier = [id_ for id_, (_event, before, _after) in seats.items() if before is not None]
+    marks = (  # a new registration has no attendance yet
+        dict(
+            db.session.execute(
+                select(Attendance.registration_id, func.max(case((Attendance.present, 1), else_=0)))
+                .where(Attendance.registration_id.in_(earlier))
+                .group_by(Attendance.registration_id)
+            ).all()
+        )
+        if earlier
+        else {}
     )
     people: _Changes = defaultdict(lambda: [0, 0, 0])
     months: _Changes = defaultdict(lambda: [0, 0, 0])
@@ -317,6 +323,17 @@ def _add(changes: _Changes, key: tuple, counts: Sequence[int], sign: int) -> Non
     changes[key] = [total + sign * count for total, count in zip(changes[key], counts, strict=True)]
 
 
+@cache
+def _upsert(table, key: tuple[str, ...], counts: tuple[str, ...], dialect_name: str):
+    """INSERT … ON CONFLICT DO UPDATE adding the counts; built once, as it runs on every seat."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    upsert = dialect.insert(table)
+    return upsert.on_conflict_do_update(
+        index_elements=list(key),
+        set_={name: getattr(table, name) + upsert.excluded[name] for name in counts},
+    )
+
+
 def _apply(
     table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Changes, scope: str = "month"
 ) -> None:
@@ -333,13 +350,7 @@ def _apply(
     ]
     if not rows:
         return
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(table)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=list(key),
-        set_={name: getattr(table, name) + upsert.excluded[name] for name in counts},
-    )
-    db.session.execute(upsert, rows)
+    db.session.execute(_upsert(table, key, counts, db.session.get_bind().dialect.name), rows)
     if fell:
         db.session.execute(
             delete(table).where(
