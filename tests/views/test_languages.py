@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from helpers import deliver, make_event, stockholm, submit
+from helpers import deliver, make_event, personal_link, stockholm, submit
 from sqlalchemy import select
 
 from eventreg.extensions import db
@@ -131,3 +131,29 @@ def test_a_member_who_joins_in_english_gets_the_networks_mail_in_english(app, cl
         (mail,) = deliver(smtp)
     assert mail["Subject"] == "Your application to Barnnätverket"
     assert "Thank you for applying to Barnnätverket." in mail.get_body(("plain",)).get_content()
+
+
+def test_the_personal_page_and_cancelling_in_english(app, client, smtp, event_id):
+    with app.app_context():
+        library_id = db.session.scalar(select(Library.id))
+    choose(client, "en", f"/evenemang/{event_id}/anmalan")
+    submit(
+        client,
+        f"/evenemang/{event_id}/anmalan",
+        {"name": "Alex Lind", "email": "alex@eksjo.se", "library": str(library_id), "consent": "y"},
+    )
+    with app.app_context():
+        (confirmation,) = deliver(smtp)
+    link = personal_link(confirmation)
+
+    html = client.get(link).get_data(as_text=True)
+    assert "Your registration for Bokprat för unga" in html and "You have a seat." in html
+    response = submit(client, f"{link}/avboka", {})
+
+    assert response.status_code == 302
+    html = client.get(response.location).get_data(as_text=True)
+    assert "We have sent a confirmation of the cancellation to your email." in html
+    assert "Your registration is cancelled." in html
+    with app.app_context():
+        (cancellation,) = deliver(smtp)
+    assert cancellation["Subject"] == "Cancelled: Bokprat för unga"
