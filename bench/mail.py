@@ -21,14 +21,12 @@ Also measured, in one process inside an app context: building one invite
 message the worker sends, and ``register()`` itself.
 """
 
-import argparse
 import cProfile
 import json
 import os
 import pstats
 import resource
 import select as select_module
-import shlex
 import socket
 import statistics as stats
 import subprocess
@@ -559,25 +557,15 @@ def render(results: list[dict], settings: Settings, command: str, host: dict, co
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="200 mails, one round")
-    parser.add_argument("--print", action="store_true", help="print the section, write nothing")
-    parser.add_argument("--output", type=Path, help="report to put the section in")
-    parser.add_argument("--called-by", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    settings = QUICK if args.quick else FULL
-    output = (
-        None if args.print else (args.output or (None if args.quick else ROOT / "BENCHMARKS.md"))
-    )
-    command = args.called_by or shlex.join([".venv/bin/python", "bench/mail.py", *sys.argv[1:]])
-    code = report.revision(ROOT)
+    run = report.section_run("mail", __doc__.splitlines()[0], "200 mails, one round")
+    settings = QUICK if run.quick else FULL
     with (
         tempfile.TemporaryDirectory(prefix="eventreg-mail-") as tmp,
         PostgresCluster() as pg,
         Sink() as sink,
     ):
         work = Path(tmp)
-        database_pid = int((pg.base_dir / "data" / "postmaster.pid").read_text().split()[0])
+        database_pid = report.postgres_pid(pg)
         results = [
             bench_database(
                 "SQLite", f"sqlite:///{work / 'mail.sqlite'}", work / "sqlite",
@@ -589,14 +577,8 @@ def main() -> None:
             ),
         ]  # fmt: skip
         postgres_version = run_checked([str(pg.bin_dir / "postgres"), "--version"], os.environ)
-    if code != report.revision(ROOT):
-        code += f" (**changed during the run**, now {report.revision(ROOT)})"
-    markdown = render(results, settings, command, report.machine(postgres_version.strip()), code)
-    if output:
-        report.write_section(output, "mail", markdown)
-        print(f"wrote the mail section of {output}", file=sys.stderr)
-    else:
-        print(markdown)
+    host = report.machine(postgres_version.strip())
+    report.finish_section(run, lambda code: render(results, settings, run.command, host, code))
 
 
 if __name__ == "__main__":

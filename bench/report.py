@@ -1,15 +1,21 @@
 """BENCHMARKS.md from the results of ``bench/run.py``: every eventreg figure beside its baseline."""
 
+import argparse
 import hashlib
 import os
 import platform
 import re
+import shlex
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: The targets eventreg is held to: a share of the baseline's read throughput, and sign-ups/s.
 READ_TARGET = 0.5
@@ -342,6 +348,52 @@ def write_section(path: Path, name: str, markdown: str) -> None:
     """Put one section into the report at ``path`` (created if missing), leaving the rest alone."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     path.write_text(replace_section(text, name, section(name, markdown)))
+
+
+@dataclass(frozen=True)
+class SectionRun:
+    """How a script that measures one section of the report was asked to run."""
+
+    name: str
+    quick: bool
+    #: The report to write the section into; None prints it instead.
+    output: Path | None
+    command: str
+    #: The code when the run started (see :func:`revision`).
+    code: str
+
+
+def section_run(name: str, description: str, quick_help: str) -> SectionRun:
+    """Read the options every section script takes (``bench/<name>.py``)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--print", action="store_true", help="print the section, write nothing")
+    parser.add_argument("--output", type=Path, help="report to put the section in")
+    parser.add_argument("--called-by", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    default = None if args.quick else ROOT / "BENCHMARKS.md"
+    command = args.called_by or shlex.join([".venv/bin/python", f"bench/{name}.py", *sys.argv[1:]])
+    return SectionRun(
+        name, args.quick, None if args.print else (args.output or default), command, revision(ROOT)
+    )
+
+
+def postgres_pid(cluster) -> int:
+    """The PostgreSQL server's process, whose CPU time the reports show."""
+    return int((cluster.base_dir / "data" / "postmaster.pid").read_text().split()[0])
+
+
+def finish_section(run: SectionRun, render: Callable[[str], str]) -> None:
+    """``render(code)`` the section, noting code that changed during the run, and write it out."""
+    code = run.code
+    if code != revision(ROOT):
+        code += f" (**changed during the run**, now {revision(ROOT)})"
+    markdown = render(code)
+    if run.output:
+        write_section(run.output, run.name, markdown)
+        print(f"wrote the {run.name} section of {run.output}", file=sys.stderr)
+    else:
+        print(markdown)
 
 
 def section_header(command: str, host: dict[str, str], code: str) -> list[str]:

@@ -245,7 +245,7 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
     else:
         app_url = pg.create_database("eventreg_bench")
         baseline_url = pg.create_database("baseline_bench")
-        database_pid = int((pg.base_dir / "data" / "postmaster.pid").read_text().split()[0])
+        database_pid = report.postgres_pid(pg)
     env = app_env(app_url, work / "instance")
     run_checked([str(VENV_BIN / "flask"), "--app", "wsgi", "init-db"], env)
     started = time.monotonic()

@@ -36,12 +36,10 @@ on SQLite; full scans of a large table (10,000 rows or more), correlated subquer
 row, and pages whose number of queries grows with the data (N+1) are listed.
 """
 
-import argparse
 import enum
 import os
 import re
 import resource
-import shlex
 import statistics as stats
 import sys
 import tempfile
@@ -854,22 +852,12 @@ def render(results: list[dict], settings: Settings, command: str, host: dict, co
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 and 1,000 events only")
-    parser.add_argument("--print", action="store_true", help="print the section, write nothing")
-    parser.add_argument("--output", type=Path, help="report to put the section in")
-    parser.add_argument("--called-by", default="", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    settings = QUICK if args.quick else FULL
-    output = (
-        None if args.print else (args.output or (None if args.quick else ROOT / "BENCHMARKS.md"))
-    )
-    command = args.called_by or shlex.join([".venv/bin/python", "bench/scale.py", *sys.argv[1:]])
-    code = report.revision(ROOT)
+    run = report.section_run("scale", __doc__.splitlines()[0], "100 and 1,000 events only")
+    settings = QUICK if run.quick else FULL
     with tempfile.TemporaryDirectory(prefix="eventreg-scale-") as tmp, PostgresCluster() as pg:
         work = Path(tmp)
         os.environ["EVENTREG_INSTANCE_PATH"] = str(work / "instance")
-        database_pid = int((pg.base_dir / "data" / "postmaster.pid").read_text().split()[0])
+        database_pid = report.postgres_pid(pg)
         results = [
             bench_database("SQLite", f"sqlite:///{work / 'scale.sqlite'}", work, settings, None),
             bench_database(
@@ -877,14 +865,8 @@ def main() -> None:
             ),
         ]
         postgres_version = run_checked([str(pg.bin_dir / "postgres"), "--version"], os.environ)
-    if code != report.revision(ROOT):
-        code += f" (**changed during the run**, now {report.revision(ROOT)})"
-    markdown = render(results, settings, command, report.machine(postgres_version.strip()), code)
-    if output:
-        report.write_section(output, "scale", markdown)
-        print(f"wrote the scale section of {output}", file=sys.stderr)
-    else:
-        print(markdown)
+    host = report.machine(postgres_version.strip())
+    report.finish_section(run, lambda code: render(results, settings, run.command, host, code))
 
 
 if __name__ == "__main__":
