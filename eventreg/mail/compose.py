@@ -128,10 +128,6 @@ def leave_urls(event: Event) -> dict[str, str]:
     return {member.email: links.leave_url(member) for member in _members(event.network_id)}
 
 
-def _to(registration: Registration) -> tuple[str, str]:
-    return registration.name, registration.email
-
-
 def _personal_footer(personal_url: str, method: str) -> str:
     if method == CANCEL:
         return _("Din anmälan: %(url)s", url=personal_url)
@@ -195,13 +191,13 @@ def _for_registration(
     subject: str,
     template: str,
     personal_url: str,
-    items: Sequence[CalendarItem],
+    items: Sequence[CalendarItem] = (),
     **context,
 ) -> None:
     """A mail about a registration, its calendar entries pointing to the personal page."""
     _queue_with_calendar(
         kind,
-        _to(registration),
+        (registration.name, registration.email),
         registration.event,
         subject,
         template,
@@ -244,14 +240,12 @@ def queue_promotion(registration: Registration, personal_url: str) -> None:
 
 @_in_their_language
 def queue_waitlisted(registration: Registration, personal_url: str, position: int) -> None:
-    _queue(
+    _for_registration(
         "waitlisted",
-        _to(registration),
-        registration.event,
+        registration,
         _("Reservlista: %(title)s", title=registration.event.title),
         "waitlisted",
-        registration=registration,
-        personal_url=personal_url,
+        personal_url,
         position=position,
     )
 
@@ -261,14 +255,12 @@ def queue_link_reminder(
     registration: Registration, personal_url: str, position: int | None
 ) -> None:
     """A repeated sign-up: the person's link again, and where they stand."""
-    _queue(
+    _for_registration(
         "link",
-        _to(registration),
-        registration.event,
+        registration,
         _("Din anmälan: %(title)s", title=registration.event.title),
         "link",
-        registration=registration,
-        personal_url=personal_url,
+        personal_url,
         position=position,
     )
 
@@ -339,14 +331,12 @@ def queue_coordinator_message(
     message: str,
     leave_urls: Mapping[str, str] | None = None,
 ) -> None:
-    _queue(
+    _for_registration(
         "message",
-        _to(registration),
-        registration.event,
+        registration,
         subject,
         "coordinator_message",
-        registration=registration,
-        personal_url=personal_url,
+        personal_url,
         message=message,
         leave_urls=leave_urls,
     )
@@ -357,14 +347,12 @@ def queue_event_reminder(
     registration: Registration, personal_url: str, leave_urls: Mapping[str, str] | None = None
 ) -> None:
     """Practical details a few days before: when, where, the meeting link."""
-    _queue(
+    _for_registration(
         "reminder",
-        _to(registration),
-        registration.event,
+        registration,
         _("Påminnelse: %(title)s", title=registration.event.title),
         "event_reminder",
-        registration=registration,
-        personal_url=personal_url,
+        personal_url,
         leave_urls=leave_urls,
     )
 
