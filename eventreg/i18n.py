@@ -9,8 +9,8 @@ registration remembers the language they signed up in.
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 
-#: Language code → its name in itself, as the switch shows it.
-LANGUAGES = {"sv": "Svenska", "en": "English"}
+#: The languages pages and mail can be in.
+LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
 #: Blueprints whose pages are in Swedish whatever the visitor chose.
 SWEDISH_ONLY = frozenset({"admin", "auth"})
@@ -31,4 +31,4 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+    app.jinja_env.globals.update(current_language=current_language)
