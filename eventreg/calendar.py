@@ -72,11 +72,12 @@ def _calendar(method: str | None) -> icalendar.Calendar:
     return cal
 
 
-def _vevent(session: EventSession, *, with_online_link: bool) -> icalendar.Event:
+def _vevent(session: EventSession, *, with_online_link: bool, stamp: datetime) -> icalendar.Event:
+    """A session's VEVENT; ``stamp`` is its DTSTAMP, the moment this version of it was made."""
     event = session.event
     vevent = icalendar.Event()
     vevent.add("uid", session_uid(session))
-    vevent.add("dtstamp", utcnow())
+    vevent.add("dtstamp", stamp)
     vevent.add("dtstart", session.starts_at.astimezone(STOCKHOLM))
     vevent.add("dtend", session.ends_at.astimezone(STOCKHOLM))
     vevent.add("summary", session_summary(session))
@@ -103,7 +104,9 @@ def attendee_message(
     ``partstat`` is ACCEPTED for someone registered, NEEDS-ACTION for an invited member.
     """
     event = session.event
-    vevent = _vevent(session, with_online_link=method == "REQUEST" and partstat == "ACCEPTED")
+    vevent = _vevent(
+        session, with_online_link=method == "REQUEST" and partstat == "ACCEPTED", stamp=utcnow()
+    )
     organizer = icalendar.vCalAddress(f"mailto:{event.contact_email}")
     organizer.params["CN"] = event.contact_name
     vevent.add("organizer", organizer)
@@ -134,7 +137,7 @@ def public_calendar(event: Event) -> str:
     """Every session of an event, for "Lägg till i kalender"; no attendee, no meeting link."""
     cal = _calendar("PUBLISH")
     for session in event.sessions:
-        vevent = _vevent(session, with_online_link=False)
+        vevent = _vevent(session, with_online_link=False, stamp=event.updated_at)
         if event.summary:
             vevent.add("description", event.summary)
         cal.add_component(vevent)
@@ -151,10 +154,12 @@ def feed(events: list[Event], name: str) -> str:
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Stockholm")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", timedelta(hours=1))
+    cal.add("x-published-ttl", icalendar.vDuration(timedelta(hours=1)))
     for event in events:
         for session in event.sessions:
-            vevent = _vevent(session, with_online_link=False)
+            # Stamped with the event's last change, not the clock: an unchanged feed is the
+            # same bytes at every poll, so its ETag holds.
+            vevent = _vevent(session, with_online_link=False, stamp=event.updated_at)
             vevent.add("url", external_url("public.event", event_id=event.id))
             if event.summary:
                 vevent.add("description", event.summary)

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from eventreg import formatting
 from eventreg.models import EventKind, EventSession, FocusArea
+from eventreg.urls import webcal_url
 
 KIND_LABELS = {EventKind.COURSE: _l("Kurs"), EventKind.NETWORK_MEETING: _l("Nätverksträff")}
 FOCUS_AREA_LABELS = {
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
         FOCUS_AREA_LABELS=FOCUS_AREA_LABELS,
         EVENT_STATUS_LABELS=EVENT_STATUS_LABELS,
         REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
+        webcal_url=webcal_url,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

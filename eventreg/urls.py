@@ -15,3 +15,10 @@ def external_url(endpoint: str, **values) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def webcal_url(endpoint: str, **values) -> str:
+    """A feed's subscribe link: the same resource as ``external_url``, in the webcal scheme that
+    makes a calendar app offer to subscribe."""
+    _scheme, _, rest = external_url(endpoint, **values).partition("://")
+    return f"webcal://{rest}"

@@ -23,7 +23,9 @@ from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
 from eventreg.models import Role
 from eventreg.services.accounts import create_user
+from eventreg.services.networks import add_member, create_network
 from eventreg.services.places import import_libraries
+from eventreg.services.registrations import Applicant
 
 TABLES = (
     "monthly_participation",
@@ -181,6 +183,23 @@ def coordinator_client(app, coordinator):
     response = login(client, coordinator)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+@pytest.fixture
+def network_id(app):
+    """A network with one member, Åsa Öberg: its id."""
+    with app.app_context():
+        network = create_network(
+            None, name="Barnnätverket", contact_name="Karin", contact_email="karin@region.se"
+        )
+        add_member(
+            network,
+            Applicant(
+                name="Åsa Öberg", email="asa@vetlanda.se", library_id=None, other_workplace="X"
+            ),
+        )
+        db.session.commit()
+        return network.id
 
 
 @pytest.fixture

@@ -30,6 +30,9 @@ from eventreg.services.registrations import promote_waiting
 
 log = logging.getLogger(__name__)
 
+#: The audit log's word for deleting a draft; feeds read it to know when an event vanished.
+DELETED_DRAFT = "tog bort utkastet"
+
 #: Event fields that appear in attendees' calendars, with how a change is told.
 #: Details whose change moves the event in calendars, and how the change is told (lazily: each
 #: attendee reads it in their own language).
@@ -292,6 +295,6 @@ def delete_draft(event: Event, actor: User | None = None) -> None:
     )
     if event.status != EventStatus.DRAFT or has_registrations:
         raise InvalidEvent("Bara utkast som ingen har anmält sig till kan tas bort.")
-    audit.record(actor, "tog bort utkastet", None, f"{event.title} (evenemang {event.id})")
+    audit.record(actor, DELETED_DRAFT, None, f"{event.title} (evenemang {event.id})")
     db.session.delete(event)
     db.session.flush()

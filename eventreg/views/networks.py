@@ -1,13 +1,13 @@
 """Networks for the public: their pages, joining, answering invitations, leaving, and feeds."""
 
 import hashlib
-from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventreg import feeds
 from eventreg.calendar import feed
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
@@ -21,9 +21,6 @@ from eventreg.views.forms import save
 from eventreg.views.registration import applicant_from
 
 bp = Blueprint("networks", __name__)
-
-#: How long past events stay in a feed, so subscribers keep their history (and see cancellations).
-FEED_HISTORY_DAYS = 60
 
 
 def _meetings(network_id: int | None, upcoming: bool) -> list[Event]:
@@ -144,43 +141,24 @@ def leave(token: str):
 
 
 def _feed_response(events: list[Event], name: str) -> Response:
-    """The feed with validators, so that subscribers polling every hour cost almost nothing."""
+    """The feed with honest validators, so that polling subscribers cost almost nothing."""
     body = feed(events, name)
     response = Response(body, mimetype="text/calendar")
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
-    modified = max((e.updated_at for e in events), default=None)
-    if modified:
-        response.last_modified = modified
+    response.last_modified = feeds.last_modified()
     response.cache_control.public = True
     response.cache_control.max_age = 900
     return response.make_conditional(request)
 
 
-def _feed_events(network_id: int | None) -> list[Event]:
-    since = utcnow() - timedelta(days=FEED_HISTORY_DAYS)
-    query = (
-        select(Event)
-        .where(
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
-            Event.last_end >= since,
-        )
-        .options(selectinload(Event.sessions))
-        .order_by(Event.first_start)
-        .limit(1000)
-    )
-    if network_id is not None:
-        query = query.where(Event.network_id == network_id)
-    return list(db.session.scalars(query))
-
-
 @bp.get("/kalender.ics")
 def calendar_feed():
     return _feed_response(
-        _feed_events(None), "Kalendarium – Biblioteksutveckling Region Jönköpings län"
+        feeds.feed_events(None), "Kalendarium – Biblioteksutveckling Region Jönköpings län"
     )
 
 
 @bp.get("/natverk/<int:network_id>/kalender.ics")
 def network_feed(network_id: int):
     network = db.get_or_404(Network, network_id)
-    return _feed_response(_feed_events(network.id), network.name)
+    return _feed_response(feeds.feed_events(network.id), network.name)

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from eventreg.extensions import db
 from eventreg.models import Library, OutboxMessage, Registration
-from eventreg.services.networks import create_network
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -103,16 +102,6 @@ def test_any_personal_link_is_refused_politely(client, token):
     for suffix in ("", "/avboka"):
         response = client.get(f"/anmalan/{token}{suffix}")
         assert response.status_code in (404, 308, 301)
-
-
-@pytest.fixture
-def network_id(app):
-    with app.app_context():
-        network = create_network(
-            None, name="Nätverket", contact_name="K", contact_email="k@region.se"
-        )
-        db.session.commit()
-        return network.id
 
 
 @hypothesis_settings

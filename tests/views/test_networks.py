@@ -17,24 +17,7 @@ from eventreg.models import (
     NetworkMember,
     Registration,
 )
-from eventreg.services import events, networks
-from eventreg.services.registrations import Applicant
-
-
-@pytest.fixture
-def network_id(app):
-    with app.app_context():
-        network = networks.create_network(
-            None, name="Barnnätverket", contact_name="Karin", contact_email="karin@region.se"
-        )
-        networks.add_member(
-            network,
-            Applicant(
-                name="Åsa Öberg", email="asa@vetlanda.se", library_id=None, other_workplace="X"
-            ),
-        )
-        db.session.commit()
-        return network.id
+from eventreg.services import events
 
 
 @pytest.fixture
