@@ -91,6 +91,14 @@ def _vevent(session: EventSession, *, with_online_link: bool, stamp: datetime) -
     return vevent
 
 
+def _address(name: str, email: str) -> icalendar.vCalAddress:
+    """An ORGANIZER or ATTENDEE. A double quote in the name becomes an apostrophe: inside the
+    quoted CN it would need RFC 6868's ^', which vobject and Outlook show as it is."""
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    address.params["CN"] = name.replace('"', "'")
+    return address
+
+
 def attendee_message(
     attendee: tuple[str, str],
     session: EventSession,
@@ -107,12 +115,8 @@ def attendee_message(
     vevent = _vevent(
         session, with_online_link=method == "REQUEST" and partstat == "ACCEPTED", stamp=utcnow()
     )
-    organizer = icalendar.vCalAddress(f"mailto:{event.contact_email}")
-    organizer.params["CN"] = event.contact_name
-    vevent.add("organizer", organizer)
-    name, email = attendee
-    address = icalendar.vCalAddress(f"mailto:{email}")
-    address.params["CN"] = name
+    vevent.add("organizer", _address(event.contact_name, event.contact_email))
+    address = _address(*attendee)
     address.params["ROLE"] = "REQ-PARTICIPANT"
     # Replies go through eventreg's links, so the calendar asks for none.
     address.params["PARTSTAT"] = partstat if method == "REQUEST" else "DECLINED"

@@ -85,6 +85,7 @@ class SMTPRecorder:
             if reply.startswith("250"):
                 message = email.message_from_bytes(envelope.original_content, policy=policy.default)
                 message.envelope_to = list(envelope.rcpt_tos)
+                message.raw = envelope.original_content
                 self.messages.append(message)
         return reply
 

@@ -11,7 +11,9 @@ import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email import policy
 from email.encoders import encode_base64
+from email.header import Header
 from email.mime.base import MIMEBase
 from pathlib import Path
 
@@ -31,6 +33,17 @@ class TransientFailure(Exception):
     """The server refused this message for now (4xx): try again later."""
 
 
+#: Lines as encoded, CRLF-terminated: the headers are folded when encoded (RFC 5322 2.2.3).
+_SMTP_AS_ENCODED = policy.SMTP.clone(refold_source="none")
+
+
+def _encoded_subject(subject: str) -> str:
+    """The subject as RFC 2047 encoded-words folded to fit the line, each carrying its own
+    spaces: whitespace between two encoded-words is dropped by decoders (RFC 2047 6.2)."""
+    charset = "us-ascii" if subject.isascii() else "utf-8"
+    return Header(subject, charset, header_name="Subject").encode()
+
+
 class _CalendarMessage(Message):
     """A Flask-Mail message with an inline iTIP part after the plain text and HTML.
 
@@ -45,6 +58,13 @@ class _CalendarMessage(Message):
 
     def _message(self):
         mime = super()._message()
+        # Flask-Mail's headers are encoded already, and refolding them (the SMTP policy's
+        # default) glues encoded-words to plain words and loses spaces. Headers are set as
+        # encoded text under compat32, as Flask-Mail sets its own, then written as they are.
+        mime.policy = policy.compat32
+        del mime["Subject"]
+        mime["Subject"] = _encoded_subject(self.subject)
+        mime.policy = _SMTP_AS_ENCODED
         if self.ics:
             part = MIMEBase("text", "calendar", charset="utf-8", method=self.ics_method)
             part.set_payload(self.ics.encode("utf-8"))

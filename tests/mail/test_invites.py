@@ -1,6 +1,8 @@
 """Mail as attendees receive it from a real SMTP server, with the calendar invites parsed back."""
 
 import base64
+import re
+from email.header import decode_header, make_header
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -161,3 +163,34 @@ def test_cancellation_mail_links_back_to_the_event(smtp):
         f"https://kalendarium.test/evenemang/{event.id}"
         in cancellation.get_body(("plain",)).get_content()
     )
+
+
+def test_a_subject_decodes_to_the_exact_title_however_it_is_folded(smtp):
+    """Encoded-words must carry their own spaces: whitespace between two of them is dropped
+    by every decoder (RFC 2047 section 6.2), and a word glued to text is not decoded at all."""
+    title = "Läsfrämjande i praktiken: bilderböcker, högläsning och språklek för förskolan 🎉"
+    event = make_event(title=title)
+    sign_up(event)
+
+    (mail,) = deliver(smtp)
+
+    assert mail["Subject"] == f"Bekräftelse: {title}"
+    raw = re.split(rb"\r?\n\r?\n", mail.raw, maxsplit=1)[0].decode("ascii").replace("\r", "")
+    subject = re.search(r"^Subject:(.*(?:\n[ \t].*)*)", raw, re.MULTILINE).group(1)
+    assert str(make_header(decode_header(subject.strip()))) == f"Bekräftelse: {title}"
+    for word in re.finditer(r"=\?[^?\s]+\?[bq]\?[^?\s]*\?=", subject, re.IGNORECASE):
+        before, after = subject[word.start() - 1 : word.start()], subject[word.end() :][:1]
+        assert before.isspace() and (after == "" or after.isspace()), f"glued: {word.group()}"
+
+
+def test_a_name_with_double_quotes_keeps_them_out_of_the_calendar_address(smtp):
+    """RFC 6868 would write ^' for a quote inside CN, which vobject and Outlook show as is."""
+    event = make_event()
+    sign_up(event, name='Anna "Lotta" Ek', email="anna@bibliotek.test")
+
+    (mail,) = deliver(smtp)
+
+    raw = base64.b64decode(calendar_part(mail).get_payload()).decode()
+    assert "^'" not in raw
+    ev = vevent(mail)
+    assert ev["ATTENDEE"].params["CN"] == "Anna 'Lotta' Ek"
