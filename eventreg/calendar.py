@@ -1,10 +1,12 @@
 """iCalendar objects: invitations and cancellations for one attendee, and public downloads.
 
-The rules we follow are in ``shared/reference/calendar-invites.md``: one UID per session, never
-reused; SEQUENCE raised on every change or cancellation; local times with a VTIMEZONE; an iTIP
-message (REQUEST or CANCEL) names one UID only, so a course with several sessions sends several.
+One UID per session, never reused (RFC 5545 3.8.4.7); local times with a VTIMEZONE (3.6.5); an
+iTIP message (REQUEST or CANCEL) names one UID only (RFC 5546 1.4), so a course with several
+sessions sends several. Which SEQUENCE each message carries is decided in
+``services.calendar_entries``.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -62,6 +64,36 @@ def session_summary(session: EventSession) -> str:
     return summary
 
 
+@dataclass(frozen=True)
+class CalendarItem:
+    """One iTIP message about one session to one attendee (RFC 5546): what it does to their
+    entry, and the SEQUENCE and title it carries (decided by services.calendar_entries)."""
+
+    session: EventSession
+    #: REQUEST puts the session in the calendar or updates it; CANCEL takes it out.
+    method: str
+    sequence: int
+    #: The entry's title as sent; a session being removed keeps the title it had.
+    summary: str
+    #: The attendee's PARTSTAT in a REQUEST: ACCEPTED for a seat, NEEDS-ACTION for an invitation.
+    partstat: str = "ACCEPTED"
+
+
+def entry_text(session: EventSession) -> tuple:
+    """What a calendar shows of a session: when it changes, every holder's entry is re-sent.
+
+    The event's summary (in DESCRIPTION) is left out: fixing a typo there moves nothing.
+    """
+    event = session.event
+    return (
+        session_summary(session),
+        session.starts_at,
+        session.ends_at,
+        _location(event, with_online_link=True),
+        event.online_url,
+    )
+
+
 def _calendar(method: str | None) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -72,23 +104,9 @@ def _calendar(method: str | None) -> icalendar.Calendar:
     return cal
 
 
-def _vevent(session: EventSession, *, with_online_link: bool, stamp: datetime) -> icalendar.Event:
-    """A session's VEVENT; ``stamp`` is its DTSTAMP, the moment this version of it was made."""
-    event = session.event
-    vevent = icalendar.Event()
-    vevent.add("uid", session_uid(session))
-    vevent.add("dtstamp", stamp)
-    vevent.add("dtstart", session.starts_at.astimezone(STOCKHOLM))
-    vevent.add("dtend", session.ends_at.astimezone(STOCKHOLM))
-    vevent.add("summary", session_summary(session))
-    vevent.add("sequence", session.sequence)
+def _location(event: Event, *, with_online_link: bool) -> str:
     place = ", ".join(part for part in (event.venue, event.address) if part)
-    if with_online_link and event.online_url:
-        place = place or event.online_url
-        vevent.add("url", event.online_url)
-    if place:
-        vevent.add("location", place)
-    return vevent
+    return place or (event.online_url if with_online_link else "")
 
 
 def _address(name: str, email: str) -> icalendar.vCalAddress:
@@ -99,61 +117,100 @@ def _address(name: str, email: str) -> icalendar.vCalAddress:
     return address
 
 
-def attendee_message(
-    attendee: tuple[str, str],
+def _vevent(
+    event: Event,
     session: EventSession,
-    method: str,
-    footer: str,
-    partstat: str = "ACCEPTED",
+    summary: str,
+    sequence: int,
+    *,
+    with_online_link: bool,
+    stamp: datetime,
+) -> icalendar.Event:
+    """A session's VEVENT; ``stamp`` is its DTSTAMP, the moment this version of it was made.
+
+    The event is passed in: a session being removed from it no longer points to it.
+    """
+    vevent = icalendar.Event()
+    vevent.add("uid", session_uid(session))
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", session.starts_at.astimezone(STOCKHOLM))
+    vevent.add("dtend", session.ends_at.astimezone(STOCKHOLM))
+    vevent.add("summary", summary)
+    vevent.add("sequence", sequence)
+    vevent.add("organizer", _address(event.contact_name, event.contact_email))
+    if with_online_link and event.online_url:
+        vevent.add("url", event.online_url)
+    location = _location(event, with_online_link=with_online_link)
+    if location:
+        vevent.add("location", location)
+    return vevent
+
+
+def attendee_message(
+    event: Event, attendee: tuple[str, str], item: CalendarItem, footer: str
 ) -> str:
     """A REQUEST (invite or update) or CANCEL of one session, addressed to one attendee.
 
     ``footer`` ends the description: the personal link, or the links to answer an invitation.
-    ``partstat`` is ACCEPTED for someone registered, NEEDS-ACTION for an invited member.
     """
-    event = session.event
+    seated = item.method == "REQUEST" and item.partstat == "ACCEPTED"
     vevent = _vevent(
-        session, with_online_link=method == "REQUEST" and partstat == "ACCEPTED", stamp=utcnow()
+        event, item.session, item.summary, item.sequence, with_online_link=seated, stamp=utcnow()
     )
-    vevent.add("organizer", _address(event.contact_name, event.contact_email))
     address = _address(*attendee)
     address.params["ROLE"] = "REQ-PARTICIPANT"
     # Replies go through eventreg's links, so the calendar asks for none.
-    address.params["PARTSTAT"] = partstat if method == "REQUEST" else "DECLINED"
+    address.params["PARTSTAT"] = item.partstat if item.method == "REQUEST" else "DECLINED"
     address.params["RSVP"] = "FALSE"
     vevent.add("attendee", address)
-    if method == "CANCEL":
+    if item.method == "CANCEL":
         vevent.add("status", "CANCELLED")
         vevent.add("description", footer)
     else:
         vevent.add("status", "CONFIRMED")
         lines = [event.summary] if event.summary else []
-        if event.online_url and partstat == "ACCEPTED":
+        if event.online_url and seated:
             lines.append(gettext("Länk till mötet: %(url)s", url=event.online_url))
         lines.append(footer)
         vevent.add("description", "\n\n".join(lines))
-    cal = _calendar(method)
+    cal = _calendar(item.method)
     cal.add_component(vevent)
     return cal.to_ical().decode()
 
 
+def _published(session: EventSession) -> icalendar.Event:
+    """A session as the public files show it: the invite's UID, SEQUENCE and ORGANIZER, so that a
+    calendar holding the invite takes the file for the same entry and never for a newer one;
+    no attendee and no meeting link. A cancelled event says INSTÄLLT in its title too, since
+    some clients ignore STATUS. Stamped with the event's last change, not the clock, so that
+    an unchanged file is the same bytes (a feed's ETag holds)."""
+    event = session.event
+    cancelled = event.status == EventStatus.CANCELLED
+    summary = session_summary(session)
+    vevent = _vevent(
+        event,
+        session,
+        f"INSTÄLLT: {summary}" if cancelled else summary,
+        session.sequence,
+        with_online_link=False,
+        stamp=event.updated_at,
+    )
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if event.summary:
+        vevent.add("description", event.summary)
+    return vevent
+
+
 def public_calendar(event: Event) -> str:
-    """Every session of an event, for "Lägg till i kalender"; no attendee, no meeting link."""
+    """Every session of an event, for "Lägg till i kalender"."""
     cal = _calendar("PUBLISH")
     for session in event.sessions:
-        vevent = _vevent(session, with_online_link=False, stamp=event.updated_at)
-        if event.summary:
-            vevent.add("description", event.summary)
-        cal.add_component(vevent)
+        cal.add_component(_published(session))
     return cal.to_ical().decode()
 
 
 def feed(events: list[Event], name: str) -> str:
-    """A subscribable calendar (webcal): every session of the events, cancelled ones marked.
-
-    A feed is public: no attendees and no meeting links. Some clients ignore STATUS, so a
-    cancelled session also says INSTÄLLT in its title.
-    """
+    """A subscribable calendar (webcal): every session of the events, cancelled ones marked."""
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Stockholm")
@@ -161,16 +218,7 @@ def feed(events: list[Event], name: str) -> str:
     cal.add("x-published-ttl", icalendar.vDuration(timedelta(hours=1)))
     for event in events:
         for session in event.sessions:
-            # Stamped with the event's last change, not the clock: an unchanged feed is the
-            # same bytes at every poll, so its ETag holds.
-            vevent = _vevent(session, with_online_link=False, stamp=event.updated_at)
+            vevent = _published(session)
             vevent.add("url", external_url("public.event", event_id=event.id))
-            if event.summary:
-                vevent.add("description", event.summary)
-            if event.status == EventStatus.CANCELLED:
-                vevent["summary"] = icalendar.vText(f"INSTÄLLT: {vevent['summary']}")
-                vevent.add("status", "CANCELLED")
-            else:
-                vevent.add("status", "CONFIRMED")
             cal.add_component(vevent)
     return cal.to_ical().decode()

@@ -93,7 +93,8 @@ def purge_personal_data_command():
     with db.session.begin():
         report = personal_data.purge()
     click.echo(
-        f"Behov raderade för {report.needs_erased} anmälningar, {report.anonymised} anmälningar "
+        f"Behov raderade för {report.needs_erased} anmälningar, "
+        f"{report.calendar_entries_deleted} kalenderposter, {report.anonymised} anmälningar "
         f"anonymiserade, {report.mails_deleted} gamla mejl och "
         f"{report.login_attempts_deleted} inloggningsförsök borttagna."
     )

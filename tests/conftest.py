@@ -16,7 +16,6 @@ from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from helpers import PASSWORD, app_config, login
 from pgcluster import PostgresCluster
-from sqlalchemy import text
 
 from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
@@ -26,26 +25,6 @@ from eventreg.services.accounts import create_user
 from eventreg.services.networks import add_member, create_network
 from eventreg.services.places import import_libraries
 from eventreg.services.registrations import Applicant
-
-TABLES = (
-    "monthly_participation",
-    "monthly_events",
-    "event_participation",
-    "counted_event",
-    "attendance",
-    "audit_entry",
-    "login_attempt",
-    "outbox_message",
-    "invitation",
-    "registration",
-    "event_session",
-    "event",
-    "network_member",
-    "network",
-    "user_account",
-    "library",
-    "municipality",
-)
 
 
 class SMTPRecorder:
@@ -150,8 +129,8 @@ def app(database_url, smtp, tmp_path):
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
-            for table in TABLES:
-                connection.execute(text(f"DELETE FROM {table}"))
+            for table in reversed(db.metadata.sorted_tables):  # children before parents
+                connection.execute(table.delete())
         db.engine.dispose()
 
 

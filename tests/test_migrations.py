@@ -68,6 +68,15 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
         assert_participation_is_counted_right()
         assert [row[-3:] for row in participation_rows()[0]] == [(1, 1, 0)]  # seated, came
 
+        db.session.commit()  # end the transaction: a migration needs the write lock
+        downgrade(revision="2031e2532a93")  # before calendar entries
+        upgrade()
+        entries = db.session.execute(
+            text("SELECT email, state, partstat, sequence FROM calendar_entry")
+        ).all()
+        db.session.commit()
+        assert entries == [("p0@b.se", "held", "ACCEPTED", 0)]  # the seat; not the waiting list
+
         before = counts()
         downgrade(revision="7a85f011be5d")
         upgrade()

@@ -2,9 +2,11 @@
 
 Each mail is written in the language of the person it goes to (see ``eventreg.i18n``).
 
-An iTIP message describes one UID, and eventreg gives each session its own UID. So the main mail
-carries the calendar message of the first session concerned, and each further session gets a
-short mail of its own with its invite or cancellation (see ``shared/reference/calendar-invites.md``).
+An iTIP message describes one UID (RFC 5546 1.4), and eventreg gives each session its own UID. So
+the main mail carries the calendar message of the first session concerned, and each further
+session gets a short mail of its own with its invite or cancellation. Which messages go to whom,
+and with which SEQUENCE, the services decide (``services.calendar_entries``); this module only
+writes them.
 """
 
 import re
@@ -16,13 +18,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventreg.calendar import attendee_message, session_summary
+from eventreg.calendar import CalendarItem, attendee_message
 from eventreg.extensions import db
 from eventreg.i18n import DEFAULT as DEFAULT_LANGUAGE
 from eventreg.mail.outbox import queue
 from eventreg.models import (
     Event,
-    EventSession,
     Invitation,
     MemberStatus,
     NetworkMember,
@@ -34,9 +35,6 @@ from eventreg.urls import external_url
 
 REQUEST = "REQUEST"
 CANCEL = "CANCEL"
-
-#: A session and what its calendar entry should do: (session, "REQUEST" or "CANCEL").
-CalendarItem = tuple[EventSession, str]
 
 
 def _in_their_language(queue_mail: Callable) -> Callable:
@@ -57,6 +55,7 @@ def _tidy(text: str) -> str:
 
 
 def _queue(
+    *,
     kind: str,
     to: tuple[str, str],
     event: Event,
@@ -65,7 +64,6 @@ def _queue(
     item: CalendarItem | None = None,
     registration: Registration | None = None,
     calendar_footer: str = "",
-    partstat: str = "ACCEPTED",
     **context,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt|html`` and queue it, with one session's iTIP part.
@@ -73,13 +71,12 @@ def _queue(
     Mail about a network's meeting lets a member leave the network: pass ``leave_urls`` (see
     :func:`leave_urls`) when mailing many, or it is looked up for this one address.
     """
-    session, method = item if item else (None, "")
     _add_leave_url(context, event, to[1])
     context.update(
         name=to[0],
         registration=registration,
         event=event,
-        session=session,
+        session=item.session if item else None,
         event_url=external_url("public.event", event_id=event.id),
     )
     return queue(
@@ -89,8 +86,8 @@ def _queue(
         subject=subject,
         body_text=_tidy(render_template(f"email/{template}.txt", **context)),
         body_html=render_template(f"email/{template}.html", **context),
-        ics=attendee_message(to, session, method, calendar_footer, partstat) if session else "",
-        ics_method=method,
+        ics=attendee_message(event, to, item, calendar_footer) if item else "",
+        ics_method=item.method if item else "",
         registration_id=registration.id if registration else None,
         event_id=event.id,
     )
@@ -135,6 +132,7 @@ def _personal_footer(personal_url: str, method: str) -> str:
 
 
 def _queue_with_calendar(
+    *,
     kind: str,
     to: tuple[str, str],
     event: Event,
@@ -143,7 +141,6 @@ def _queue_with_calendar(
     items: Sequence[CalendarItem],
     footer: Callable[[str], str],
     registration: Registration | None = None,
-    partstat: str = "ACCEPTED",
     personal_url: str = "",
     **context,
 ) -> None:
@@ -154,32 +151,30 @@ def _queue_with_calendar(
     first, *others = items or [None]
     _add_leave_url(context, event, to[1])
     _queue(
-        kind,
-        to,
-        event,
-        subject,
-        template,
-        first,
-        registration,
-        footer(first[1]) if first else "",
-        partstat,
+        kind=kind,
+        to=to,
+        event=event,
+        subject=subject,
+        template=template,
+        item=first,
+        registration=registration,
+        calendar_footer=footer(first.method) if first else "",
         personal_url=personal_url,
         more_invites=len(others),
         **context,
     )
-    for session, method in others:
-        cancel = method == CANCEL
+    for item in others:
+        cancel = item.method == CANCEL
         _queue(
-            f"{kind}-session",
-            to,
-            event,
-            (_("Inställt: %(title)s") if cancel else _("Kalenderinbjudan: %(title)s"))
-            % {"title": session_summary(session)},
-            "session_cancel" if cancel else "session_invite",
-            (session, method),
-            registration,
-            footer(method),
-            partstat,
+            kind=f"{kind}-session",
+            to=to,
+            event=event,
+            subject=(_("Inställt: %(title)s") if cancel else _("Kalenderinbjudan: %(title)s"))
+            % {"title": item.summary},
+            template="session_cancel" if cancel else "session_invite",
+            item=item,
+            registration=registration,
+            calendar_footer=footer(item.method),
             personal_url=personal_url,
             leave_url=context.get("leave_url"),
         )
@@ -196,56 +191,100 @@ def _for_registration(
 ) -> None:
     """A mail about a registration, its calendar entries pointing to the personal page."""
     _queue_with_calendar(
-        kind,
-        (registration.name, registration.email),
-        registration.event,
-        subject,
-        template,
-        items,
-        lambda method: _personal_footer(personal_url, method),
-        registration,
+        kind=kind,
+        to=(registration.name, registration.email),
+        event=registration.event,
+        subject=subject,
+        template=template,
+        items=items,
+        footer=lambda method: _personal_footer(personal_url, method),
+        registration=registration,
         personal_url=personal_url,
         **context,
     )
 
 
-def _every_session(registration: Registration, method: str) -> list[CalendarItem]:
-    return [(session, method) for session in registration.event.sessions]
+def _for_invitation(
+    kind: str,
+    invitation: Invitation,
+    event: Event,
+    subject: str,
+    template: str,
+    items: Sequence[CalendarItem],
+    cancelled_because: str,
+    answer_urls: Mapping[str, str] | None = None,
+    **context,
+) -> None:
+    """A mail to an invited member: a REQUEST's description carries the links to answer, a
+    CANCEL's says why the entry goes."""
+    member = invitation.member
+    answer = (
+        "\n".join(
+            (
+                _("Jag kommer: %(url)s", url=answer_urls["kommer"]),
+                _("Jag kommer inte: %(url)s", url=answer_urls["kommer-inte"]),
+            )
+        )
+        if answer_urls
+        else ""
+    )
+    _queue_with_calendar(
+        kind=kind,
+        to=(member.name, member.email),
+        event=event,
+        subject=subject,
+        template=template,
+        items=items,
+        footer=lambda method: answer if method == REQUEST else cancelled_because,
+        answer_urls=answer_urls,
+        **context,
+    )
 
 
 @_in_their_language
-def queue_confirmation(registration: Registration, personal_url: str) -> None:
+def queue_confirmation(
+    registration: Registration, personal_url: str, items: Sequence[CalendarItem]
+) -> None:
     _for_registration(
         "confirmation",
         registration,
         _("Bekräftelse: %(title)s", title=registration.event.title),
         "confirmation",
         personal_url,
-        _every_session(registration, REQUEST),
+        items,
     )
 
 
 @_in_their_language
-def queue_promotion(registration: Registration, personal_url: str) -> None:
+def queue_promotion(
+    registration: Registration, personal_url: str, items: Sequence[CalendarItem]
+) -> None:
     _for_registration(
         "promotion",
         registration,
         _("Du har fått en plats: %(title)s", title=registration.event.title),
         "confirmation",
         personal_url,
-        _every_session(registration, REQUEST),
+        items,
         promoted=True,
     )
 
 
 @_in_their_language
-def queue_waitlisted(registration: Registration, personal_url: str, position: int) -> None:
+def queue_waitlisted(
+    registration: Registration,
+    personal_url: str,
+    position: int,
+    items: Sequence[CalendarItem] = (),
+) -> None:
+    """On the waiting list; ``items`` take out entries an invitation put in their calendar."""
     _for_registration(
         "waitlisted",
         registration,
         _("Reservlista: %(title)s", title=registration.event.title),
         "waitlisted",
         personal_url,
+        items,
         position=position,
     )
 
@@ -267,16 +306,19 @@ def queue_link_reminder(
 
 @_in_their_language
 def queue_cancellation(
-    registration: Registration, personal_url: str, had_seat: bool, by_coordinator: bool = False
+    registration: Registration,
+    personal_url: str,
+    items: Sequence[CalendarItem],
+    by_coordinator: bool = False,
 ) -> None:
-    """Confirms a cancellation; someone who had a seat also gets CANCEL for every session."""
+    """Confirms a cancellation; ``items`` take the sessions out of their calendar."""
     _for_registration(
         "cancellation",
         registration,
         _("Avbokad: %(title)s", title=registration.event.title),
         "cancellation",
         personal_url,
-        _every_session(registration, CANCEL) if had_seat else [],
+        items,
         by_coordinator=by_coordinator,
     )
 
@@ -307,17 +349,17 @@ def queue_event_cancelled(
     registration: Registration,
     personal_url: str,
     message: str,
-    had_seat: bool,
+    items: Sequence[CalendarItem],
     leave_urls: Mapping[str, str] | None = None,
 ) -> None:
-    """The event is cancelled: everyone is told, and entries leave the calendars of the seated."""
+    """The event is cancelled: everyone is told, and entries leave the calendars holding them."""
     _for_registration(
         "event-cancelled",
         registration,
         _("Inställt: %(title)s", title=registration.event.title),
         "event_cancelled",
         personal_url,
-        _every_session(registration, CANCEL) if had_seat else [],
+        items,
         message=message,
         leave_urls=leave_urls,
     )
@@ -385,21 +427,15 @@ def queue_membership(member: NetworkMember, leave_url: str) -> None:
 def queue_invitation(
     invitation: Invitation,
     event: Event,
+    items: Sequence[CalendarItem],
     answer_urls: dict[str, str],
     leave_url: str,
     reminder: bool = False,
 ) -> None:
     """The invitation to a network meeting: a calendar invite per session and two answer links."""
-    member = invitation.member
-    answer = "\n".join(
-        (
-            _("Jag kommer: %(url)s", url=answer_urls["kommer"]),
-            _("Jag kommer inte: %(url)s", url=answer_urls["kommer-inte"]),
-        )
-    )
-    _queue_with_calendar(
+    _for_invitation(
         "invitation-reminder" if reminder else "invitation",
-        (member.name, member.email),
+        invitation,
         event,
         (
             _("Påminnelse: inbjudan: %(title)s", title=event.title)
@@ -407,9 +443,8 @@ def queue_invitation(
             else _("Inbjudan: %(title)s", title=event.title)
         ),
         "invitation",
-        [(session, REQUEST) for session in event.sessions],
-        lambda method: answer,
-        partstat="NEEDS-ACTION",
+        items,
+        "",
         answer_urls=answer_urls,
         leave_url=leave_url,
         network=event.network,
@@ -418,17 +453,60 @@ def queue_invitation(
 
 
 @_in_their_language
-def queue_declined(invitation: Invitation, event: Event) -> None:
+def queue_invitation_change(
+    invitation: Invitation,
+    event: Event,
+    changes: list[str],
+    items: Sequence[CalendarItem],
+    answer_urls: dict[str, str],
+    leave_urls: Mapping[str, str] | None = None,
+) -> None:
+    """A meeting someone is invited to (and has not answered) changed: its entry follows."""
+    _for_invitation(
+        "invitation-update",
+        invitation,
+        event,
+        _("Ändrat: %(title)s", title=event.title),
+        "update",
+        items,
+        _("Tillfället är inställt."),
+        answer_urls=answer_urls,
+        changes=changes,
+        leave_urls=leave_urls,
+    )
+
+
+@_in_their_language
+def queue_invitation_cancelled(
+    invitation: Invitation,
+    event: Event,
+    message: str,
+    items: Sequence[CalendarItem],
+    leave_urls: Mapping[str, str] | None = None,
+) -> None:
+    """A meeting someone is invited to is cancelled: the entry leaves their calendar."""
+    _for_invitation(
+        "invitation-cancelled",
+        invitation,
+        event,
+        _("Inställt: %(title)s", title=event.title),
+        "event_cancelled",
+        items,
+        _("Träffen är inställd."),
+        message=message,
+        leave_urls=leave_urls,
+    )
+
+
+@_in_their_language
+def queue_declined(invitation: Invitation, event: Event, items: Sequence[CalendarItem]) -> None:
     """A member said no: the meeting leaves the calendar the invitation put it in."""
-    member = invitation.member
-    for session in event.sessions:
-        session.sequence += 1
-    _queue_with_calendar(
+    _for_invitation(
         "declined",
-        (member.name, member.email),
+        invitation,
         event,
         _("Tack för ditt svar: %(title)s", title=event.title),
         "declined",
-        [(session, CANCEL) for session in event.sessions],
-        lambda method: _("Du har tackat nej."),
+        items,
+        _("Du har tackat nej."),
     )

@@ -2,6 +2,7 @@
 
 from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
 from eventreg.models.attendance import Attendance
+from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
 from eventreg.models.events import Event, EventKind, EventSession, EventStatus, FocusArea
 from eventreg.models.networks import (
     Invitation,
@@ -29,6 +30,9 @@ __all__ = [
     "Network",
     "NetworkMember",
     "Attendance",
+    "CalendarEntry",
+    "EntryState",
+    "PartStat",
     "AuditEntry",
     "LoginAttempt",
     "Role",

@@ -126,8 +126,12 @@ class EventSession(Base):
     ends_at: Mapped[datetime]
     #: Optional label, e.g. "Del 2: Bokprat för unga".
     label: Mapped[str] = mapped_column(String(200), default="")
-    #: iCalendar SEQUENCE: raised whenever a change or cancellation of this session is sent.
+    #: iCalendar SEQUENCE of the session as it is now: raised on every change to it (time,
+    #: place, title, cancellation), sent to every holder, and carried by the public files.
     sequence: Mapped[int] = mapped_column(default=0)
+    #: The highest SEQUENCE sent for this UID to anyone, including one person's own CANCEL:
+    #: an entry put back in someone's calendar must carry more (see services.calendar_entries).
+    highest_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 

@@ -1,29 +1,41 @@
 """Creating, changing, publishing and cancelling events; the rules every event must keep.
 
 A change to a published event that moves it in people's calendars (times, sessions, place,
-meeting link, title) raises the SEQUENCE of the sessions concerned and mails every attendee what
-changed, with fresh invites; a removed session is cancelled in their calendars. Edits that change
-nothing in a calendar send nothing.
+meeting link, title) raises the SEQUENCE of the sessions concerned and mails everyone registered
+what changed; every calendar holding a changed session gets it again, invited members who have
+not answered included, and a removed session is cancelled in them. Edits that change nothing in
+a calendar send nothing.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from eventreg import formatting
+from eventreg.calendar import entry_text, session_summary
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
-from eventreg.mail.compose import CANCEL, REQUEST
-from eventreg.models import Event, EventSession, EventStatus, Registration, RegistrationStatus, User
+from eventreg.models import (
+    Event,
+    EventSession,
+    EventStatus,
+    Invitation,
+    Registration,
+    RegistrationStatus,
+    User,
+)
 from eventreg.models.base import utcnow
-from eventreg.services import audit
+from eventreg.services import audit, calendar_entries
+from eventreg.services.calendar_entries import Holder
 from eventreg.services.errors import InvalidEvent
-from eventreg.services.invitations import invite_members
+from eventreg.services.invitations import answer_urls, invite_members
 from eventreg.services.links import personal_url
 from eventreg.services.locks import lock_event
 from eventreg.services.registrations import promote_waiting
@@ -33,7 +45,6 @@ log = logging.getLogger(__name__)
 #: The audit log's word for deleting a draft; feeds read it to know when an event vanished.
 DELETED_DRAFT = "tog bort utkastet"
 
-#: Event fields that appear in attendees' calendars, with how a change is told.
 #: Details whose change moves the event in calendars, and how the change is told (lazily: each
 #: attendee reads it in their own language).
 CALENDAR_FIELDS = {
@@ -116,10 +127,53 @@ def _span(session: EventSession | SessionTimes) -> LazyString:
     return LazyString(formatting.time_span, session.starts_at, session.ends_at)
 
 
+def _apply_sessions(event: Event, specs: list[SessionTimes]) -> tuple[list, list, list]:
+    """Make the event's sessions those of the form, and tell what changed.
+
+    :return: what people are told, the sessions removed (deleted at the next flush) and the
+        sessions added (without an id until then).
+    """
+    existing = {session.id: session for session in event.sessions}
+    told, new = [], []
+    for spec in specs:
+        session = existing.pop(spec.id, None)
+        if session is None:
+            session = EventSession(starts_at=spec.starts_at, ends_at=spec.ends_at, label=spec.label)
+            new.append(session)
+            told.append(_l("Nytt tillfälle: %(when)s", when=_span(spec)))
+            continue
+        if (session.starts_at, session.ends_at) != (spec.starts_at, spec.ends_at):
+            told.append(
+                _l(
+                    "Ny tid: %(when)s (tidigare %(before)s)",
+                    when=_span(spec),
+                    before=_span(session),
+                )
+            )
+        if session.label != spec.label:
+            told.append(
+                _l(
+                    "Ny rubrik: %(label)s (tidigare %(before)s)",
+                    label=spec.label or _l("(ingen)"),
+                    before=session.label or _l("(ingen)"),
+                )
+            )
+        session.starts_at, session.ends_at, session.label = spec.starts_at, spec.ends_at, spec.label
+    removed = list(existing.values())
+    told += [_l("Inställt tillfälle: %(when)s", when=_span(session)) for session in removed]
+    kept = [session for session in event.sessions if session not in removed]
+    event.sessions = sorted([*kept, *new], key=lambda session: session.starts_at)
+    return told, removed, new
+
+
 def update_event(
     event_id: int, sessions: list[SessionTimes], actor: User | None = None, **details
 ) -> Event:
-    """Save an edit; attendees of a published event hear of changes to their calendars.
+    """Save an edit; everyone holding the event in their calendar hears of changes to it.
+
+    Every session whose entry reads differently afterwards is sent again (a new title, place or
+    time, or its number "(2/3)" when a session is added or removed); a removed session is
+    cancelled in every calendar holding it. The mail lists the sessions as they are now.
 
     :raise InvalidEvent: when the details break a rule; nothing is changed then.
     """
@@ -133,66 +187,49 @@ def update_event(
             field="capacity",
         )
     more_seats = event.capacity is not None and (capacity is None or capacity > event.capacity)
+    before = {session.id: entry_text(session) for session in event.sessions}
+    titles = {session: session_summary(session) for session in event.sessions}
+    held = calendar_entries.holders(event)
     changes = [
         told(details[field] or _l("(ingen)"))
         for field, told in CALENDAR_FIELDS.items()
         if field in details and details[field] != getattr(event, field)
     ]
-    whole_event_changed = bool(changes)
     for field, value in details.items():
         setattr(event, field, value)
     event.updated_at = utcnow()  # also for session changes: calendar feeds use it
     check_schedule(event, sessions)
-
-    existing = {session.id: session for session in event.sessions}
-    kept = {spec.id for spec in sessions if spec.id in existing}
-    removed = [session for session in event.sessions if session.id not in kept]
-    touched: list[EventSession] = []  # sessions whose calendar entry must be sent again
-    for spec in sessions:
-        session = existing.get(spec.id)
-        if session is None:
-            session = EventSession(starts_at=spec.starts_at, ends_at=spec.ends_at, label=spec.label)
-            event.sessions.append(session)
-            changes.append(_l("Nytt tillfälle: %(when)s", when=_span(spec)))
-        elif (session.starts_at, session.ends_at) != (spec.starts_at, spec.ends_at):
-            changes.append(
-                _l(
-                    "Ny tid: %(when)s (tidigare %(before)s)",
-                    when=_span(spec),
-                    before=_span(session),
-                )
-            )
-        elif session.label != spec.label:
-            changes.append(
-                _l(
-                    "Ny rubrik: %(label)s (tidigare %(before)s)",
-                    label=spec.label or _l("(ingen)"),
-                    before=session.label or _l("(ingen)"),
-                )
-            )
-        elif not whole_event_changed:
-            continue
-        session.starts_at, session.ends_at, session.label = spec.starts_at, spec.ends_at, spec.label
-        touched.append(session)
-    if whole_event_changed:
-        touched = [session for session in event.sessions if session not in removed]
-    changes += [_l("Inställt tillfälle: %(when)s", when=_span(s)) for s in removed]
-    for session in [*touched, *removed]:
-        if session.id is not None:  # a new session starts at SEQUENCE 0
-            session.sequence += 1
-    event.sessions.sort(key=lambda session: session.starts_at)
-    db.session.flush()
-
-    if event.status == EventStatus.PUBLISHED and changes:
-        _tell_attendees_of_change(event, changes, touched, removed)
-    for session in removed:
-        event.sessions.remove(session)
+    told, removed, new = _apply_sessions(event, sessions)
+    changes += told
+    cancelled = calendar_entries.cancel_for_everyone(
+        {session: titles[session] for session in removed}, held
+    )
     _set_span(event)
-    db.session.flush()
+    db.session.flush()  # new sessions get their ids (UIDs); removed ones are deleted
+    changed = [
+        session
+        for session in event.sessions
+        if session.id in before and before[session.id] != entry_text(session)
+    ]
+    updated = calendar_entries.update_for_everyone(changed, new, held)
+    if event.status == EventStatus.PUBLISHED and changes:
+        _tell_holders(event, changes, _merge(updated, cancelled))
     if event.status == EventStatus.PUBLISHED and more_seats:
         promote_waiting(event)
     audit.record(actor, "ändrade", event, "; ".join(str(change) for change in changes))
     return event
+
+
+def _merge(*told: dict[str, Holder]) -> dict[str, Holder]:
+    """Each holder once, with every item for them in the order of the sessions."""
+    merged: dict[str, Holder] = {}
+    for holders in told:
+        for email, holder in holders.items():
+            if email in merged:
+                merged[email].items += holder.items
+            else:
+                merged[email] = holder
+    return merged
 
 
 def _active_registrations(event: Event) -> list[Registration]:
@@ -208,16 +245,36 @@ def _active_registrations(event: Event) -> list[Registration]:
     )
 
 
-def _tell_attendees_of_change(
-    event: Event, changes: list[str], touched: list[EventSession], removed: list[EventSession]
-) -> None:
-    """Seated people get the changes with fresh invites; the waiting list gets the news only."""
-    items = [(session, REQUEST) for session in touched] + [(s, CANCEL) for s in removed]
+def _invitations(holders: Iterable[Holder]) -> list[tuple[Invitation, Holder]]:
+    """The invitations behind holders who have no registration, loaded in one query."""
+    waiting = {holder.invitation_id: holder for holder in holders if holder.invitation_id}
+    if not waiting:
+        return []
+    found = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.id.in_(waiting))
+        .options(selectinload(Invitation.member))
+        .order_by(Invitation.id)
+    )
+    return [(invitation, waiting[invitation.id]) for invitation in found]
+
+
+def _tell_holders(event: Event, changes: list[str], told: dict[str, Holder]) -> None:
+    """Everyone registered hears of the change, the seated with their entries sent again;
+    invited members who have not answered get their entries and their answer links."""
     leave_urls = compose.leave_urls(event)
     for registration in _active_registrations(event):
-        seated = registration.status == RegistrationStatus.CONFIRMED
+        holder = told.pop(registration.email, None)
         compose.queue_change(
-            registration, personal_url(registration), changes, items if seated else [], leave_urls
+            registration,
+            personal_url(registration),
+            changes,
+            holder.items if holder else [],
+            leave_urls,
+        )
+    for invitation, holder in _invitations(told.values()):
+        compose.queue_invitation_change(
+            invitation, event, changes, holder.items, answer_urls(invitation), leave_urls
         )
 
 
@@ -234,13 +291,19 @@ def publish_event(event: Event, actor: User | None = None) -> Event:
 
 
 def unpublish_event(event: Event, actor: User | None = None) -> Event:
-    """Back to draft, hidden from the calendar; only while nobody is registered.
+    """Back to draft, hidden from the calendar; only while nobody is registered or invited.
 
-    :raise InvalidEvent: when people are registered (cancel the event instead).
+    :raise InvalidEvent: when people are registered, or hold an invitation in their calendar
+        (cancel the event instead: then they are told, and it leaves their calendars).
     """
     if _active_registrations(event):
         raise InvalidEvent(
             "Det finns anmälda deltagare. Ställ in evenemanget i stället, så får de besked."
+        )
+    if calendar_entries.holders(event):
+        raise InvalidEvent(
+            "Inbjudningar har skickats och finns i medlemmarnas kalendrar. Ställ in träffen i "
+            "stället, så får de besked och den försvinner ur kalendrarna."
         )
     event.status = EventStatus.DRAFT
     db.session.flush()
@@ -267,24 +330,31 @@ def duplicate_event(event: Event, actor: User | None = None) -> Event:
 
 
 def cancel_event(event_id: int, message: str, actor: User | None = None) -> Event:
-    """Cancel the event: every registered person is told, and entries leave their calendars."""
+    """Cancel the event: everyone registered is told, and it leaves every calendar holding it
+    (invited members who have not answered included)."""
     event = lock_event(event_id)
     if event.status == EventStatus.CANCELLED:
         return event
+    titles = {session: session_summary(session) for session in event.sessions}
+    told = calendar_entries.cancel_for_everyone(titles, calendar_entries.holders(event))
     event.status = EventStatus.CANCELLED
-    for session in event.sessions:
-        session.sequence += 1
+    message = message.strip()
     leave_urls = compose.leave_urls(event)
     for registration in _active_registrations(event):
+        holder = told.pop(registration.email, None)
         compose.queue_event_cancelled(
             registration,
             personal_url(registration),
-            message.strip(),
-            had_seat=registration.status == RegistrationStatus.CONFIRMED,
+            message,
+            holder.items if holder else [],
             leave_urls=leave_urls,
         )
+    for invitation, holder in _invitations(told.values()):
+        compose.queue_invitation_cancelled(
+            invitation, event, message, holder.items, leave_urls=leave_urls
+        )
     db.session.flush()
-    audit.record(actor, "ställde in", event, message.strip()[:500])
+    audit.record(actor, "ställde in", event, message[:500])
     return event
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from eventreg.calendar import CalendarItem
 from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import (
@@ -22,10 +23,11 @@ from eventreg.models import (
     InvitationStatus,
     MemberStatus,
     NetworkMember,
+    PartStat,
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, links, registrations
+from eventreg.services import audit, calendar_entries, links, registrations
 from eventreg.services.errors import EventRegError, RegistrationClosed
 from eventreg.services.registrations import Applicant
 
@@ -58,7 +60,11 @@ def invite_members(event: Event, actor: User | None = None) -> int:
         db.session.add(invitation)
         db.session.flush()
         compose.queue_invitation(
-            invitation, event, _answer_urls(invitation), links.leave_url(member)
+            invitation,
+            event,
+            _invite(invitation, event),
+            answer_urls(invitation),
+            links.leave_url(member),
         )
         count += 1
     if count:
@@ -66,8 +72,20 @@ def invite_members(event: Event, actor: User | None = None) -> int:
     return count
 
 
-def _answer_urls(invitation: Invitation) -> dict[str, str]:
+def answer_urls(invitation: Invitation) -> dict[str, str]:
+    """ "Jag kommer" and "Jag kommer inte", signed for this invitation."""
     return {answer: links.answer_url(invitation, answer) for answer in ("kommer", "kommer-inte")}
+
+
+def _invite(invitation: Invitation, event: Event) -> list[CalendarItem]:
+    """The meeting's sessions in the member's calendar, waiting for their answer (or sent again
+    as they hold them, for a reminder)."""
+    return calendar_entries.offer(
+        event.sessions,
+        invitation.member.email,
+        partstat=PartStat.NEEDS_ACTION,
+        invitation_id=invitation.id,
+    )
 
 
 def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitation:
@@ -106,7 +124,9 @@ def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitat
         registrations.cancel_registration(registration.id)
     elif not accept and invitation.status == InvitationStatus.INVITED:
         # The invitation put the meeting in their calendar; a "no" takes it out again.
-        compose.queue_declined(invitation, event)
+        compose.queue_declined(
+            invitation, event, calendar_entries.withdraw(event.sessions, member.email)
+        )
     invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     invitation.responded_at = utcnow()
     db.session.flush()
@@ -137,6 +157,8 @@ def send_invitation_reminders(now: datetime | None = None) -> int:
         closes = registrations.closes_at(event)
         if not (closes - days <= now < closes) or invitation.member.status != MemberStatus.ACTIVE:
             continue
+        if registrations.active_registration(event.id, invitation.member.email):
+            continue  # signed up on the event's page meanwhile: nothing to remind of
         claimed = db.session.execute(
             update(Invitation)
             .where(Invitation.id == invitation.id, Invitation.reminded_at.is_(None))
@@ -146,7 +168,8 @@ def send_invitation_reminders(now: datetime | None = None) -> int:
             compose.queue_invitation(
                 invitation,
                 event,
-                _answer_urls(invitation),
+                _invite(invitation, event),
+                answer_urls(invitation),
                 links.leave_url(invitation.member),
                 reminder=True,
             )

@@ -15,7 +15,9 @@ from sqlalchemy import String, cast, delete, or_, select, update
 
 from eventreg.extensions import db
 from eventreg.models import (
+    CalendarEntry,
     Event,
+    EventSession,
     LoginAttempt,
     OutboxMessage,
     OutboxStatus,
@@ -36,6 +38,8 @@ LOGIN_ATTEMPT_RETENTION = timedelta(days=1)
 @dataclass(frozen=True)
 class PurgeReport:
     needs_erased: int
+    #: What calendars were sent about events long over: only late answers would need it.
+    calendar_entries_deleted: int
     anonymised: int
     mails_deleted: int
     login_attempts_deleted: int
@@ -77,6 +81,15 @@ def purge(now: datetime | None = None) -> PurgeReport:
         .values(dietary_needs="", accessibility_needs="", message="")
         .execution_options(synchronize_session=False)
     ).rowcount
+    entries = db.session.execute(
+        delete(CalendarEntry).where(
+            CalendarEntry.session_id.in_(
+                select(EventSession.id).where(
+                    EventSession.event_id.in_(_events_ended_before(needs_cutoff))
+                )
+            )
+        )
+    ).rowcount
     anonymised = db.session.execute(
         update(Registration)
         .where(
@@ -95,7 +108,7 @@ def purge(now: datetime | None = None) -> PurgeReport:
     attempts = db.session.execute(
         delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPT_RETENTION)
     ).rowcount
-    report = PurgeReport(needs, anonymised, mails, attempts)
+    report = PurgeReport(needs, entries, anonymised, mails, attempts)
     log.info("personal data purged: %r", report)
     return report
 
@@ -138,6 +151,7 @@ def erase_person(email: str, actor: User) -> int:
             OutboxMessage.to_email == email.strip().lower(), OutboxMessage.created_at < started
         )
     )
+    db.session.execute(delete(CalendarEntry).where(CalendarEntry.email == email.strip().lower()))
     db.session.expire_all()
     audit.record(actor, "raderade personuppgifter", None, f"en person, {len(ids)} anmälningar")
     return len(ids)

@@ -15,12 +15,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from eventreg.calendar import CalendarItem
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
-from eventreg.models import Event, EventStatus, Library, Registration, RegistrationStatus, User
+from eventreg.models import (
+    Event,
+    EventStatus,
+    Library,
+    PartStat,
+    Registration,
+    RegistrationStatus,
+    User,
+)
 from eventreg.models.base import utcnow
-from eventreg.services import audit
+from eventreg.services import audit, calendar_entries
 from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
 from eventreg.services.links import personal_url
 from eventreg.services.locks import lock_event
@@ -208,15 +217,29 @@ def register(
     db.session.add(registration)
     db.session.flush()
     if registration.status == RegistrationStatus.CONFIRMED:
-        compose.queue_confirmation(registration, personal_url(registration))
+        compose.queue_confirmation(registration, personal_url(registration), _seat(registration))
     else:
+        # An invitation may have put the meeting in their calendar: without a seat, it goes.
         compose.queue_waitlisted(
-            registration, personal_url(registration), waitlist_position(registration)
+            registration,
+            personal_url(registration),
+            waitlist_position(registration),
+            calendar_entries.withdraw(event.sessions, email),
         )
     if actor is not None:
         audit.record(actor, "lade till deltagare", event, f"registrering {registration.id}")
     log.info("%r created for %r", registration, event)
     return registration
+
+
+def _seat(registration: Registration) -> list[CalendarItem]:
+    """The calendar entries that come with a seat: every session, accepted."""
+    return calendar_entries.offer(
+        registration.event.sessions,
+        registration.email,
+        partstat=PartStat.ACCEPTED,
+        registration_id=registration.id,
+    )
 
 
 def _check_coordinator_may_add(event: Event, now: datetime) -> None:
@@ -273,12 +296,11 @@ def cancel_registration(registration_id: int, actor: User | None = None) -> Regi
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
-    if was_confirmed:
-        # The CANCEL must outrank every REQUEST the person has received for these sessions.
-        for session in event.sessions:
-            session.sequence += 1
     compose.queue_cancellation(
-        registration, personal_url(registration), was_confirmed, by_coordinator=actor is not None
+        registration,
+        personal_url(registration),
+        calendar_entries.withdraw(event.sessions, registration.email),
+        by_coordinator=actor is not None,
     )
     if actor is not None:
         audit.record(actor, "avbokade deltagare", event, f"registrering {registration.id}")
@@ -306,7 +328,7 @@ def give_seat(registration_id: int, actor: User) -> Registration:
         event.capacity += 1
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = utcnow()
-    compose.queue_promotion(registration, personal_url(registration))
+    compose.queue_promotion(registration, personal_url(registration), _seat(registration))
     audit.record(
         actor,
         "gav plats från reservlistan",
@@ -341,6 +363,6 @@ def promote_waiting(event: Event) -> list[Registration]:
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
-        compose.queue_promotion(registration, personal_url(registration))
+        compose.queue_promotion(registration, personal_url(registration), _seat(registration))
         log.info("%r promoted from the waiting list", registration)
     return promoted

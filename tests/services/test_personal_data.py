@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from eventreg.extensions import db
 from eventreg.models import (
     AuditEntry,
+    CalendarEntry,
     Library,
     OutboxMessage,
     Registration,
@@ -59,6 +60,8 @@ def test_needs_are_erased_30_days_after_the_event_and_names_kept():
     assert report.needs_erased == 1
     assert (kept.accessibility_needs, kept.message) == ("", "")
     assert kept.name == "Anna Ek"
+    assert report.calendar_entries_deleted == 1  # what her calendar was sent, by address
+    assert db.session.scalar(select(func.count()).select_from(CalendarEntry)) == 0
 
 
 def test_registrations_are_anonymised_after_the_retention_period_keeping_the_library():
@@ -114,3 +117,4 @@ def test_a_person_is_erased_on_request_and_told_of_cancelled_seats():
     assert "anna" not in line.detail.lower()
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
+    assert db.session.scalar(select(func.count()).select_from(CalendarEntry)) == 0

@@ -7,7 +7,13 @@ from helpers import make_event, stockholm
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import Library, OutboxMessage, Registration, RegistrationStatus
+from eventreg.models import (
+    CalendarEntry,
+    Library,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+)
 from eventreg.models.base import utcnow
 from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
@@ -91,12 +97,23 @@ def test_cancelling_twice_changes_nothing_the_second_time():
     assert outbox_kinds(registration) == ["confirmation", "cancellation"]
 
 
-def test_cancelling_raises_the_sequence_of_every_session():
+def test_cancelling_withdraws_the_persons_entries_only():
+    """Their CANCEL goes one above what they hold; the session itself has not changed."""
     event = make_event(capacity=5)
     registration = sign_up(event)
+    sign_up(event, 2, email="bo@bibliotek.test")
     registrations.cancel_registration(registration.id)
     db.session.commit()
-    assert [s.sequence for s in event.sessions] == [1]
+    assert [(s.sequence, s.highest_sequence) for s in event.sessions] == [(0, 1)]
+    entries = db.session.execute(
+        select(CalendarEntry.email, CalendarEntry.state, CalendarEntry.sequence).order_by(
+            CalendarEntry.email
+        )
+    ).all()
+    assert entries == [
+        ("bo@bibliotek.test", "held", 0),
+        (registration.email, "withdrawn", 1),
+    ]
 
 
 def test_the_same_email_twice_gives_one_registration_and_mails_the_link_again(app):

@@ -1,0 +1,180 @@
+"""Who holds which session in their calendar, and the SEQUENCE each message to them carries.
+
+A calendar ignores a REQUEST or CANCEL whose SEQUENCE is below the one it holds, and may ignore
+one with the same SEQUENCE (RFC 5546 2.1.4 and 2.1.5). So, for each session (one UID):
+
+- A change to the session (time, place, title, its number in a course, cancellation) raises its
+  SEQUENCE above anything sent for it, and goes to everyone who holds it.
+- One person's own CANCEL (they cancel, or decline an invitation) carries one more than they
+  hold. Nobody else is told, so nobody else's entry changes.
+- A REQUEST that puts the session in a calendar, when someone has had a CANCEL before (this
+  person or another), carries more than anything sent for the UID to anyone.
+- Sending someone what they hold again (a reminder, a change in their answer) carries what they
+  hold: it is not an update.
+
+Services call these functions under the event's lock and pass the items to ``mail.compose``.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from eventreg.calendar import CalendarItem, session_summary
+from eventreg.extensions import db
+from eventreg.models import CalendarEntry, EntryState, Event, EventSession, PartStat
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+@dataclass
+class Holder:
+    """Someone who holds sessions of an event, and the messages their calendar must get."""
+
+    email: str
+    registration_id: int | None
+    invitation_id: int | None
+    partstat: PartStat
+    items: list[CalendarItem] = field(default_factory=list)
+
+
+def _entries(sessions: Iterable[EventSession], email: str | None = None) -> list[CalendarEntry]:
+    ids = [session.id for session in sessions if session.id is not None]
+    if not ids:
+        return []
+    query = select(CalendarEntry).where(CalendarEntry.session_id.in_(ids))
+    if email is not None:
+        query = query.where(CalendarEntry.email == email)
+    return list(db.session.scalars(query))
+
+
+def _first_sequence(session: EventSession, entry: CalendarEntry | None) -> int:
+    """The SEQUENCE of a REQUEST putting the session in a calendar that does not hold it."""
+    sequence = session.sequence
+    if session.highest_sequence > session.sequence:  # someone had a CANCEL, or went above
+        sequence = session.highest_sequence + 1
+    if entry is not None:  # back after a CANCEL or a decline: above what they last had
+        sequence = max(sequence, entry.sequence + 1)
+    return sequence
+
+
+def _sent(session: EventSession, sequence: int) -> None:
+    session.highest_sequence = max(session.highest_sequence, sequence)
+
+
+def offer(
+    sessions: Sequence[EventSession],
+    email: str,
+    *,
+    partstat: PartStat,
+    registration_id: int | None = None,
+    invitation_id: int | None = None,
+) -> list[CalendarItem]:
+    """REQUESTs that put the sessions in a person's calendar, or send them what they hold again
+    (with ``partstat`` as it now is: an invited member who accepts becomes ACCEPTED)."""
+    held = {entry.session_id: entry for entry in _entries(sessions, email)}
+    items = []
+    for session in sessions:
+        entry = held.get(session.id)
+        if entry is not None and entry.state == EntryState.HELD:
+            sequence = entry.sequence
+        else:
+            sequence = _first_sequence(session, entry)
+            if entry is None:
+                entry = CalendarEntry(session=session, email=email)
+                db.session.add(entry)
+        entry.sequence, entry.state, entry.partstat = sequence, EntryState.HELD, partstat
+        entry.registration_id = registration_id or entry.registration_id
+        entry.invitation_id = invitation_id or entry.invitation_id
+        _sent(session, sequence)
+        items.append(CalendarItem(session, REQUEST, sequence, session_summary(session), partstat))
+    return items
+
+
+def withdraw(sessions: Sequence[EventSession], email: str) -> list[CalendarItem]:
+    """One person's CANCELs, for the sessions their calendar holds, one above what they hold."""
+    items = []
+    for entry in _entries(sessions, email):
+        if entry.state != EntryState.HELD:
+            continue
+        entry.sequence += 1
+        entry.state, entry.partstat = EntryState.WITHDRAWN, PartStat.DECLINED
+        _sent(entry.session, entry.sequence)
+        items.append(
+            CalendarItem(entry.session, CANCEL, entry.sequence, session_summary(entry.session))
+        )
+    return sorted(items, key=lambda item: item.session.starts_at)
+
+
+def holders(event: Event) -> dict[str, list[CalendarEntry]]:
+    """Who holds sessions of the event now, with their entries: read it before changing any."""
+    found: dict[str, list[CalendarEntry]] = {}
+    for entry in _entries(event.sessions):
+        if entry.state == EntryState.HELD:
+            found.setdefault(entry.email, []).append(entry)
+    return found
+
+
+def _holder(email: str, entries: list[CalendarEntry]) -> Holder:
+    first = entries[0]
+    return Holder(email, first.registration_id, first.invitation_id, first.partstat)
+
+
+def _raise(session: EventSession) -> None:
+    """A change to the session itself: a SEQUENCE above anything sent for it, to anyone."""
+    session.sequence = session.highest_sequence + 1
+    session.highest_sequence = session.sequence
+
+
+def cancel_for_everyone(
+    sessions: dict[EventSession, str], held: dict[str, list[CalendarEntry]]
+) -> dict[str, Holder]:
+    """CANCELs of sessions (removed from a course, or the whole event cancelled) for everyone
+    who holds them; ``sessions`` maps each to its title as its holders have it."""
+    by_id = {session.id: session for session in sessions}
+    for session in sessions:
+        _raise(session)
+    told: dict[str, Holder] = {}
+    for email, entries in held.items():
+        for entry in entries:
+            session = by_id.get(entry.session_id)
+            if session is None:
+                continue
+            entry.sequence, entry.state = session.sequence, EntryState.WITHDRAWN
+            holder = told.setdefault(email, _holder(email, entries))
+            holder.items.append(CalendarItem(session, CANCEL, session.sequence, sessions[session]))
+    return told
+
+
+def update_for_everyone(
+    changed: list[EventSession], new: list[EventSession], held: dict[str, list[CalendarEntry]]
+) -> dict[str, Holder]:
+    """REQUESTs of sessions whose entry changed, for everyone who holds them, and of sessions
+    added to the event, for everyone holding any of its sessions."""
+    for session in changed:
+        _raise(session)
+    told: dict[str, Holder] = {}
+    for email, entries in held.items():
+        holder = _holder(email, entries)
+        by_session = {entry.session_id: entry for entry in entries}
+        for session in changed:
+            entry = by_session.get(session.id)
+            if entry is not None:
+                entry.sequence = session.sequence
+                holder.items.append(
+                    CalendarItem(
+                        session, REQUEST, session.sequence, session_summary(session), entry.partstat
+                    )
+                )
+        holder.items += offer(
+            new,
+            email,
+            partstat=holder.partstat,
+            registration_id=holder.registration_id,
+            invitation_id=holder.invitation_id,
+        )
+        if holder.items:
+            holder.items.sort(key=lambda item: item.session.starts_at)
+            told[email] = holder
+    return told
