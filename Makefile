@@ -26,9 +26,9 @@ test: $(STAMP)
 	$(PY) tests/setup_system.py
 	$(PY) -m pytest
 
-## test-fast: SQLite only, no browser or Node, for quick work
+## test-fast: SQLite only, no browser, Node or IMAP server, for quick work
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not browser and not postgres and not interop"
+	$(PY) -m pytest -m "not browser and not postgres and not interop and not imap"
 
 ## bench: speed and memory under gunicorn against baselines; rewrites BENCHMARKS.md (10–20 min)
 bench: $(STAMP)

@@ -6,6 +6,7 @@ sessions sends several. Which SEQUENCE each message carries is decided in
 ``services.calendar_entries``.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -137,7 +138,8 @@ def _vevent(
     vevent.add("dtend", session.ends_at.astimezone(STOCKHOLM))
     vevent.add("summary", summary)
     vevent.add("sequence", sequence)
-    vevent.add("organizer", _address(event.contact_name, event.contact_email))
+    vevent.add("organizer", _address(*current_app.config["MAIL_DEFAULT_SENDER"]))
+    vevent.add("contact", f"{event.contact_name}, {event.contact_email}")
     if with_online_link and event.online_url:
         vevent.add("url", event.online_url)
     location = _location(event, with_online_link=with_online_link)
@@ -159,23 +161,77 @@ def attendee_message(
     )
     address = _address(*attendee)
     address.params["ROLE"] = "REQ-PARTICIPANT"
-    # Replies go through eventreg's links, so the calendar asks for none.
     address.params["PARTSTAT"] = item.partstat if item.method == "REQUEST" else "DECLINED"
-    address.params["RSVP"] = "FALSE"
+    # Answers pressed in a calendar come to the ORGANIZER, the Kalendarium's own mailbox; ask
+    # for them only where that mailbox is read (services.calendar_replies).
+    address.params["RSVP"] = "TRUE" if replies_are_read() else "FALSE"
     vevent.add("attendee", address)
+    contact = gettext(
+        "Kontaktperson: %(name)s, %(email)s", name=event.contact_name, email=event.contact_email
+    )
     if item.method == "CANCEL":
         vevent.add("status", "CANCELLED")
-        vevent.add("description", footer)
+        vevent.add("description", "\n\n".join((footer, contact)))
     else:
         vevent.add("status", "CONFIRMED")
         lines = [event.summary] if event.summary else []
         if event.online_url and seated:
             lines.append(gettext("Länk till mötet: %(url)s", url=event.online_url))
-        lines.append(footer)
+        lines += [footer, contact]
         vevent.add("description", "\n\n".join(lines))
     cal = _calendar(item.method)
     cal.add_component(vevent)
     return cal.to_ical().decode()
+
+
+def replies_are_read() -> bool:
+    """Whether the Kalendarium's mailbox is read, so that answers from calendars count."""
+    return bool(current_app.config["IMAP_SERVER"])
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer from an attendee's calendar (RFC 5546 3.2.3): their PARTSTAT for one UID."""
+
+    uid: str
+    sequence: int
+    #: The ATTENDEE's address, lower case.
+    attendee: str
+    partstat: str
+
+
+def read_reply(text: str) -> Reply | None:
+    """The answer in an iTIP REPLY with one attendee, or None for anything else.
+
+    The text comes from anyone who can send mail, so whatever the parser cannot read is
+    simply not an answer.
+    """
+    try:
+        cal = icalendar.Calendar.from_ical(text)
+        if str(cal.get("METHOD", "")).upper() != "REPLY":
+            return None
+        vevent = next(iter(cal.walk("VEVENT")), None)
+        attendee = vevent.get("ATTENDEE") if vevent is not None else None
+        if attendee is None or isinstance(attendee, list):
+            return None
+        address = str(attendee)
+        if not address.lower().startswith("mailto:"):
+            return None
+        return Reply(
+            uid=str(vevent["UID"]),
+            sequence=int(vevent.get("SEQUENCE", 0)),
+            attendee=address[len("mailto:") :].strip().lower(),
+            partstat=str(attendee.params.get("PARTSTAT", "NEEDS-ACTION")).upper(),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def session_id_from_uid(uid: str) -> int | None:
+    """The session a UID of ours names (see :func:`session_uid`), or None."""
+    host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
+    found = re.fullmatch(rf"session-(\d{{1,15}})@{re.escape(host)}", uid.strip(), re.IGNORECASE)
+    return int(found.group(1)) if found else None
 
 
 def _published(session: EventSession) -> icalendar.Event:

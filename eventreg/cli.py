@@ -1,15 +1,18 @@
-"""Commands for `flask --app wsgi …`: init-db, seed-demo, mail-worker, create-coordinator."""
+"""Commands for `flask --app wsgi …`: the database, demo data, the mail worker and the mailbox,
+accounts, personal data, reminders and statistics (``init_app`` lists them all)."""
 
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from eventreg import demo
+from eventreg.calendar import replies_are_read
 from eventreg.extensions import db
+from eventreg.mail.mailbox import read_replies
 from eventreg.mail.outbox import run_worker
 from eventreg.models import Role
 from eventreg.services import accounts, participation, personal_data, reminders
@@ -42,14 +45,31 @@ def seed_demo_command(force: bool):
 def mail_worker_command(once: bool):
     """Deliver the outbox over SMTP (or to instance/mail/*.eml without MAIL_SERVER).
 
-    While it runs it also queues due reminders every REMINDER_CHECK_SECONDS.
+    While it runs it also queues due reminders every REMINDER_CHECK_SECONDS, and reads the
+    mailbox every REPLY_CHECK_SECONDS when IMAP_SERVER is set.
     """
-    run_worker(once=once, on_schedule=_queue_reminders)
+    config = current_app.config
+    run_worker(
+        once=once,
+        schedule=[
+            (config["REMINDER_CHECK_SECONDS"], _queue_reminders),
+            (config["REPLY_CHECK_SECONDS"] if replies_are_read() else 0, read_replies),
+        ],
+    )
 
 
 def _queue_reminders() -> None:
     with db.session.begin():
         reminders.send_reminders()
+
+
+@click.command("read-replies")
+@with_appcontext
+def read_replies_command():
+    """Read the Kalendarium's mailbox: act on answers from calendars, forward the rest."""
+    if not replies_are_read():
+        raise click.ClickException("IMAP_SERVER är inte satt: det finns ingen brevlåda att läsa.")
+    click.echo(f"{read_replies()} mejl lästa.")
 
 
 @click.command("create-coordinator")
@@ -118,5 +138,6 @@ def init_app(app: Flask) -> None:
         purge_personal_data_command,
         send_reminders_command,
         rebuild_statistics_command,
+        read_replies_command,
     ):
         app.cli.add_command(command)

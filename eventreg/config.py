@@ -38,6 +38,17 @@ def from_environment(instance_path: str) -> dict:
             os.environ.get("MAIL_DEFAULT_SENDER", "kalendarium@localhost"),
         ),
         "MAIL_FILE_DIR": str(Path(instance_path) / "mail"),
+        # The Kalendarium's own mailbox (MAIL_DEFAULT_SENDER), read for answers from calendars.
+        "IMAP_SERVER": os.environ.get("IMAP_SERVER", ""),
+        "IMAP_PORT": int(os.environ.get("IMAP_PORT", "993")),
+        "IMAP_SECURITY": os.environ.get("IMAP_SECURITY", "ssl"),
+        "IMAP_USERNAME": os.environ.get("IMAP_USERNAME", ""),
+        "IMAP_PASSWORD": os.environ.get("IMAP_PASSWORD", ""),
+        "IMAP_OAUTH2_TOKEN_URL": os.environ.get("IMAP_OAUTH2_TOKEN_URL", ""),
+        "IMAP_OAUTH2_CLIENT_ID": os.environ.get("IMAP_OAUTH2_CLIENT_ID", ""),
+        "IMAP_OAUTH2_CLIENT_SECRET": os.environ.get("IMAP_OAUTH2_CLIENT_SECRET", ""),
+        "IMAP_FOLDER": os.environ.get("IMAP_FOLDER", "INBOX"),
+        "IMAP_DONE_FOLDER": os.environ.get("IMAP_DONE_FOLDER", "eventreg-behandlat"),
     }
 
 
@@ -80,4 +91,14 @@ DEFAULTS = {
     "DATA_CONTROLLER": "Region Jönköpings län, Biblioteksutveckling",
     "DATA_CONTROLLER_EMAIL": "biblioteksutveckling@rjl.se",
     "MAIL_POLL_SECONDS": 1.0,
+    #: How often the mail worker reads the mailbox for answers (0: leave it to cron).
+    "REPLY_CHECK_SECONDS": 60,
+    #: A message larger than this is not downloaded: its sender and subject are forwarded.
+    "REPLY_MAX_BYTES": 10 * 1024 * 1024,
+    #: Messages read from the mailbox in one go.
+    "REPLY_BATCH_SIZE": 50,
+    #: Seconds to wait for the IMAP server (or its token endpoint) before giving up for now.
+    "IMAP_TIMEOUT": 30,
+    #: The scope of the token for Microsoft 365's IMAP (OAuth 2.0 client credentials).
+    "IMAP_OAUTH2_SCOPE": "https://outlook.office365.com/.default",
 }

@@ -15,6 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from helpers import PASSWORD, app_config, login
+from imapserver import DovecotServer
 from pgcluster import PostgresCluster
 
 from eventreg import create_app
@@ -83,6 +84,26 @@ def smtp():
     controller.start()
     yield recorder
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    with DovecotServer() as server:
+        yield server
+
+
+@pytest.fixture
+def imap(app, imap_server):
+    """The Kalendarium's mailbox on a real IMAP server, empty, and the app set to read it."""
+    imap_server.clear()
+    app.config.update(
+        IMAP_SERVER="127.0.0.1",
+        IMAP_PORT=imap_server.port,
+        IMAP_SECURITY="none",  # loopback only; production uses IMAPS or STARTTLS
+        IMAP_USERNAME=imap_server.user,
+        IMAP_PASSWORD=imap_server.password,
+    )
+    return imap_server
 
 
 @pytest.fixture(scope="session")

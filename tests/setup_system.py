@@ -2,8 +2,8 @@
 
 `make test` runs this before pytest. The browser tests drive Debian's Chromium (Playwright's own
 browser download is not used), the PostgreSQL tests start a throw-away server with the
-packaged initdb, and the interop tests read our invites with ical.js in Node, so all three must
-be on the system. When they already are, this does nothing and takes no time; otherwise it
+packaged initdb, the reply reader's tests a throw-away Dovecot, and the interop tests read our
+invites with ical.js in Node, so all four must be on the system. When they already are, this does nothing and takes no time; otherwise it
 installs them as root (as in CI, with no terminal to answer prompts) or tells a developer
 exactly what to run. Then it runs `npm ci` in tests/interop when node_modules does not match
 the lockfile.
@@ -23,6 +23,7 @@ NEEDED = {
     "postgresql": lambda: bool(glob.glob("/usr/lib/postgresql/*/bin/initdb")),
     "nodejs": lambda: shutil.which("node") is not None,
     "npm": lambda: shutil.which("npm") is not None,
+    "dovecot-imapd": lambda: Path("/usr/sbin/dovecot").exists(),
 }
 
 INTEROP = Path(__file__).parent / "interop"

@@ -21,9 +21,11 @@ from sqlalchemy import select
 from eventreg.calendar import CalendarItem, attendee_message
 from eventreg.extensions import db
 from eventreg.i18n import DEFAULT as DEFAULT_LANGUAGE
+from eventreg.mail.inbound import Inbound
 from eventreg.mail.outbox import queue
 from eventreg.models import (
     Event,
+    EventSession,
     Invitation,
     MemberStatus,
     NetworkMember,
@@ -310,6 +312,7 @@ def queue_cancellation(
     personal_url: str,
     items: Sequence[CalendarItem],
     by_coordinator: bool = False,
+    by_calendar: bool = False,
 ) -> None:
     """Confirms a cancellation; ``items`` take the sessions out of their calendar."""
     _for_registration(
@@ -320,6 +323,22 @@ def queue_cancellation(
         personal_url,
         items,
         by_coordinator=by_coordinator,
+        by_calendar=by_calendar,
+    )
+
+
+@_in_their_language
+def queue_session_declined(
+    registration: Registration, personal_url: str, session: EventSession
+) -> None:
+    """They declined one session of a course in their calendar: noted, and the seat stands."""
+    _for_registration(
+        "session-declined",
+        registration,
+        _("Noterat: %(title)s", title=registration.event.title),
+        "session_declined",
+        personal_url,
+        declined_session=session,
     )
 
 
@@ -509,4 +528,22 @@ def queue_declined(invitation: Invitation, event: Event, items: Sequence[Calenda
         "declined",
         items,
         _("Du har tackat nej."),
+    )
+
+
+def queue_forward(
+    message: Inbound, to: tuple[str, str], reason: str, event: Event | None
+) -> OutboxMessage:
+    """A message the mailbox got that eventreg does not act on, sent on to a person unchanged
+    (attached), with why; replying goes to whoever sent it. For coordinators: in Swedish."""
+    context = dict(message=message, reason=reason, event=event, name=to[0])
+    return queue(
+        kind="forward",
+        to=to,
+        reply_to=(message.sender_name, message.sender) if message.sender else ("", ""),
+        subject=f"Vidarebefordrat: {message.subject}" if message.subject else "Vidarebefordrat",
+        body_text=_tidy(render_template("email/forward.txt", **context)),
+        body_html=render_template("email/forward.html", **context),
+        event_id=event.id if event else None,
+        attachment=message.raw if message.complete else None,
     )

@@ -8,7 +8,7 @@ same message; a worker that dies leaves a claim that expires and is taken again.
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -39,6 +39,7 @@ def queue(
     ics_method: str = "",
     registration_id: int | None = None,
     event_id: int | None = None,
+    attachment: bytes | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the current transaction."""
     host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
@@ -56,6 +57,7 @@ def queue(
         ics_method=ics_method,
         registration_id=registration_id,
         event_id=event_id,
+        attachment=attachment,
     )
     db.session.add(message)
     return message
@@ -150,25 +152,27 @@ def deliver_batch() -> int:
     return len(batch)
 
 
-def run_worker(once: bool = False, on_schedule: Callable[[], None] | None = None) -> None:
+def run_worker(
+    once: bool = False, schedule: Sequence[tuple[float, Callable[[], None]]] = ()
+) -> None:
     """Deliver the outbox: drain it and return with ``once``, else poll until stopped.
 
-    ``on_schedule`` runs every REMINDER_CHECK_SECONDS while polling (the reminders), so that a
-    small installation needs no cron.
+    ``schedule`` holds jobs run every so many seconds while polling (reminders, reading the
+    mailbox), so that a small installation needs no cron; 0 seconds leaves a job out.
     """
     poll = current_app.config["MAIL_POLL_SECONDS"]
-    every = current_app.config["REMINDER_CHECK_SECONDS"]
-    next_check = time.monotonic()
+    due = [time.monotonic()] * len(schedule)
     while True:
         try:
-            if on_schedule and every and not once and time.monotonic() >= next_check:
-                next_check = time.monotonic() + every
-                on_schedule()
+            for number, (every, job) in enumerate(schedule):
+                if every and not once and time.monotonic() >= due[number]:
+                    due[number] = time.monotonic() + every
+                    job()
             claimed = deliver_batch()
         except Exception:
             if once:
                 raise
-            # The database restarting must not end a worker that runs as a service.
+            # The database or the mailbox restarting must not end a worker run as a service.
             log.exception("mail worker: will try again in %s s", poll * 10)
             db.session.rollback()
             time.sleep(poll * 10)

@@ -2,7 +2,7 @@
 
 The message follows RFC 6047: ``multipart/mixed`` holding a ``multipart/alternative`` of plain
 text, HTML and the inline ``text/calendar; method=…`` part that makes Outlook and Gmail offer to
-add the event. Header values go through Flask-Mail's encoding; a value with a line break is
+add the event (and, for a forwarded message, that message attached as it came). Header values go through Flask-Mail's encoding; a value with a line break is
 refused outright (no header injection).
 """
 
@@ -11,10 +11,11 @@ import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from email import policy
+from email import message_from_bytes, policy
 from email.encoders import encode_base64
 from email.header import Header
 from email.mime.base import MIMEBase
+from email.mime.message import MIMEMessage
 from pathlib import Path
 
 from flask import current_app
@@ -51,10 +52,11 @@ class _CalendarMessage(Message):
     encoded so that relays cannot rewrap its lines or lose its CRLFs.
     """
 
-    def __init__(self, ics: str, ics_method: str, **kwargs):
+    def __init__(self, ics: str, ics_method: str, forwarded: bytes | None = None, **kwargs):
         super().__init__(**kwargs)
         self.ics = ics
         self.ics_method = ics_method
+        self.forwarded = forwarded
 
     def _message(self):
         mime = super()._message()
@@ -73,6 +75,11 @@ class _CalendarMessage(Message):
                 p for p in mime.walk() if p.get_content_type() == "multipart/alternative"
             )
             alternative.attach(part)
+        if self.forwarded:
+            # Attached as it came (RFC 2046 5.2.1: message/rfc822 is never base64 encoded).
+            attached = MIMEMessage(message_from_bytes(self.forwarded, policy=policy.compat32))
+            attached.add_header("Content-Disposition", "attachment", filename="meddelande.eml")
+            mime.attach(attached)
         return mime
 
 
@@ -80,6 +87,7 @@ def build_message(outbox: OutboxMessage) -> Message:
     message = _CalendarMessage(
         outbox.ics,
         outbox.ics_method,
+        outbox.attachment,
         subject=outbox.subject,
         recipients=[(outbox.to_name, outbox.to_email)],
         body=outbox.body_text,

@@ -4,6 +4,7 @@ from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
 from eventreg.models.attendance import Attendance
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
 from eventreg.models.events import Event, EventKind, EventSession, EventStatus, FocusArea
+from eventreg.models.inbound import InboundMessage, InboundOutcome
 from eventreg.models.networks import (
     Invitation,
     InvitationStatus,
@@ -44,6 +45,8 @@ __all__ = [
     "EventSession",
     "EventStatus",
     "FocusArea",
+    "InboundMessage",
+    "InboundOutcome",
     "Library",
     "MonthlyEvents",
     "MonthlyParticipation",

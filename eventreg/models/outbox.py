@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventreg.models.base import Base, str_enum, utcnow
@@ -41,6 +41,8 @@ class OutboxMessage(Base):
     ics: Mapped[str] = mapped_column(Text, default="")
     #: iTIP method of ``ics`` (REQUEST, CANCEL), repeated in the part's Content-Type.
     ics_method: Mapped[str] = mapped_column(String(20), default="")
+    #: A message that came to the Kalendarium's mailbox, forwarded unchanged as an attachment.
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL"), index=True
     )

@@ -178,3 +178,20 @@ def update_for_everyone(
             holder.items.sort(key=lambda item: item.session.starts_at)
             told[email] = holder
     return told
+
+
+def entry(session: EventSession, email: str) -> CalendarEntry | None:
+    """What the person's calendar holds of the session, as far as we know."""
+    return db.session.scalar(
+        select(CalendarEntry).where(
+            CalendarEntry.session_id == session.id, CalendarEntry.email == email
+        )
+    )
+
+
+def declined(sessions: Sequence[EventSession], email: str) -> None:
+    """They declined in their own calendar: the entries are gone there already, so nothing is
+    sent, and putting them back later goes above the SEQUENCE they declined."""
+    for found in _entries(sessions, email):
+        if found.state == EntryState.HELD:
+            found.state, found.partstat = EntryState.WITHDRAWN, PartStat.DECLINED

@@ -88,8 +88,13 @@ def _invite(invitation: Invitation, event: Event) -> list[CalendarItem]:
     )
 
 
-def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitation:
+def answer(
+    invitation_id: int, accept: bool, dietary_needs: str = "", in_calendar: bool = False
+) -> Invitation:
     """A member's answer. Saying yes twice changes nothing; changing one's mind is allowed.
+
+    ``in_calendar``: the answer was pressed in their calendar, which has already taken the
+    meeting out on a "no"; then no CANCEL is sent.
 
     :raise RegistrationClosed: after the last day to sign up, or for a cancelled meeting.
     """
@@ -121,12 +126,15 @@ def answer(invitation_id: int, accept: bool, dietary_needs: str = "") -> Invitat
         )
         invitation.registration_id = registration.id
     elif not accept and active:
-        registrations.cancel_registration(registration.id)
+        registrations.cancel_registration(registration.id, declined_in_calendar=in_calendar)
     elif not accept and invitation.status == InvitationStatus.INVITED:
         # The invitation put the meeting in their calendar; a "no" takes it out again.
-        compose.queue_declined(
-            invitation, event, calendar_entries.withdraw(event.sessions, member.email)
-        )
+        if in_calendar:
+            calendar_entries.declined(event.sessions, member.email)
+            withdrawn = []
+        else:
+            withdrawn = calendar_entries.withdraw(event.sessions, member.email)
+        compose.queue_declined(invitation, event, withdrawn)
     invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     invitation.responded_at = utcnow()
     db.session.flush()

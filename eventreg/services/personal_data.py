@@ -18,6 +18,7 @@ from eventreg.models import (
     CalendarEntry,
     Event,
     EventSession,
+    InboundMessage,
     LoginAttempt,
     OutboxMessage,
     OutboxStatus,
@@ -99,11 +100,15 @@ def purge(now: datetime | None = None) -> PurgeReport:
         .values(**_anonymous_values(now))
         .execution_options(synchronize_session=False)
     ).rowcount
+    mail_cutoff = now - timedelta(days=config["OUTBOX_RETENTION_DAYS"])
     mails = db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED]),
-            OutboxMessage.created_at < now - timedelta(days=config["OUTBOX_RETENTION_DAYS"]),
+            OutboxMessage.created_at < mail_cutoff,
         )
+    ).rowcount
+    mails += db.session.execute(
+        delete(InboundMessage).where(InboundMessage.received_at < mail_cutoff)
     ).rowcount
     attempts = db.session.execute(
         delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPT_RETENTION)
@@ -152,6 +157,9 @@ def erase_person(email: str, actor: User) -> int:
         )
     )
     db.session.execute(delete(CalendarEntry).where(CalendarEntry.email == email.strip().lower()))
+    db.session.execute(
+        delete(InboundMessage).where(InboundMessage.sender == email.strip().lower())
+    )
     db.session.expire_all()
     audit.record(actor, "raderade personuppgifter", None, f"en person, {len(ids)} anmälningar")
     return len(ids)

@@ -272,10 +272,14 @@ def can_cancel(registration: Registration) -> bool:
     )
 
 
-def cancel_registration(registration_id: int, actor: User | None = None) -> Registration:
+def cancel_registration(
+    registration_id: int, actor: User | None = None, declined_in_calendar: bool = False
+) -> Registration:
     """Cancel a registration; its calendar entries are withdrawn and a freed seat is passed on.
 
     ``actor`` is the coordinator who cancels on someone's behalf; the mail then says so.
+    ``declined_in_calendar``: the person pressed "Decline" in their calendar, which has taken the
+    entries out already; the mail confirms the cancellation without a CANCEL.
 
     :raise RegistrationClosed: when the event has already started.
     """
@@ -296,11 +300,17 @@ def cancel_registration(registration_id: int, actor: User | None = None) -> Regi
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
+    if declined_in_calendar:
+        calendar_entries.declined(event.sessions, registration.email)
+        withdrawn = []
+    else:
+        withdrawn = calendar_entries.withdraw(event.sessions, registration.email)
     compose.queue_cancellation(
         registration,
         personal_url(registration),
-        calendar_entries.withdraw(event.sessions, registration.email),
+        withdrawn,
         by_coordinator=actor is not None,
+        by_calendar=declined_in_calendar,
     )
     if actor is not None:
         audit.record(actor, "avbokade deltagare", event, f"registrering {registration.id}")

@@ -34,12 +34,14 @@ from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
 from helpers import PASSWORD, app_config, deliver, make_event, personal_link, stockholm
 from playwright.sync_api import Page, expect
+from replies import plain
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
+from eventreg.mail.inbound import parse
 from eventreg.models import (
     EventKind,
     EventStatus,
@@ -52,7 +54,7 @@ from eventreg.models import (
     OutboxStatus,
     Role,
 )
-from eventreg.services import networks, registrations
+from eventreg.services import calendar_replies, networks, registrations
 from eventreg.services.accounts import create_user
 from eventreg.services.events import SessionTimes
 from eventreg.services.places import import_libraries
@@ -417,6 +419,11 @@ def fill_workspace(smtp, site: Site) -> None:
             "leave": leave,
         }
     )
+    # A question typed as a reply, read from the mailbox and forwarded to the contact person.
+    calendar_replies.handle(
+        parse(plain("Anna Berg <anna.berg@habo.se>", "Fråga om parkering", "Finns det parkering?"))
+    )
+    db.session.commit()
     municipality = db.session.scalar(
         select(Library.municipality_id).where(Library.id == site.ids["library"])
     )
@@ -642,6 +649,7 @@ CASES = [
     coordinator("attendance", go(workspace("open", "/narvaro"), "Kom till tillfället")),
     coordinator("message", go(workspace("workshop", "/meddelande"), "Skicka meddelande")),
     coordinator("outbox", outbox_with_a_failure),
+    coordinator("calendar-replies", go("/samordnare/utskick/kalendersvar", "Fråga om parkering")),
     coordinator(
         "outbox-message",
         go(lambda s: f"/samordnare/utskick/{s.ids['failed_message']}", "Försök skicka igen"),

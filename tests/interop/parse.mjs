@@ -20,6 +20,18 @@ function instant(vevent, name) {
   return { utc: time.toJSDate().toISOString(), zone: time.zone.tzid };
 }
 
+// A refresh hint read as ical.js reads a DURATION (RFC 5545 3.3.6); null when it cannot.
+function seconds(property) {
+  if (!property) {
+    return null;
+  }
+  const text = String(property.getFirstValue());
+  if (!/^[+-]?P/.test(text)) {
+    return null;
+  }
+  return ICAL.Duration.fromString(text).toSeconds();
+}
+
 function read(text) {
   const calendar = new ICAL.Component(ICAL.parse(text));
   ICAL.TimezoneService.reset();
@@ -30,6 +42,7 @@ function read(text) {
   return {
     method: calendar.getFirstPropertyValue("method"),
     timezones: vtimezones.map((vtimezone) => vtimezone.getFirstPropertyValue("tzid")),
+    published_ttl_seconds: seconds(calendar.getFirstProperty("x-published-ttl")),
     events: calendar.getAllSubcomponents("vevent").map((vevent) => {
       const organizer = vevent.getFirstProperty("organizer");
       return {

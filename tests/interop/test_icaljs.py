@@ -8,16 +8,21 @@ be valid on the wire (shared/reference/calendar-invites.md, "How we check oursel
 The invites are made the real way: services, outbox, SMTP, HTTP.
 """
 
+import email
 from datetime import UTC, date, datetime, time, timedelta
+from email import policy
 
+import icalendar
 import pytest
 from helpers import calendar_part, deliver, make_event
+from replies import reply
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Library
-from eventreg.services import events, networks, registrations
+from eventreg.mail.inbound import parse
+from eventreg.models import Invitation, Library
+from eventreg.services import events, invitations, networks, registrations
 from eventreg.services.events import SessionTimes
 from eventreg.services.registrations import Applicant
 
@@ -26,7 +31,8 @@ pytestmark = [pytest.mark.usefixtures("ctx"), pytest.mark.interop]
 #: Escaped characters (, ;) and two-octet letters, long enough to be folded.
 TITLE = "Läsfrämjande, språk; högläsning – för små och stora på Jönköpings läns bibliotek"
 LOCATION = "Stadsbiblioteket, Dag Hammarskjölds plats 1, Jönköping"  # make_event's venue, address
-ORGANIZER = {"value": "mailto:karin@region.test", "params": {"cn": "Karin Lindqvist"}}
+#: The Kalendarium's own mailbox (the From of every mail), where calendars send answers.
+ORGANIZER = {"value": "mailto:kalendarium@kalendarium.test", "params": {"cn": "Kalendarium"}}
 ANNA = ("Anna Ek", "anna@bibliotek.test")
 BO = ("Bo Åkesson", "bo@bibliotek.test")
 
@@ -113,7 +119,12 @@ def itip(method: str, session, summary: str, sequence: int, person, partstat: st
         organizer=ORGANIZER,
         attendees=[attendee(person, partstat)],
     )
-    return {"method": method, "timezones": ["Europe/Stockholm"], "events": [event]}
+    return {
+        "method": method,
+        "timezones": ["Europe/Stockholm"],
+        "published_ttl_seconds": None,
+        "events": [event],
+    }
 
 
 def assert_wire_format(raw: bytes) -> None:
@@ -203,6 +214,7 @@ def test_public_download_publishes_every_session_as_the_invites_name_it(icaljs, 
     assert download == {
         "method": "PUBLISH",
         "timezones": ["Europe/Stockholm"],
+        "published_ttl_seconds": None,
         "events": [
             meant(
                 s,
@@ -299,6 +311,7 @@ def test_the_feed_publishes_events_and_marks_the_cancelled(icaljs, client):
     (feed,) = icaljs([response.get_data(as_text=True)])
     by_uid = {e["uid"]: e for e in feed["events"]}
     assert feed["method"] == "PUBLISH"
+    assert feed["published_ttl_seconds"] == 3600  # a DURATION ical.js reads, not "1:00:00"
     assert by_uid[uid(kept.sessions[0])]["status"] == "CONFIRMED"
     cancelled = by_uid[uid(gone.sessions[0])]
     assert (cancelled["status"], cancelled["summary"]) == (
@@ -306,3 +319,96 @@ def test_the_feed_publishes_events_and_marks_the_cancelled(icaljs, client):
         "INSTÄLLT: Inställd kurs: Del 1",
     )
     assert cancelled["dtstart"]["utc"] == utc(gone.sessions[0].starts_at)
+
+
+def member_of(network, person) -> None:
+    name, email = person
+    networks.add_member(
+        network, Applicant(name=name, email=email, library_id=None, other_workplace="X")
+    )
+
+
+def test_an_invited_members_entry_follows_the_meeting_and_a_revived_one_goes_above(icaljs, smtp):
+    """The messages of an invitation's life: invited, moved, cancelled; and declined, then
+    accepted, for another member."""
+    network = networks.create_network(
+        None, name="Nätverket", contact_name="Karin Lindqvist", contact_email="karin@region.test"
+    )
+    member_of(network, ANNA)
+    member_of(network, BO)
+    event = make_event(
+        title=TITLE, sessions=winter_sessions(1), network_id=network.id, publish=False
+    )
+    events.publish_event(event)
+    db.session.commit()
+    invited = deliver(smtp)
+    bo = db.session.scalars(select(Invitation).where(Invitation.member.has(email=BO[1]))).one()
+    invitations.answer(bo.id, accept=False)
+    db.session.commit()
+    invitations.answer(bo.id, accept=True)
+    db.session.commit()
+    bo_changes_his_mind = deliver(smtp)
+    (session,) = event.sessions
+    later = SessionTimes(
+        session.starts_at + timedelta(hours=3),
+        session.ends_at + timedelta(hours=3),
+        "Del 1",
+        session.id,
+    )
+    events.update_event(event.id, [later])
+    db.session.commit()
+    moved = deliver(smtp)
+    events.cancel_event(event.id, "")
+    db.session.commit()
+    cancelled = deliver(smtp)
+
+    def to(person, mails):
+        return [mail for mail in mails if person[1] in mail["To"]]
+
+    anna = read_invites(icaljs, to(ANNA, invited + moved + cancelled))
+    bo_read = read_invites(icaljs, to(BO, bo_changes_his_mind + moved + cancelled))
+    summary = f"{TITLE}: Del 1"
+    assert [(c["method"], c["events"][0]["sequence"]) for c in anna] == [
+        ("REQUEST", 0),
+        ("REQUEST", 3),
+        ("CANCEL", 4),
+    ]
+    assert anna[1] == itip("REQUEST", session, summary, 3, ANNA, "NEEDS-ACTION")
+    assert anna[1]["events"][0]["dtstart"]["utc"] == utc(later.starts_at)
+    assert anna[2]["events"][0]["status"] == "CANCELLED"
+    assert [(c["method"], c["events"][0]["sequence"]) for c in bo_read] == [
+        ("CANCEL", 1),
+        ("REQUEST", 2),
+        ("REQUEST", 3),
+        ("CANCEL", 4),
+    ]
+    assert bo_read[1]["events"][0]["attendees"] == [attendee(BO, "ACCEPTED")]
+
+
+@pytest.mark.parametrize("client", ["outlook", "gmail", "apple"])
+def test_answers_as_calendars_send_them_read_alike_in_ical_js_and_eventreg(icaljs, smtp, client):
+    event = make_event(title=TITLE, sessions=winter_sessions(1))
+    sign_up(event, *ANNA)
+    (confirmation,) = deliver(smtp)
+    (invite,) = icalendar.Calendar.from_ical(invite_bytes(confirmation)).walk("VEVENT")
+
+    message = parse(reply(client, invite, "DECLINED"))
+
+    (ours,) = {(r.uid, r.sequence, r.attendee, r.partstat) for r in message.replies}
+    texts = [
+        part.get_payload(decode=True).decode()
+        for part in email.message_from_bytes(message.raw, policy=policy.default).walk()
+        if part.get_content_type() in ("text/calendar", "application/ics")
+    ]
+    for read in icaljs(texts):
+        (vevent,) = read["events"]
+        (answer,) = vevent["attendees"]
+        theirs = (
+            vevent["uid"],
+            vevent["sequence"],
+            answer["value"].lower().removeprefix("mailto:"),
+            answer["params"]["partstat"],
+        )
+        assert (read["method"], theirs) == ("REPLY", ours)
+        assert vevent["dtstart"]["utc"] == utc(event.sessions[0].starts_at)
+    assert ours == (uid(event.sessions[0]), 0, ANNA[1], "DECLINED")

@@ -40,8 +40,7 @@ def meeting_of_three_members(**details):
         kind=EventKind.NETWORK_MEETING,
         network_id=network.id,
         publish=False,
-        capacity=None,
-        **details,
+        **{"capacity": None, **details},
     )
     events.publish_event(event)
     db.session.commit()
@@ -235,3 +234,23 @@ def _vevent(ics: bytes):
 def _sequence(mail) -> int:
     raw = calendar_part(mail).get_payload(decode=True).decode()
     return int(re.search(r"^SEQUENCE:(\d+)", raw, re.MULTILINE).group(1))
+
+
+def test_an_accepted_invitation_without_a_seat_leaves_the_calendar_until_a_seat_comes(smtp):
+    calendars = Calendars()
+    event = meeting_of_three_members(capacity=1)
+    invitations.answer(invitation_of(event, 1).id, accept=True)
+    invitations.answer(invitation_of(event, 2).id, accept=True)  # full: the waiting list
+    db.session.commit()
+    calendars.receive(deliver(smtp))
+    assert calendars.shows("m2@bibliotek.test") == {}
+
+    first = invitation_of(event, 1)
+    registrations.cancel_registration(first.registration_id)
+    db.session.commit()
+    calendars.receive(deliver(smtp))
+
+    assert calendars.shows("m1@bibliotek.test") == {}
+    assert calendars.shows("m2@bibliotek.test") == truth(event)
+    assert calendars.shows("m3@bibliotek.test") == truth(event, "NEEDS-ACTION")
+    assert calendars.ignored == []

@@ -154,3 +154,11 @@ def test_the_calendar_pages_through_many_events_in_date_order(app, client):
     )
     assert "Tidigare evenemang" in second and "Senare evenemang" not in second
     assert client.get("/?page=-3").status_code == 200
+
+
+def test_the_privacy_page_says_what_happens_to_an_answer_in_a_calendar(app, client):
+    assert "Trycker du <em>Nej</em>" not in client.get("/personuppgifter").get_data(as_text=True)
+    app.config["IMAP_SERVER"] = "imap.region.test"  # answers are read: the page tells what then
+    assert "Trycker du <em>Nej</em>" in client.get("/personuppgifter").get_data(as_text=True)
+    client.get("/sprak/en")
+    assert "If you press <em>No</em>" in client.get("/personuppgifter").get_data(as_text=True)

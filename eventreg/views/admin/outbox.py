@@ -1,4 +1,5 @@
-"""Delivery status: every message in the outbox, its text and invite, and retrying failures."""
+"""Delivery status: every message in the outbox, its text and invite, and retrying failures;
+and what came back to the Kalendarium's mailbox from calendars, and what was done with it."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -7,7 +8,8 @@ from sqlalchemy import select
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.mail.outbox import retry
-from eventreg.models import OutboxMessage, OutboxStatus, Role
+from eventreg.calendar import replies_are_read
+from eventreg.models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus, Role
 from eventreg.services import audit
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -30,6 +32,43 @@ def outbox():
     page = db.paginate(query, per_page=50, max_per_page=100)
     return render_template(
         "admin/outbox.html", page=page, status=status, labels=STATUS_LABELS, form=ButtonForm()
+    )
+
+
+#: What the reader did with a message, as coordinators read it.
+OUTCOME_LABELS = {
+    InboundOutcome.CANCELLED: "Avbokade platsen",
+    InboundOutcome.SESSION_DECLINED: "Kommer inte till ett tillfälle",
+    InboundOutcome.DECLINED: "Tackade nej till inbjudan",
+    InboundOutcome.SIGNED_UP: "Anmäld via inbjudan",
+    InboundOutcome.RECORDED: "Noterat",
+    InboundOutcome.FORWARDED: "Vidarebefordrat",
+    InboundOutcome.KEPT: "Sparat, inte vidare",
+}
+
+#: The answer in a calendar reply, as coordinators read it.
+PARTSTAT_LABELS = {
+    "ACCEPTED": "Ja",
+    "DECLINED": "Nej",
+    "TENTATIVE": "Kanske",
+    "NEEDS-ACTION": "Inget svar",
+    "DELEGATED": "Skickat vidare",
+}
+
+
+@bp.get("/utskick/kalendersvar")
+@requires(Role.COORDINATOR)
+def calendar_replies():
+    """Answers pressed in people's calendars (and other mail to the mailbox), newest first."""
+    page = db.paginate(
+        select(InboundMessage).order_by(InboundMessage.id.desc()), per_page=50, max_per_page=100
+    )
+    return render_template(
+        "admin/calendar_replies.html",
+        page=page,
+        outcomes=OUTCOME_LABELS,
+        answers=PARTSTAT_LABELS,
+        reading=replies_are_read(),
     )
 
 
