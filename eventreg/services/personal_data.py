@@ -157,9 +157,7 @@ def erase_person(email: str, actor: User) -> int:
         )
     )
     db.session.execute(delete(CalendarEntry).where(CalendarEntry.email == email.strip().lower()))
-    db.session.execute(
-        delete(InboundMessage).where(InboundMessage.sender == email.strip().lower())
-    )
+    db.session.execute(delete(InboundMessage).where(InboundMessage.sender == email.strip().lower()))
     db.session.expire_all()
     audit.record(actor, "raderade personuppgifter", None, f"en person, {len(ids)} anmälningar")
     return len(ids)

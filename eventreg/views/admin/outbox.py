@@ -5,10 +5,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from eventreg.calendar import replies_are_read
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.mail.outbox import retry
-from eventreg.calendar import replies_are_read
 from eventreg.models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus, Role
 from eventreg.services import audit
 from eventreg.views.admin import bp
