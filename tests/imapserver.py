@@ -39,7 +39,10 @@ class DovecotServer:
     user = "kalendarium"
     password = "imap-test-password"
 
-    def __init__(self) -> None:
+    def __init__(self, introspection_url: str = "") -> None:
+        """``introspection_url``: also accept OAuth 2.0 bearer tokens (XOAUTH2, as Microsoft 365
+        takes them), checked at that token introspection endpoint (RFC 7662)."""
+        self.introspection_url = introspection_url
         if not Path(DOVECOT).exists():
             raise RuntimeError("Dovecot is missing: `python tests/setup_system.py` installs it.")
         self.root = Path(tempfile.mkdtemp(prefix="eventreg-imap-"))
@@ -63,6 +66,22 @@ class DovecotServer:
         (self.root / "users").write_text(
             f"{self.user}:{{PLAIN}}{self.password}:{owner.pw_uid}:{owner.pw_gid}::{mail}\n"
         )
+        mechanisms, oauth2 = "plain login", ""
+        if self.introspection_url:
+            mechanisms += " xoauth2 oauthbearer"
+            (self.root / "oauth2.conf").write_text(
+                "introspection_mode = post\n"
+                f"introspection_url = {self.introspection_url}\n"
+                "username_attribute = username\n"
+                "active_attribute = active\n"
+                "active_value = true\n"
+            )
+            oauth2 = f"""
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {self.root}/oauth2.conf
+}}"""
         self.config.write_text(
             f"""
 protocols = imap
@@ -72,13 +91,15 @@ state_dir = {self.root}/state
 log_path = {self.root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 default_login_user = {login_user}
 default_internal_user = {internal_user}
 first_valid_uid = {min(owner.pw_uid, 100)}
 first_valid_gid = 0
 mail_location = maildir:{mail}/%u
+{oauth2}
 passdb {{
+  mechanisms = plain login
   driver = passwd-file
   args = {self.root}/users
 }}

@@ -5,12 +5,16 @@ their calendar program would (tests/replies.py), delivers that answer to the Kal
 mailbox on Dovecot, runs the reader, and looks at what people and coordinators then see.
 """
 
+import json
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import icalendar
 import pytest
 from calendars import Calendars
 from helpers import calendar_part, deliver, make_event, stockholm
+from imapserver import DovecotServer
 from replies import plain, reply
 from sqlalchemy import func, select
 
@@ -353,3 +357,66 @@ def test_coordinators_see_which_answers_came_by_calendar_and_what_they_did(
     assert "Svar från kalendrar" in coordinator_client.get("/samordnare/utskick").get_data(
         as_text=True
     )
+
+
+class IdentityProvider(ThreadingHTTPServer):
+    """Microsoft Entra ID's part, as far as the mailbox is concerned: an app gets a token by
+    its client credentials (RFC 6749 4.4), and the IMAP server checks it (RFC 7662)."""
+
+    token = "eyJ0eXAiOiJKV1QiLCJub25jZSI6InRlc3QifQ.app-token"
+
+    def __init__(self):
+        self.token_requests: list[dict] = []
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                if self.path == "/tenant/oauth2/v2.0/token":
+                    provider.token_requests.append(form)
+                    good = form.get("client_secret") == ["hemlighet"]
+                    answer = {"access_token": provider.token, "token_type": "Bearer"}
+                    self._json(
+                        answer if good else {"error": "invalid_client"}, 200 if good else 401
+                    )
+                else:  # introspection, asked by Dovecot
+                    active = form.get("token") == [provider.token]
+                    self._json({"active": active, "username": "kalendarium"})
+
+            def _json(self, data: dict, status: int = 200):
+                body = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+def test_a_microsoft_365_mailbox_is_read_with_an_app_token_instead_of_a_password(app, smtp):
+    provider = IdentityProvider()
+    with DovecotServer(introspection_url=f"{provider.url}/introspect") as server:
+        server.append(plain("Okänd <x@annan.test>", "Fråga", "Hej"))
+        app.config.update(
+            IMAP_SERVER="127.0.0.1",
+            IMAP_PORT=server.port,
+            IMAP_SECURITY="none",
+            IMAP_USERNAME="kalendarium",
+            IMAP_PASSWORD="",
+            IMAP_OAUTH2_TOKEN_URL=f"{provider.url}/tenant/oauth2/v2.0/token",
+            IMAP_OAUTH2_CLIENT_ID="app-id",
+            IMAP_OAUTH2_CLIENT_SECRET="hemlighet",
+        )
+        assert mailbox.read_replies() == 1
+        assert server.messages() == []
+    provider.shutdown()
+    provider.server_close()
+    (request,) = provider.token_requests
+    assert request["grant_type"] == ["client_credentials"]
+    assert request["scope"] == ["https://outlook.office365.com/.default"]
