@@ -1,7 +1,9 @@
 """Commands for `flask --app wsgi …`: the database, demo data, the mail worker and the mailbox,
 accounts, personal data, reminders and statistics (``init_app`` lists them all)."""
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -46,16 +48,23 @@ def mail_worker_command(once: bool):
     """Deliver the outbox over SMTP (or to instance/mail/*.eml without MAIL_SERVER).
 
     While it runs it also queues due reminders every REMINDER_CHECK_SECONDS, and reads the
-    mailbox every REPLY_CHECK_SECONDS when IMAP_SERVER is set.
+    mailbox every REPLY_CHECK_SECONDS when IMAP_SERVER is set. SIGTERM (or Ctrl-C) lets it
+    finish the message it is sending and give the rest back at once.
     """
     config = current_app.config
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):  # systemd stops a service with SIGTERM
+        signal.signal(number, lambda *_: stop.set())
     run_worker(
         once=once,
         schedule=[
             (config["REMINDER_CHECK_SECONDS"], _queue_reminders),
             (config["REPLY_CHECK_SECONDS"] if replies_are_read() else 0, read_replies),
         ],
+        stop=stop,
     )
+    if stop.is_set():
+        click.echo("Postutdelaren stannade; det som inte hann skickas väntar på nästa.")
 
 
 def _queue_reminders() -> None:

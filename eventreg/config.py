@@ -74,6 +74,10 @@ DEFAULTS = {
     #: Back-off between delivery attempts, capped so mail flows soon after an outage.
     "MAIL_RETRY_MAX_SECONDS": 600,
     "MAIL_BATCH_SIZE": 20,
+    #: Seconds the SMTP connection waits for the relay before the attempt counts as failed.
+    "MAIL_TIMEOUT": 20,
+    #: Seconds a claimed message waits for its worker before another may take it.
+    "MAIL_CLAIM_SECONDS": 15,
     #: Days before the first session when seated attendees get a reminder.
     "REMINDER_DAYS_BEFORE": 2,
     #: Days before the last day to sign up when members who have not answered are reminded.

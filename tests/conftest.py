@@ -5,6 +5,7 @@ empty to head); after each test every table is emptied, so tests can use real tr
 several connections at once, as the concurrency tests must.
 """
 
+import asyncio
 import email
 import socket
 import threading
@@ -17,6 +18,7 @@ from flask_migrate import upgrade
 from helpers import PASSWORD, app_config, login
 from imapserver import DovecotServer
 from pgcluster import PostgresCluster
+from werkzeug.serving import make_server
 
 from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
@@ -42,6 +44,8 @@ class SMTPRecorder:
         self.messages: list[EmailMessage] = []
         self.replies: list[str] = []
         self.refused: set[str] = set()
+        #: Seconds the server takes to answer each message's DATA: a slow relay.
+        self.delay = 0.0
         self.lock = threading.Lock()
 
     def reset(self):
@@ -49,6 +53,7 @@ class SMTPRecorder:
             self.messages.clear()
             self.replies.clear()
             self.refused.clear()
+            self.delay = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -57,6 +62,8 @@ class SMTPRecorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             reply = self.replies.pop(0) if self.replies else "250 OK"
             if reply == self.DROP:
@@ -153,6 +160,18 @@ def app(database_url, smtp, tmp_path):
             for table in reversed(db.metadata.sorted_tables):  # children before parents
                 connection.execute(table.delete())
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free local port, serving each request in its own thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
 
 
 @pytest.fixture

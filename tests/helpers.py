@@ -1,10 +1,15 @@
 """Factories and helpers shared by the tests: events, mail delivery, forms with CSRF."""
 
+import http.client
 import re
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
@@ -158,3 +163,49 @@ def counting(engine):
         yield statements
     finally:
         sa_event.remove(engine, "before_cursor_execute", count)
+
+
+@dataclass
+class WebResponse:
+    status: int
+    text: str
+    headers: dict[str, str]
+    seconds: float
+
+
+class WebClient:
+    """A browser without a screen: real HTTP to a live server, keeping cookies, not following
+    redirects (so that a test sees them), sending whatever headers a test puts in."""
+
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None):
+        self.host, self.port = urlsplit(base_url).hostname, urlsplit(base_url).port
+        self.headers = headers or {}
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str = "", headers=None) -> WebResponse:
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        sent = {**self.headers, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body.encode(), headers=sent)
+        answer = connection.getresponse()
+        text = answer.read().decode("utf-8", errors="replace")
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
+        connection.close()
+        return WebResponse(answer.status, text, dict(answer.headers), time.perf_counter() - started)
+
+    def get(self, path: str, headers=None) -> WebResponse:
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, data: dict, headers=None) -> WebResponse:
+        return self.request("POST", path, urlencode(data), headers)
+
+    def submit(self, path: str, data: dict, headers=None) -> WebResponse:
+        """Fetch the form for its CSRF token, then post it, as a browser would."""
+        token = csrf_token(self.get(path, headers).text)
+        return self.post(path, {"csrf_token": token, **data}, headers)

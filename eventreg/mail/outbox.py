@@ -1,13 +1,20 @@
 """The outbox: mail is queued in the caller's transaction and delivered later by a worker.
 
-A worker *claims* a batch (marks it SENDING with a deadline) in a short transaction, sends it
-outside any transaction, and records each outcome as soon as it is known. Claims are taken under
-``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or the SQLite write lock, so two workers never claim the
-same message; a worker that dies leaves a claim that expires and is taken again.
+A worker *claims* a batch (marks it SENDING under its token, with a deadline) in a short
+transaction, sends it outside any transaction, and records each outcome as soon as it is known.
+Claims are taken under ``FOR UPDATE SKIP LOCKED`` (PostgreSQL) or the SQLite write lock, so two
+workers never claim the same message. A worker that dies leaves claims that expire: within
+MAIL_CLAIM_SECONDS for messages it had not begun, within a few SMTP timeouts for the one it was
+sending. A worker told to stop (SIGTERM) finishes that one and gives the rest back at once.
+
+The guarantee is at least once: a crash after the relay accepted a message but before its answer
+was recorded sends it again, with the same Message-ID, so the receiving side can drop it.
 """
 
 import logging
+import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from email.utils import make_msgid
@@ -23,8 +30,8 @@ from eventreg.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-#: How long a claim lasts before another worker may take the message.
-CLAIM_SECONDS = 300
+#: A message being sent is claimed for this many SMTP timeouts (connect, MAIL, RCPT, DATA …).
+SENDING_TIMEOUTS = 3
 
 
 def queue(
@@ -70,8 +77,14 @@ def retry(message: OutboxMessage) -> None:
     message.next_attempt_at = utcnow()
 
 
-def _claim(limit: int) -> list[OutboxMessage]:
-    """Take up to ``limit`` due messages for this worker and commit the claim."""
+def _claim(limit: int, token: str) -> list[OutboxMessage]:
+    """Take up to ``limit`` due messages under ``token``; commit, and return them detached.
+
+    The claim is short (MAIL_CLAIM_SECONDS): a worker that dies frees what it had not begun to
+    send within seconds. The messages are detached before the commit, so reading them while
+    talking to SMTP needs no transaction (on SQLite a transaction here would hold the write
+    lock, and every sign-up would wait for the relay).
+    """
     now = utcnow()
     due = (
         db.session.execute(
@@ -90,11 +103,43 @@ def _claim(limit: int) -> list[OutboxMessage]:
         .scalars()
         .all()
     )
+    lease = timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
     for message in due:
-        message.status = OutboxStatus.SENDING
-        message.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
+        message.status, message.claim = OutboxStatus.SENDING, token
+        message.next_attempt_at = now + lease
+    db.session.flush()
+    for message in due:
+        db.session.expunge(message)
     db.session.commit()
     return list(due)
+
+
+def _ours(message: OutboxMessage):
+    """Only our own claim is touched: if it expired and another worker took over, we step aside."""
+    return update(OutboxMessage).where(
+        OutboxMessage.id == message.id,
+        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.claim == message.claim,
+    )
+
+
+def _begin_sending(message: OutboxMessage) -> bool:
+    """Renew the claim for as long as one delivery may take; False if it is no longer ours."""
+    seconds = SENDING_TIMEOUTS * current_app.config["MAIL_TIMEOUT"]
+    taken = db.session.execute(
+        _ours(message).values(next_attempt_at=utcnow() + timedelta(seconds=seconds))
+    ).rowcount
+    db.session.commit()
+    return taken == 1
+
+
+def _release(messages: list[OutboxMessage]) -> None:
+    """Give back what was claimed but not sent, due at once (a worker asked to stop)."""
+    for message in messages:
+        db.session.execute(
+            _ours(message).values(status=OutboxStatus.PENDING, claim="", next_attempt_at=utcnow())
+        )
+    db.session.commit()
 
 
 def _retry_delay(attempts: int) -> timedelta:
@@ -105,7 +150,7 @@ def _retry_delay(attempts: int) -> timedelta:
 
 def _record(message: OutboxMessage, error: Exception | None, permanent: bool = False) -> None:
     now = utcnow()
-    values: dict = {"attempts": OutboxMessage.attempts + 1}
+    values: dict = {"attempts": OutboxMessage.attempts + 1, "claim": ""}
     if error is None:
         values.update(status=OutboxStatus.SENT, sent_at=now, last_error="")
     else:
@@ -118,23 +163,25 @@ def _record(message: OutboxMessage, error: Exception | None, permanent: bool = F
         log.warning(
             "delivery of %r failed (%s): %s", message, "final" if failed else "will retry", error
         )
-    # Only our own claim is updated: if it expired and another worker took over, we step aside.
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == OutboxStatus.SENDING)
-        .values(**values)
-    )
+    db.session.execute(_ours(message).values(**values))
     db.session.commit()
 
 
-def deliver_batch() -> int:
-    """Claim and send one batch; return how many messages were claimed."""
-    batch = _claim(current_app.config["MAIL_BATCH_SIZE"])
+def deliver_batch(stop: threading.Event | None = None) -> int:
+    """Claim and send one batch; return how many messages were claimed.
+
+    With ``stop`` set (SIGTERM), the message being sent is finished and the rest released.
+    """
+    batch = _claim(current_app.config["MAIL_BATCH_SIZE"], uuid.uuid4().hex)
     if not batch:
         return 0
+    unsent = list(batch)
     try:
         with open_transport() as transport:
-            for message in batch:
+            while unsent and not (stop and stop.is_set()):
+                message = unsent.pop(0)
+                if not _begin_sending(message):
+                    continue
                 try:
                     transport.send(message)
                 except PermanentFailure as error:
@@ -146,39 +193,42 @@ def deliver_batch() -> int:
     except Exception as error:  # the server or the connection failed: try the rest later
         log.warning("mail transport failed: %s", error)
         for message in batch:
-            db.session.refresh(message)
-            if message.status == OutboxStatus.SENDING:
-                _record(message, error)
+            _record(message, error)  # no-op for those already recorded
+        return len(batch)
+    _release(unsent)
     return len(batch)
 
 
 def run_worker(
-    once: bool = False, schedule: Sequence[tuple[float, Callable[[], None]]] = ()
+    once: bool = False,
+    schedule: Sequence[tuple[float, Callable[[], None]]] = (),
+    stop: threading.Event | None = None,
 ) -> None:
-    """Deliver the outbox: drain it and return with ``once``, else poll until stopped.
+    """Deliver the outbox: drain it and return with ``once``, else poll until ``stop`` is set.
 
     ``schedule`` holds jobs run every so many seconds while polling (reminders, reading the
     mailbox), so that a small installation needs no cron; 0 seconds leaves a job out.
     """
+    stop = stop or threading.Event()
     poll = current_app.config["MAIL_POLL_SECONDS"]
     due = [time.monotonic()] * len(schedule)
-    while True:
+    while not stop.is_set():
         try:
             for number, (every, job) in enumerate(schedule):
                 if every and not once and time.monotonic() >= due[number]:
                     due[number] = time.monotonic() + every
                     job()
-            claimed = deliver_batch()
+            claimed = deliver_batch(stop)
         except Exception:
             if once:
                 raise
             # The database or the mailbox restarting must not end a worker run as a service.
             log.exception("mail worker: will try again in %s s", poll * 10)
             db.session.rollback()
-            time.sleep(poll * 10)
+            stop.wait(poll * 10)
             continue
         if claimed:
             continue
         if once:
             return
-        time.sleep(poll)
+        stop.wait(poll)

@@ -134,11 +134,31 @@ class _FileTransport:
         log.warning("Mail till %s: %r → %s", outbox.to_email, outbox.subject, path)
 
 
+class _TimedConnection(Connection):
+    """Flask-Mail's connection with a socket timeout: a relay that stops answering must not hold
+    the worker (and its claims) for ever."""
+
+    def __init__(self, mail, timeout: float):
+        super().__init__(mail)
+        self.timeout = timeout
+
+    def configure_host(self) -> smtplib.SMTP:
+        kind = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = kind(self.mail.server, self.mail.port, timeout=self.timeout)
+        host.set_debuglevel(int(self.mail.debug))
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
 @contextmanager
 def open_transport() -> Iterator[_SMTPTransport | _FileTransport]:
     """One SMTP connection for a batch (or the .eml folder); errors opening it propagate."""
     if current_app.config["MAIL_BACKEND"] == "file":
         yield _FileTransport(Path(current_app.config["MAIL_FILE_DIR"]))
         return
-    with current_app.extensions["mail"].connect() as connection:
+    mail = current_app.extensions["mail"]
+    with _TimedConnection(mail, current_app.config["MAIL_TIMEOUT"]) as connection:
         yield _SMTPTransport(connection)

@@ -51,6 +51,8 @@ class OutboxMessage(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
+    #: The token of the worker's claim while SENDING: only that worker records the outcome.
+    claim: Mapped[str] = mapped_column(String(32), default="", server_default="")
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None]

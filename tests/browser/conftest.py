@@ -3,12 +3,10 @@
 Playwright's own browser download is not used: tests/setup_system.py installs Debian's Chromium.
 """
 
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 #: Headless in a container, as root, with no network chatter of its own.
@@ -39,18 +37,6 @@ def pytest_collection_modifyitems(items):
 def database_url(migrated_databases, smtp):
     """SQLite only: a browser test is slow, and PostgreSQL is covered below the HTTP layer."""
     return migrated_databases("sqlite", smtp.port)
-
-
-@pytest.fixture
-def live_server(app):
-    """The app on a free local port, serving each request in its own thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,16 @@
 """The outbox under faults: nothing lost, nothing sent twice, permanent failures visible."""
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from helpers import deliver, make_event
+from helpers import WebClient, deliver, make_event
 from sqlalchemy import select, update
 
 from eventreg.extensions import db
@@ -164,3 +170,130 @@ def test_several_workers_send_every_message_exactly_once(app, smtp):
     assert len({m["Message-ID"] for m in smtp.messages}) == 60
     db.session.expire_all()
     assert statuses() == ["sent"] * 60
+
+
+def sign_up_form(n: int) -> dict:
+    return {
+        "name": f"Person {n}",
+        "email": f"p{n}@bibliotek.se",
+        "library": "other",
+        "other_workplace": "Skolbiblioteket",
+        "consent": "y",
+    }
+
+
+def test_a_slow_relay_never_holds_up_sign_ups(app, smtp, live_server):
+    """The worker talks to SMTP outside any transaction: on SQLite a write lock held during a
+    slow DATA made every sign-up wait for the relay (and fail after the busy timeout)."""
+    event_id = make_event(capacity=None).id
+    register(
+        event_id,
+        Applicant(name="Först", email="forst@b.test", library_id=None, other_workplace="X"),
+    )
+    db.session.commit()
+    smtp.delay = 4.0
+    worker = threading.Thread(target=lambda: _deliver_in(app), daemon=True)
+    worker.start()
+    time.sleep(1.0)  # the worker is now waiting for the relay's answer to DATA
+
+    web = WebClient(live_server)
+    answers = [web.submit(f"/evenemang/{event_id}/anmalan", sign_up_form(n)) for n in range(3)]
+
+    assert [answer.status for answer in answers] == [302, 302, 302]
+    assert max(answer.seconds for answer in answers) < 1.5, [a.seconds for a in answers]
+    worker.join(timeout=60)
+
+
+def _deliver_in(app) -> None:
+    with app.app_context():
+        run_worker(once=True)
+
+
+def test_the_smtp_connection_gives_up_after_the_configured_timeout(app, smtp):
+    queue_mails(1)
+    app.config["MAIL_TIMEOUT"] = 1
+    smtp.delay = 5.0
+    started = time.monotonic()
+    run_worker(once=True)
+    assert time.monotonic() - started < 4
+    db.session.expire_all()
+    assert statuses() == ["pending"]  # tried again later, as after any temporary failure
+
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def worker_process(app, smtp, tmp_path) -> subprocess.Popen:
+    """`flask mail-worker` as deployed: its own process, configured from the environment."""
+    (tmp_path / "config.py").write_text("MAIL_CLAIM_SECONDS = 2\nMAIL_TIMEOUT = 2\n")
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": "test-secret",
+        "EVENTREG_BASE_URL": "https://kalendarium.test",
+        "EVENTREG_INSTANCE_PATH": str(tmp_path),
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp.port),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "mail-worker"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_until_sending(seconds: float = 30) -> None:
+    """Until the worker has claimed the batch and is in the middle of the first message."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        if "sending" in statuses():
+            db.session.commit()
+            time.sleep(0.5)
+            return
+        db.session.commit()
+        time.sleep(0.05)
+    raise AssertionError("the worker never began")
+
+
+def test_a_stopped_worker_finishes_its_message_and_gives_the_rest_back_at_once(app, smtp, tmp_path):
+    queue_mails(5)
+    smtp.delay = 1.5
+    worker = worker_process(app, smtp, tmp_path)
+    wait_until_sending()
+
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=10) == 0
+    db.session.expire_all()
+    assert statuses() == ["sent"] + ["pending"] * 4
+    smtp.delay = 0
+    deliver(smtp)  # due at once: no lease to wait for
+
+    assert sorted(m["Subject"] for m in smtp.messages) == [f"Meddelande {n}" for n in range(5)]
+
+
+def test_a_killed_worker_costs_seconds_and_a_resent_message_keeps_its_message_id(
+    app, smtp, tmp_path
+):
+    queue_mails(5)
+    smtp.delay = 1.5
+    worker = worker_process(app, smtp, tmp_path)
+    wait_until_sending()
+    worker.kill()
+    worker.wait(timeout=10)
+    killed_at = time.monotonic()
+    smtp.delay = 0
+
+    app.config.update(MAIL_CLAIM_SECONDS=2, MAIL_TIMEOUT=2)
+    while len({m["Message-ID"] for m in smtp.messages}) < 5:
+        assert time.monotonic() - killed_at < 15, statuses()
+        run_worker(once=True)
+        time.sleep(0.2)
+
+    delivered: dict[str, set[str]] = {}
+    for mail in smtp.messages:
+        delivered.setdefault(mail["Subject"], set()).add(mail["Message-ID"])
+    assert sorted(delivered) == [f"Meddelande {n}" for n in range(5)]
+    assert all(len(ids) == 1 for ids in delivered.values())  # a duplicate is the same message
