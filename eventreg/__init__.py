@@ -4,14 +4,15 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_mail import Mail
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eventreg import config, i18n
+from eventreg import config, i18n, ratelimits
 from eventreg.database import configure_sqlite
 from eventreg.extensions import babel, csrf, db, login_manager, migrate
 
@@ -35,12 +36,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     _require_secret_key(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Only the proxies we run may say who the client is; anyone else could write anything.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
     db.init_app(app)
+    ratelimits.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -65,7 +71,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _security_headers(response):
-    """Personal links carry their secret in the URL: never leak it to another site as a Referer."""
+    """Personal links carry their secret in the URL: never leak it to another site as a Referer.
+
+    Served over https, browsers are told to come back over https only (HSTS).
+    """
+    if current_app.config["HSTS_SECONDS"]:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}"
+        )
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -97,6 +110,13 @@ ERROR_PAGES = {
     404: (_l("Sidan finns inte"), _l("Kontrollera adressen, eller börja om från kalendariet.")),
     405: (_l("Det går inte att göra så här"), _l("Gå tillbaka och använd knapparna på sidan.")),
     413: (_l("För mycket text"), _l("Korta ner texten och försök igen.")),
+    429: (
+        _l("För många försök på kort tid"),
+        _l(
+            "Det har kommit väldigt många formulär från din adress. Vänta en minut och skicka "
+            "igen; går du tillbaka finns det du skrev kvar."
+        ),
+    ),
     500: (
         _l("Ett fel uppstod hos oss"),
         _l("Försök igen om en stund. Kvarstår felet, kontakta arrangören."),

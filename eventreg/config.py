@@ -21,10 +21,18 @@ def from_environment(instance_path: str) -> dict:
         if database_url.startswith(prefix):
             database_url = "postgresql+psycopg://" + database_url.removeprefix(prefix)
     mail_server = os.environ.get("MAIL_SERVER")
+    base_url = os.environ.get("EVENTREG_BASE_URL", "http://127.0.0.1:5000")
+    https = base_url.startswith("https://")
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "EVENTREG_BASE_URL": os.environ.get("EVENTREG_BASE_URL", "http://127.0.0.1:5000"),
+        "EVENTREG_BASE_URL": base_url,
+        # Served over https: the session cookie never travels in clear, and browsers are told
+        # to use https only (HSTS), for a year.
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", https),
+        "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600 if https else 0)),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Without an SMTP server the outbox is delivered to .eml files a newcomer can open.
         "MAIL_BACKEND": "smtp" if mail_server else "file",
         "MAIL_SERVER": mail_server or "localhost",
@@ -95,6 +103,13 @@ DEFAULTS = {
     "DATA_CONTROLLER": "Region Jönköpings län, Biblioteksutveckling",
     "DATA_CONTROLLER_EMAIL": "biblioteksutveckling@rjl.se",
     "MAIL_POLL_SECONDS": 1.0,
+    #: Posts per client address to the public forms (eventreg.ratelimits). Sign-up leaves room
+    #: for thirty colleagues behind one library's NAT in the same minute.
+    "RATELIMIT_SIGN_UP": "40 per minute;200 per hour",
+    "RATELIMIT_NETWORK_JOIN": "10 per minute;50 per hour",
+    "RATELIMIT_LINK": "5 per minute;30 per hour",
+    #: Flask-Limiter's response headers are not needed by browsers.
+    "RATELIMIT_HEADERS_ENABLED": False,
     #: How often the mail worker reads the mailbox for answers (0: leave it to cron).
     "REPLY_CHECK_SECONDS": 60,
     #: A message larger than this is not downloaded: its sender and subject are forwarded.

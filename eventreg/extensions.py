@@ -1,6 +1,8 @@
 """Flask extensions, created here and bound to an app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -13,9 +15,14 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
 csrf = CSRFProtect()
 babel = Babel()
+#: Counted in the database (eventreg.ratelimits), shared by every worker; per client address.
+limiter = Limiter(get_remote_address, storage_uri="eventreg-database://", strategy="fixed-window")
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
 login_manager.login_message_category = "info"
-# A stolen session cookie stops working when used from another browser or address.
+# "strong": a session cookie used with another User-Agent or IP address (as Flask-Login sees
+# them) is dropped. Both can be copied, so this only stops the careless thief; what protects a
+# session is the cookie's Secure, HttpOnly and SameSite flags, its lifetime, and signing out,
+# which ends the session on the server (User.session_version).
 login_manager.session_protection = "strong"

@@ -15,10 +15,9 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from helpers import PASSWORD, app_config, login
+from helpers import PASSWORD, app_config, login, serve
 from imapserver import DovecotServer
 from pgcluster import PostgresCluster
-from werkzeug.serving import make_server
 
 from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
@@ -163,15 +162,27 @@ def app(database_url, smtp, tmp_path):
 
 
 @pytest.fixture
+def another_app(database_url, smtp, tmp_path):
+    """``another_app(**settings)``: a second app on the same database, as another gunicorn
+    worker would be, with settings of its own; its connections are closed afterwards."""
+    made = []
+
+    def make(**settings):
+        config = {**app_config(database_url, tmp_path, smtp.port), **settings}
+        made.append(create_app({k: v for k, v in config.items() if v is not None}))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def live_server(app):
     """The app on a free local port, serving each request in its own thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture

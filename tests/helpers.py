@@ -2,6 +2,7 @@
 
 import http.client
 import re
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
@@ -163,6 +165,20 @@ def counting(engine):
         yield statements
     finally:
         sa_event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def serve(app):
+    """The app over real HTTP on a free local port, a thread per request; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 @dataclass

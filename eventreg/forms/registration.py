@@ -32,6 +32,15 @@ def multi_line(form, field):
         raise ValidationError(_l("Texten innehåller otillåtna kontrolltecken."))
 
 
+def mail_address(form, field):
+    """Accept what mail servers accept; store the ASCII form so SMTP never needs SMTPUTF8."""
+    try:
+        result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise ValidationError(_l("Skriv en e-postadress som namn@exempel.se.")) from None
+    field.data = result.ascii_email.lower()
+
+
 def _length(maximum: int) -> Length:
     return Length(max=maximum, message=_l("Texten får vara högst %(max)d tecken."))
 
@@ -47,7 +56,12 @@ class RegistrationForm(BaseForm):
         _l("E-postadress"),
         description=_l("Hit skickar vi bekräftelsen och din personliga länk."),
         filters=[_strip],
-        validators=[DataRequired(_l("Fyll i din e-postadress.")), _length(254), single_line],
+        validators=[
+            DataRequired(_l("Fyll i din e-postadress.")),
+            _length(254),
+            single_line,
+            mail_address,
+        ],
         render_kw={"autocomplete": "email"},
     )
     library = SelectField(
@@ -117,14 +131,6 @@ class RegistrationForm(BaseForm):
         self.library.choices = library_choices(libraries)
         return self
 
-    def validate_email(self, field):
-        """Accept what mail servers accept; store the ASCII form so SMTP never needs SMTPUTF8."""
-        try:
-            result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
-        except EmailNotValidError:
-            raise ValidationError(_l("Skriv en e-postadress som namn@exempel.se.")) from None
-        field.data = result.ascii_email.lower()
-
     def validate_library(self, field):
         if field.data != OTHER_WORKPLACE and not (field.data or "").isdigit():
             raise ValidationError(_l("Välj din arbetsplats i listan."))
@@ -150,3 +156,20 @@ def library_choices(libraries: list[tuple[int, str, str]]) -> list[SelectChoice]
             OTHER_WORKPLACE, _l("Annan arbetsplats"), optgroup=_l("Utanför länets bibliotek")
         ),
     ]
+
+
+class LinkAgainForm(BaseForm):
+    """Someone lost the mail with their personal link."""
+
+    email = EmailField(
+        _l("E-postadress"),
+        description=_l("Den du anmälde dig med."),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Fyll i din e-postadress.")),
+            _length(254),
+            single_line,
+            mail_address,
+        ],
+        render_kw={"autocomplete": "email"},
+    )

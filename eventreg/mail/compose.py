@@ -66,6 +66,7 @@ def _queue(
     item: CalendarItem | None = None,
     registration: Registration | None = None,
     calendar_footer: str = "",
+    held_back: bool = False,
     **context,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt|html`` and queue it, with one session's iTIP part.
@@ -92,6 +93,7 @@ def _queue(
         ics_method=item.method if item else "",
         registration_id=registration.id if registration else None,
         event_id=event.id,
+        held_back=held_back,
     )
 
 
@@ -293,9 +295,9 @@ def queue_waitlisted(
 
 @_in_their_language
 def queue_link_reminder(
-    registration: Registration, personal_url: str, position: int | None
+    registration: Registration, personal_url: str, position: int | None, held_back: bool = False
 ) -> None:
-    """A repeated sign-up: the person's link again, and where they stand."""
+    """A repeated sign-up, or a lost link: the person's link again, and where they stand."""
     _for_registration(
         "link",
         registration,
@@ -303,6 +305,7 @@ def queue_link_reminder(
         "link",
         personal_url,
         position=position,
+        held_back=held_back,
     )
 
 

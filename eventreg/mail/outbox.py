@@ -47,8 +47,9 @@ def queue(
     registration_id: int | None = None,
     event_id: int | None = None,
     attachment: bytes | None = None,
+    held_back: bool = False,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction."""
+    """Add a message to the outbox in the current transaction (``held_back``: kept, not sent)."""
     host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
     message = OutboxMessage(
         kind=kind,
@@ -65,6 +66,7 @@ def queue(
         registration_id=registration_id,
         event_id=event_id,
         attachment=attachment,
+        status=OutboxStatus.HELD_BACK if held_back else OutboxStatus.PENDING,
     )
     db.session.add(message)
     return message

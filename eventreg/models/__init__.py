@@ -21,6 +21,7 @@ from eventreg.models.participation import (
     MonthlyParticipation,
 )
 from eventreg.models.places import Library, Municipality
+from eventreg.models.ratelimits import RateLimitCounter, RefusedBurst
 from eventreg.models.registrations import Registration, RegistrationStatus
 
 __all__ = [
@@ -53,6 +54,8 @@ __all__ = [
     "Municipality",
     "OutboxMessage",
     "OutboxStatus",
+    "RateLimitCounter",
+    "RefusedBurst",
     "Registration",
     "RegistrationStatus",
 ]

@@ -35,6 +35,12 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: Part of every session cookie: raising it (signing out) ends every session of the account.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        """What the session cookie names: the account, and the session version it was given."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def is_active(self) -> bool:

@@ -16,6 +16,9 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     #: Refused permanently (5xx) or given up after retries; a coordinator must look.
     FAILED = "failed"
+    #: Not sent on purpose: the same personal link went to the address minutes ago. Written all
+    #: the same, so that a repeated sign-up does the same work as a new one (no timing tells).
+    HELD_BACK = "held_back"
 
 
 class OutboxMessage(Base):

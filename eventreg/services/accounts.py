@@ -1,9 +1,10 @@
 """Coordinator accounts and signing in, with throttling of failed attempts."""
 
 import logging
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventreg.extensions import db
@@ -14,9 +15,11 @@ from eventreg.services.errors import EventRegError
 
 log = logging.getLogger(__name__)
 
-#: Failed attempts allowed per address and per e-mail within the window before we stop listening.
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_ADDRESS = 20
+#: Failures a client may have for one account, and for any accounts, before it must wait.
+CLIENT_FAILURES_PER_EMAIL = 5
+CLIENT_FAILURES = 20
+#: Failures for one account from anywhere, after which every client that failed for it waits.
+EMAIL_FAILURES = 10
 FAILURE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 
@@ -56,23 +59,60 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str, address: str) -> User:
-    """The active user with this e-mail and password.
+def _wait_until(failures: list[datetime], limit: int) -> datetime | None:
+    """From the limit on, each failure doubles the wait after the latest: 30 s, 1 min, … 15 min."""
+    over = len(failures) - limit
+    if over < 0:
+        return None
+    seconds = min(30 * 2**over, FAILURE_WINDOW.total_seconds())
+    return max(failures) + timedelta(seconds=seconds)
 
-    :raise TooManyAttempts: after too many recent failures for the e-mail or the address.
+
+def _check_not_guessing(email: str, address: str) -> None:
+    """Slow down a client that keeps failing; never one that has not failed.
+
+    A lock-out per account would let anyone lock a coordinator out with five wrong passwords,
+    and one per address would lock out a whole office behind one NAT or proxy. So the waits
+    fall on the client that failed: for this account, for any accounts, and, when an account
+    is guessed at from many addresses, on each of those that failed for it.
+
+    :raise TooManyAttempts: with how long to wait.
+    """
+    now = utcnow()
+    since = now - FAILURE_WINDOW
+    mine = db.session.execute(
+        select(LoginAttempt.email, LoginAttempt.at).where(
+            LoginAttempt.address == address, LoginAttempt.at >= since
+        )
+    ).all()
+    mine_for_email = [at for failed, at in mine if failed == email]
+    waits = [
+        _wait_until(mine_for_email, CLIENT_FAILURES_PER_EMAIL),
+        _wait_until([at for _, at in mine], CLIENT_FAILURES),
+    ]
+    if mine_for_email:
+        everyone = db.session.scalars(
+            select(LoginAttempt.at).where(LoginAttempt.email == email, LoginAttempt.at >= since)
+        ).all()
+        waits.append(_wait_until(list(everyone), EMAIL_FAILURES))
+    until = max((wait for wait in waits if wait), default=None)
+    if until and now < until:
+        minutes = math.ceil((until - now).total_seconds() / 60)
+        log.warning("sign-in for %r from %r slowed down for %s min", email, address, minutes)
+        raise TooManyAttempts(
+            f"För många misslyckade inloggningar härifrån. Vänta {minutes} "
+            f"{'minut' if minutes == 1 else 'minuter'} och försök igen."
+        )
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """The active user with this e-mail and password; ``address`` is the client's IP address.
+
+    :raise TooManyAttempts: when this client has failed too often lately.
     :raise LoginFailed: for a wrong e-mail or password, or an inactive account.
     """
     email = email.strip().lower()
-    since = utcnow() - FAILURE_WINDOW
-    by_email = db.session.scalar(
-        select(func.count()).where(LoginAttempt.email == email, LoginAttempt.at >= since)
-    )
-    by_address = db.session.scalar(
-        select(func.count()).where(LoginAttempt.address == address, LoginAttempt.at >= since)
-    )
-    if by_email >= MAX_FAILURES_PER_EMAIL or by_address >= MAX_FAILURES_PER_ADDRESS:
-        log.warning("sign-in for %r from %r refused: too many attempts", email, address)
-        raise TooManyAttempts("För många misslyckade inloggningar. Vänta en kvart och försök igen.")
+    _check_not_guessing(email, address)
     user = db.session.scalar(select(User).where(User.email == email))
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
@@ -84,9 +124,16 @@ def authenticate(email: str, password: str, address: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session cookie it was given stops working."""
+    user.session_version += 1
+
+
 def set_active(user: User, active: bool, actor: User) -> None:
     """:raise EventRegError: when administrators would lock themselves out."""
     if user.id == actor.id and not active:
         raise EventRegError("Du kan inte inaktivera ditt eget konto.")
     user.active = active
+    if not active:
+        end_sessions(user)
     audit.record(actor, "aktiverade konto" if active else "inaktiverade konto", None, user.email)

@@ -251,15 +251,31 @@ def _check_coordinator_may_add(event: Event, now: datetime) -> None:
 
 
 def _resend_link(registration: Registration, now: datetime) -> None:
-    """Mail the personal link again, at most once per interval so nobody can flood a mailbox."""
+    """Mail the personal link again, at most once per interval so nobody can flood a mailbox.
+
+    Within the interval the mail is written and held back rather than left out: a repeated
+    sign-up then costs what a new one does, and its timing tells nobody the address was known.
+    """
     interval = timedelta(minutes=current_app.config["LINK_RESEND_INTERVAL_MINUTES"])
-    if registration.link_sent_at and now - registration.link_sent_at < interval:
-        log.info("link for %r sent recently; not again", registration)
-        return
-    registration.link_sent_at = now
+    recently = registration.link_sent_at and now - registration.link_sent_at < interval
+    if not recently:
+        registration.link_sent_at = now
     compose.queue_link_reminder(
-        registration, personal_url(registration), waitlist_position(registration)
+        registration,
+        personal_url(registration),
+        waitlist_position(registration),
+        held_back=bool(recently),
     )
+
+
+def send_link_again(event_id: int, email: str) -> None:
+    """Someone lost their personal link: mail it again if the address is registered.
+
+    The caller answers the same whether it was: nobody learns who is registered.
+    """
+    registration = active_registration(event_id, email.strip().lower())
+    if registration is not None:
+        _resend_link(registration, utcnow())
 
 
 def can_cancel(registration: Registration) -> bool:

@@ -15,8 +15,13 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """The account a session cookie names, unless it has been signed out since."""
+    account, _, version = session_id.partition(".")
+    if not (account.isascii() and account.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(account))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def _safe_next(target: str | None) -> str:
@@ -59,7 +64,11 @@ def login():
 @bp.post("/logga-ut")
 @login_required
 def logout():
-    logout_user()  # a POST: CSRFProtect has checked the token before this runs
+    # A POST: CSRFProtect has checked the token before this runs. Ending the account's
+    # sessions on the server makes a copied cookie worthless too, not only this browser's.
+    accounts.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
     session.clear()
     flash("Du är utloggad.", "success")
     return redirect(url_for("public.calendar"))

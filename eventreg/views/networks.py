@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from eventreg import feeds
+from eventreg import feeds, ratelimits
 from eventreg.calendar import feed
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
@@ -48,6 +48,7 @@ def network_list():
 
 
 @bp.route("/natverk/<int:network_id>", methods=["GET", "POST"])
+@ratelimits.limit("network-join")
 def network(network_id: int):
     network = db.get_or_404(Network, network_id)
     form = RegistrationForm(serves_meal=False).offer_libraries(library_options())

@@ -3,10 +3,10 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from eventreg import pagecache
+from eventreg import pagecache, ratelimits
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
-from eventreg.forms.registration import RegistrationForm
+from eventreg.forms.registration import LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
 from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink
@@ -21,6 +21,7 @@ ACCEPTING = (SignUpState.OPEN, SignUpState.WAITING_LIST)
 
 
 @bp.route("/evenemang/<int:event_id>/anmalan", methods=["GET", "POST"])
+@ratelimits.limit("sign-up")
 def sign_up(event_id: int):
     event = get_visible_event(event_id)
     state = registrations.sign_up_state(event, registrations.confirmed_count(event.id))
@@ -74,6 +75,30 @@ def thanks(event_id: int):
     if signed_up.get("event_id") != event.id:
         return redirect(url_for("public.event", event_id=event.id))
     return render_template("registration/thanks.html", event=event, email=signed_up["email"])
+
+
+@bp.route("/evenemang/<int:event_id>/min-lank", methods=["GET", "POST"])
+@ratelimits.limit("link")
+def link_again(event_id: int):
+    """A lost personal link, mailed again; the answer is the same for any address."""
+    event = get_visible_event(event_id)
+    form = LinkAgainForm()
+    if form.validate_on_submit() and save(
+        form, lambda: registrations.send_link_again(event.id, form.email.data) or True
+    ):
+        flash(
+            _(
+                "Är %(email)s anmäld till %(title)s har vi skickat din personliga länk dit. "
+                "Den kommer inom några minuter.",
+                email=form.email.data,
+                title=event.title,
+            ),
+            "success",
+        )
+        return redirect(url_for("public.event", event_id=event.id))
+    return render_template("registration/link_again.html", event=event, form=form), (
+        422 if form.errors else 200
+    )
 
 
 def _registration_from_link(token: str):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from eventreg import ratelimits
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, CancelEventForm
 from eventreg.forms.events import EventForm
@@ -58,6 +59,8 @@ def dashboard():
         events=upcoming,
         counts=status_counts([event.id for event in upcoming]),
         recent=recent,
+        bursts=ratelimits.recent_bursts(),
+        forms=ratelimits.FORMS,
     )
 
 

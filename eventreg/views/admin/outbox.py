@@ -19,6 +19,7 @@ STATUS_LABELS = {
     OutboxStatus.SENDING: "Skickas",
     OutboxStatus.SENT: "Skickat",
     OutboxStatus.FAILED: "Misslyckades",
+    OutboxStatus.HELD_BACK: "Hölls tillbaka",
 }
 
 

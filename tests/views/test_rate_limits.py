@@ -1,0 +1,166 @@
+"""The public forms hold against scripts, and still let a staff room sign up together.
+
+The limits count per client address in the database, so every gunicorn worker sees the same
+count: here two app instances stand for two workers.
+"""
+
+from helpers import csrf_token, deliver, make_event
+from sqlalchemy import func, select
+
+from eventreg.extensions import db
+from eventreg.models import OutboxMessage, Registration, RegistrationStatus
+
+
+def sign_up(client, event_id: int, n: int, address: str = "198.51.100.66"):
+    url = f"/evenemang/{event_id}/anmalan"
+    page = client.get(url, environ_base={"REMOTE_ADDR": address}).get_data(as_text=True)
+    return client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            "name": f"Person {n}",
+            "email": f"person{n}@bibliotek.se",
+            "library": "other",
+            "other_workplace": "Biblioteket",
+            "consent": "y",
+        },
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def seated(app, event_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+            )
+        )
+
+
+def test_thirty_colleagues_behind_one_nat_sign_up_in_a_minute(app, client):
+    with app.app_context():
+        event_id = make_event(capacity=60).id
+        db.session.commit()
+    answers = [sign_up(client, event_id, n).status_code for n in range(30)]
+    assert answers == [302] * 30
+    assert seated(app, event_id) == 30
+
+
+def test_a_script_cannot_take_every_seat_and_the_coordinator_is_told(
+    app, client, another_app, coordinator_client
+):
+    with app.app_context():
+        event_id = make_event(capacity=200, title="Populär kurs").id
+        db.session.commit()
+    other_worker = another_app().test_client()
+    answers = [
+        sign_up(client if n % 2 else other_worker, event_id, n).status_code for n in range(200)
+    ]
+
+    assert answers[:40] == [302] * 40
+    assert set(answers[40:]) == {429}
+    assert seated(app, event_id) == 40
+    refused = client.get(f"/evenemang/{event_id}/anmalan")  # reading stays open
+    assert refused.status_code == 200
+    page = sign_up(client, event_id, 999)
+    assert "För många försök" in page.get_data(as_text=True)
+    overview = coordinator_client.get("/samordnare/").get_data(as_text=True)
+    assert "Ovanligt många försök" in overview
+    assert "Populär kurs" in overview and "198.51.100.0/24" in overview
+    assert "198.51.100.66" not in overview
+
+
+def test_another_client_is_not_held_back_by_a_script(app, client):
+    with app.app_context():
+        event_id = make_event(capacity=200).id
+        db.session.commit()
+    for n in range(45):
+        sign_up(client, event_id, n)
+    assert sign_up(client, event_id, 1000, address="192.0.2.7").status_code == 302
+
+
+def test_joining_a_network_and_asking_for_a_link_are_limited_too(app, client, network_id):
+    with app.app_context():
+        event_id = make_event().id
+        db.session.commit()
+    joins = []
+    for n in range(12):
+        page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
+        joins.append(
+            client.post(
+                f"/natverk/{network_id}",
+                data={
+                    "csrf_token": csrf_token(page),
+                    "name": f"Person {n}",
+                    "email": f"p{n}@bibliotek.se",
+                    "library": "other",
+                    "other_workplace": "X",
+                    "consent": "y",
+                },
+            ).status_code
+        )
+    links = []
+    for n in range(7):
+        page = client.get(f"/evenemang/{event_id}/min-lank").get_data(as_text=True)
+        links.append(
+            client.post(
+                f"/evenemang/{event_id}/min-lank",
+                data={"csrf_token": csrf_token(page), "email": f"p{n}@bibliotek.se"},
+            ).status_code
+        )
+    assert joins == [302] * 10 + [429] * 2
+    assert links == [302] * 5 + [429] * 2
+
+
+def test_a_lost_link_is_mailed_again_and_the_page_never_tells_who_is_registered(app, client, smtp):
+    with app.app_context():
+        event = make_event()
+        event_id = event.id
+        db.session.commit()
+    sign_up(client, event_id, 1, address="192.0.2.1")
+    with app.app_context():
+        deliver(smtp)
+
+    def ask(email: str) -> str:
+        page = client.get(f"/evenemang/{event_id}/min-lank").get_data(as_text=True)
+        answer = client.post(
+            f"/evenemang/{event_id}/min-lank",
+            data={"csrf_token": csrf_token(page), "email": email},
+        )
+        return client.get(answer.headers["Location"]).get_data(as_text=True)
+
+    app.config["LINK_RESEND_INTERVAL_MINUTES"] = 0
+    known, unknown = ask("person1@bibliotek.se"), ask("okand@bibliotek.se")
+    with app.app_context():
+        mails = deliver(smtp)
+
+    assert [m["To"] for m in mails] == ["Person 1 <person1@bibliotek.se>"]
+    assert "/anmalan/" in mails[0].get_body(("plain",)).get_content()
+    assert "har vi skickat din personliga länk dit" in known
+    assert known.replace("person1@", "X@") == unknown.replace("okand@", "X@")
+
+
+def test_a_repeated_sign_up_does_the_work_of_a_new_one(app, client):
+    """Timing must not tell that an address was registered: a repeat within the interval writes
+    its link mail, held back, in the same transaction as a new sign-up writes its confirmation."""
+    with app.app_context():
+        event_id = make_event().id
+        db.session.commit()
+    for _ in range(3):
+        assert sign_up(client, event_id, 1).status_code == 302
+    with app.app_context():
+        mails = db.session.execute(
+            select(OutboxMessage.kind, OutboxMessage.status).order_by(OutboxMessage.id)
+        ).all()
+    assert mails == [("confirmation", "pending"), ("link", "held_back"), ("link", "held_back")]
+
+
+def test_held_back_mail_is_shown_for_what_it_is(app, client, coordinator_client):
+    with app.app_context():
+        event_id = make_event().id
+        db.session.commit()
+    sign_up(client, event_id, 1)
+    sign_up(client, event_id, 1)
+    page = coordinator_client.get("/samordnare/utskick?status=held_back").get_data(as_text=True)
+    assert "Hölls tillbaka" in page and "Din anmälan" in page
