@@ -12,14 +12,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-## run: the app with demo data on http://127.0.0.1:5000; mail goes to instance/mail/*.eml
+#: The port `make run` serves on; `make run PORT=8080` (or PORT in the environment) for another.
+PORT ?= 5000
+
+## run: the app with demo data on http://127.0.0.1:$(PORT); mail goes to instance/mail/*.eml
 run: $(STAMP)
 	EVENTREG_DEVELOPMENT=1 $(FLASK) init-db
 	EVENTREG_DEVELOPMENT=1 $(FLASK) seed-demo
-	@echo "Kalendariet: http://127.0.0.1:5000   (mejl hamnar i instance/mail/ om MAIL_SERVER saknas)"
+	@echo "Kalendariet: http://127.0.0.1:$(PORT)   (mejl hamnar i instance/mail/ om MAIL_SERVER saknas)"
 	trap 'kill 0' EXIT INT TERM; \
-	EVENTREG_DEVELOPMENT=1 $(FLASK) mail-worker & \
-	EVENTREG_DEVELOPMENT=1 $(FLASK) run --debug --host 127.0.0.1 --port 5000
+	EVENTREG_DEVELOPMENT=1 EVENTREG_BASE_URL=$${EVENTREG_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) mail-worker & \
+	EVENTREG_DEVELOPMENT=1 EVENTREG_BASE_URL=$${EVENTREG_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
 ## test: the whole suite, with PostgreSQL and Chromium installed when missing
 test: $(STAMP)

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from eventreg import config, i18n, ratelimits
 from eventreg.database import configure_sqlite
 from eventreg.extensions import babel, csrf, db, login_manager, migrate
+from eventreg.ids import IdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    app.url_map.converters["int"] = IdConverter
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config is None:
@@ -107,6 +109,10 @@ def _require_secret_key(app: Flask) -> None:
 #: Title and explanation of each error page, in the visitor's language.
 ERROR_PAGES = {
     400: (_l("Något gick fel med förfrågan"), _l("Gå tillbaka och försök igen.")),
+    403: (
+        _l("Du har inte behörighet"),
+        _l("Sidan är bara för administratörer. Be en administratör om hjälp."),
+    ),
     404: (_l("Sidan finns inte"), _l("Kontrollera adressen, eller börja om från kalendariet.")),
     405: (_l("Det går inte att göra så här"), _l("Gå tillbaka och använd knapparna på sidan.")),
     413: (_l("För mycket text"), _l("Korta ner texten och försök igen.")),

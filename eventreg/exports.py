@@ -5,6 +5,7 @@ import io
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -54,10 +55,15 @@ def _rows(registrations: list[Registration]) -> list[list]:
 
 
 def _safe(value):
-    """A cell starting with = + - @ would run as a formula in Excel: make it plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """A cell starting with = + - @ would run as a formula in Excel: make it plain text.
+
+    Control characters (none should be stored, but an export must never fail on what is) are
+    left out: XLSX cannot hold them at all.
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def csv_bytes(headings: list[str], rows: list[list]) -> bytes:

@@ -4,7 +4,7 @@ Links in mail are made outside any request (or in one whose Host header a client
 they never depend on the request: always on the configured public address.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 
@@ -22,3 +22,19 @@ def webcal_url(endpoint: str, **values) -> str:
     makes a calendar app offer to subscribe."""
     _scheme, _, rest = external_url(endpoint, **values).partition("://")
     return f"webcal://{rest}"
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site that is safe to redirect to, else None.
+
+    Not another site ("//evil.example", "/\\\\evil.example", "https://…"), and nothing that would
+    break the Location header (a line break from "%0D%0A", or any other control character).
+    """
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith(("//", "/\\")):
+        return None
+    return urlunsplit(("", "", parts.path, parts.query, ""))

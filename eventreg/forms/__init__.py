@@ -1,9 +1,10 @@
 """Flask-WTF forms. They check shape; the rules live in the services."""
 
 from flask_wtf import FlaskForm
-from wtforms import Form
+from wtforms import Form, StringField
 
 from eventreg.i18n import current_language
+from eventreg.text import without_control_characters
 
 
 class SwedishMeta:
@@ -20,13 +21,23 @@ class LocalisedMeta(SwedishMeta):
         return SwedishMeta.locales if current_language() == "sv" else (current_language(),)
 
 
+class CleanTextMeta:
+    """Every text field of every form gets :func:`without_control_characters` as a filter."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, StringField):
+            filters = [*unbound_field.kwargs.get("filters", ()), without_control_characters]
+            return unbound_field.bind(form=form, filters=filters, **options)
+        return unbound_field.bind(form=form, **options)
+
+
 class BaseForm(FlaskForm):
-    class Meta(LocalisedMeta):
+    class Meta(CleanTextMeta, LocalisedMeta):
         pass
 
 
 class BaseSubForm(Form):
     """For rows inside a form (FormField); the CSRF token is on the enclosing form."""
 
-    class Meta(SwedishMeta):
+    class Meta(CleanTextMeta, SwedishMeta):
         pass

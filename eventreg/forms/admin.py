@@ -1,10 +1,10 @@
 """Forms for administrators: accounts, libraries and municipalities."""
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from eventreg.forms import BaseForm
-from eventreg.forms.registration import single_line
+from eventreg.forms.registration import mail_address, single_line
 
 
 class AccountForm(BaseForm):
@@ -15,7 +15,7 @@ class AccountForm(BaseForm):
         "E-postadress",
         validators=[
             DataRequired("Ange e-postadressen."),
-            Email("Ange en giltig e-postadress."),
+            mail_address,
             Length(max=254),
         ],
     )

@@ -26,7 +26,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -36,7 +35,8 @@ from wtforms.validators import (
 
 from eventreg.formatting import STOCKHOLM
 from eventreg.forms import BaseForm, BaseSubForm
-from eventreg.forms.registration import multi_line, single_line
+from eventreg.forms.registration import mail_address, single_line
+from eventreg.ids import parse_id
 from eventreg.models import Event, EventKind, FocusArea, Network
 from eventreg.services.events import SessionTimes
 from eventreg.templating import FOCUS_AREA_LABELS, KIND_LABELS
@@ -56,6 +56,10 @@ def _text(label: str, maximum: int, required: str | None = None, **kwargs) -> St
 
 def at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=STOCKHOLM)
+
+
+#: Sessions one event can have: more is a series of events.
+MAX_SESSIONS = 50
 
 
 class SessionForm(BaseSubForm):
@@ -89,7 +93,7 @@ class EventForm(BaseForm):
         description="Markdown: **fet**, *kursiv*, listor med - och länkar som [text](https://…).",
         filters=[_strip],
         default="",
-        validators=[Optional(), Length(max=20000, message="Högst 20 000 tecken."), multi_line],
+        validators=[Optional(), Length(max=20000, message="Högst 20 000 tecken.")],
     )
     audience = _text("Målgrupp", 200, "Ange målgruppen, t.ex. ”All personal”.")
     focus_area = SelectField(
@@ -106,7 +110,7 @@ class EventForm(BaseForm):
         filters=[_strip],
         validators=[
             DataRequired("Ange kontaktpersonens e-post."),
-            Email("Ange en giltig e-postadress."),
+            mail_address,
             Length(max=254),
         ],
     )
@@ -159,12 +163,20 @@ class EventForm(BaseForm):
         default="",
     )
     invited_only = BooleanField("Bara för inbjudna medlemmar (särskilt inbjudna)")
-    sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=50)
+    #: No max_entries: WTForms would drop the rest without a word. validate_sessions says it.
+    sessions = FieldList(FormField(SessionForm), min_entries=1)
 
     add_session = SubmitField("Lägg till tillfälle")
     preview = SubmitField("Förhandsgranska beskrivningen")
     save = SubmitField("Spara")
     publish = SubmitField("Spara och publicera")
+
+    def validate_sessions(self, field):
+        if len(field.entries) > MAX_SESSIONS:
+            raise ValidationError(
+                f"Ett evenemang kan ha högst {MAX_SESSIONS} tillfällen. Dela upp det i flera "
+                "evenemang, eller planera nätverksträffar som en serie."
+            )
 
     def validate_online_url(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
@@ -196,7 +208,7 @@ class EventForm(BaseForm):
             "meal_note": self.meal_note.data if self.serves_meal.data else "",
             "registration_opens_at": opens_at,
             "registration_deadline": self.registration_deadline.data,
-            "network_id": int(self.network_id.data) if self.network_id.data else None,
+            "network_id": parse_id(self.network_id.data),
             "invited_only": self.invited_only.data and bool(self.network_id.data),
         }
 
@@ -212,7 +224,7 @@ class EventForm(BaseForm):
                 at(entry.day.data, entry.starts.data),
                 at(entry.day.data, entry.ends.data),
                 entry.session_label.data,
-                int(entry.session_id.data) if (entry.session_id.data or "").isdigit() else None,
+                parse_id(entry.session_id.data),
             )
             for entry in self.sessions
             if not entry.remove.data

@@ -18,7 +18,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     Length,
     NumberRange,
     Optional,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 
 from eventreg.forms import BaseForm, BaseSubForm
 from eventreg.forms.events import at
-from eventreg.forms.registration import multi_line, single_line
+from eventreg.forms.registration import mail_address, single_line
 from eventreg.models import JoinPolicy
 from eventreg.services.events import SessionTimes
 
@@ -41,7 +40,7 @@ class NetworkForm(BaseForm):
         "Beskrivning",
         description="Visas på nätverkets sida. Markdown fungerar.",
         default="",
-        validators=[Optional(), Length(max=10000), multi_line],
+        validators=[Optional(), Length(max=10000)],
     )
     contact_name = StringField(
         "Kontaktperson",
@@ -51,7 +50,7 @@ class NetworkForm(BaseForm):
         "Kontaktpersonens e-post",
         validators=[
             DataRequired("Ange kontaktpersonens e-post."),
-            Email("Ange en giltig e-postadress."),
+            mail_address,
             Length(max=254),
         ],
     )

@@ -521,6 +521,23 @@ def queue_invitation_cancelled(
 
 
 @_in_their_language
+def queue_invitation_withdrawn(
+    invitation: Invitation, event: Event, items: Sequence[CalendarItem]
+) -> None:
+    """Someone left the network: a meeting they were invited to leaves their calendar."""
+    _for_invitation(
+        "invitation-withdrawn",
+        invitation,
+        event,
+        _("Inbjudan återkallad: %(title)s", title=event.title),
+        "invitation_withdrawn",
+        items,
+        _("Du är inte längre medlem i nätverket."),
+        network=event.network,
+    )
+
+
+@_in_their_language
 def queue_declined(invitation: Invitation, event: Event, items: Sequence[CalendarItem]) -> None:
     """A member said no: the meeting leaves the calendar the invitation put it in."""
     _for_invitation(

@@ -181,21 +181,21 @@ def deliver_batch(stop: threading.Event | None = None) -> int:
     try:
         with open_transport() as transport:
             while unsent and not (stop and stop.is_set()):
-                message = unsent.pop(0)
-                if not _begin_sending(message):
+                if not _begin_sending(unsent[0]):
+                    unsent.pop(0)
                     continue
                 try:
-                    transport.send(message)
+                    transport.send(unsent[0])
                 except PermanentFailure as error:
-                    _record(message, error, permanent=True)
+                    _record(unsent.pop(0), error, permanent=True)
                 except TransientFailure as error:
-                    _record(message, error)
+                    _record(unsent.pop(0), error)
                 else:
-                    _record(message, None)
+                    _record(unsent.pop(0), None)
     except Exception as error:  # the server or the connection failed: try the rest later
         log.warning("mail transport failed: %s", error)
-        for message in batch:
-            _record(message, error)  # no-op for those already recorded
+        for message in unsent:
+            _record(message, error)
         return len(batch)
     _release(unsent)
     return len(batch)

@@ -10,7 +10,7 @@ import logging
 import re
 import smtplib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from email import message_from_bytes, policy
 from email.encoders import encode_base64
 from email.header import Header
@@ -111,6 +111,11 @@ class _SMTPTransport:
             self.connection.send(build_message(outbox))
         except BadHeaderError as error:
             raise PermanentFailure(f"header with a line break: {error}") from error
+        except (UnicodeEncodeError, smtplib.SMTPNotSupportedError) as error:
+            # An address with å before the @ needs SMTPUTF8; no retry will change that. The
+            # relay may have begun this message's transaction: end it, for the next message.
+            self._reset()
+            raise PermanentFailure(f"address needs SMTPUTF8 (not ASCII): {error}") from error
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             failure = PermanentFailure if all(c >= 500 for c in codes) else TransientFailure
@@ -118,6 +123,10 @@ class _SMTPTransport:
         except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as error:
             failure = PermanentFailure if error.smtp_code >= 500 else TransientFailure
             raise failure(f"{error.smtp_code} {error.smtp_error!r}") from error
+
+    def _reset(self) -> None:
+        with suppress(smtplib.SMTPException, OSError):
+            self.connection.host.rset()
 
 
 class _FileTransport:

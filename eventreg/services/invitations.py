@@ -96,10 +96,19 @@ def answer(
     ``in_calendar``: the answer was pressed in their calendar, which has already taken the
     meeting out on a "no"; then no CANCEL is sent.
 
-    :raise RegistrationClosed: after the last day to sign up, or for a cancelled meeting.
+    :raise RegistrationClosed: after the last day to sign up, for a cancelled meeting, or when
+        the member has left the network.
     """
     invitation = db.session.get(Invitation, invitation_id)
     event = db.session.get(Event, invitation.event_id)
+    if invitation.member.status != MemberStatus.ACTIVE:
+        raise RegistrationClosed(
+            _(
+                "Du är inte längre medlem i %(network)s, så inbjudan gäller inte. "
+                "Kontakta arrangören om du vill vara med.",
+                network=event.network.name if event.network else "",
+            )
+        )
     if registrations.sign_up_state(event, 0, invited=True) in (
         registrations.SignUpState.CLOSED,
         registrations.SignUpState.CANCELLED,
@@ -183,3 +192,23 @@ def send_invitation_reminders(now: datetime | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+def withdraw_invitations(member: NetworkMember) -> None:
+    """A member leaves: meetings ahead they were invited to, and have not answered, leave their
+    calendar (what they said yes to stays: they cancel that themselves)."""
+    open_invitations = db.session.scalars(
+        select(Invitation)
+        .join(Event, Event.id == Invitation.event_id)
+        .where(
+            Invitation.member_id == member.id,
+            Invitation.status == InvitationStatus.INVITED,
+            Event.status == EventStatus.PUBLISHED,
+            Event.first_start > utcnow(),
+        )
+    ).all()
+    for invitation in open_invitations:
+        event = db.session.get(Event, invitation.event_id)
+        withdrawn = calendar_entries.withdraw(event.sessions, member.email)
+        if withdrawn:
+            compose.queue_invitation_withdrawn(invitation, event, withdrawn)

@@ -20,7 +20,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, links
+from eventreg.services import audit, invitations, links
 from eventreg.services.errors import EventRegError
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.registrations import Applicant, check_library
@@ -157,9 +157,11 @@ def approve_member(member: NetworkMember, actor: User) -> None:
 
 
 def remove_member(member: NetworkMember, actor: User | None = None) -> None:
-    """The member leaves (by their link, or a coordinator removes them); history stays."""
+    """The member leaves (by their link, or a coordinator removes them); history stays, and
+    invitations they have not answered leave their calendar."""
     member.status = MemberStatus.LEFT
     member.left_at = utcnow()
+    invitations.withdraw_invitations(member)
     audit.record(
         actor,
         "tog bort medlem" if actor else "medlem lämnade",

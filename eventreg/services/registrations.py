@@ -33,6 +33,7 @@ from eventreg.services import audit, calendar_entries
 from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
 from eventreg.services.links import personal_url
 from eventreg.services.locks import lock_event
+from eventreg.text import without_control_characters
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,9 @@ def check_library(library_id: int | None) -> None:
 
 
 def _one_line(text: str) -> str:
-    """Names end up in mail headers and lists: line breaks and runs of spaces become one space."""
-    return " ".join(text.split())
+    """Names end up in mail headers and lists: line breaks and runs of spaces become one space,
+    and control characters go (not every sign-up comes through a form that filters them)."""
+    return " ".join(without_control_characters(text).split())
 
 
 def register(
@@ -208,7 +210,7 @@ def register(
         role_title=_one_line(applicant.role_title),
         dietary_needs=_one_line(applicant.dietary_needs) if event.serves_meal else "",
         accessibility_needs=_one_line(applicant.accessibility_needs),
-        message=applicant.message.strip(),
+        message=without_control_characters(applicant.message).strip(),
         consented_at=now,
         language=applicant.language,
         confirmed_at=now if has_seat else None,

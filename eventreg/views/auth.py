@@ -1,7 +1,5 @@
 """Coordinators sign in and out here; the public never needs an account."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -10,6 +8,7 @@ from eventreg.forms.auth import LoginForm
 from eventreg.models import User
 from eventreg.services import accounts, audit
 from eventreg.services.errors import EventRegError
+from eventreg.urls import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -24,22 +23,12 @@ def load_user(session_id: str) -> User | None:
     return user if user is not None and user.session_version == int(version) else None
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: a login link must not send anyone elsewhere."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return url_for("admin.dashboard")
-
-
 @bp.route("/logga-in", methods=["GET", "POST"])
 def login():
+    # Read before anything happens: only a path on this site, and one a header can carry.
+    target = local_path(request.args.get("next")) or url_for("admin.dashboard")
     if current_user.is_authenticated:
-        return redirect(url_for("admin.dashboard"))
+        return redirect(target)
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -56,7 +45,7 @@ def login():
             session.clear()
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
     status = 422 if error or form.errors else 200
     return render_template("auth/login.html", form=form, error=error), status
 

@@ -3,7 +3,6 @@ the choice of language."""
 
 from dataclasses import dataclass
 from itertools import groupby
-from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 from sqlalchemy import select
@@ -13,10 +12,12 @@ from eventreg.calendar import public_calendar
 from eventreg.extensions import db
 from eventreg.formatting import month_heading
 from eventreg.i18n import current_language
+from eventreg.ids import page_number
 from eventreg.models import Event, EventKind, EventStatus
 from eventreg.models.base import utcnow
 from eventreg.pagecache import cached_page
 from eventreg.services import registrations
+from eventreg.urls import local_path
 
 bp = Blueprint("public", __name__)
 
@@ -61,7 +62,7 @@ def calendar():
     )
     if kind_filter in KIND_FILTERS:
         query = query.where(Event.kind == KIND_FILTERS[kind_filter])
-    page = Page.of(query, request.args.get("page", 1, type=int))
+    page = Page.of(query, page_number())
     counts = registrations.confirmed_counts([event.id for event in page.items])
     return render_template(
         "public/calendar.html",
@@ -123,15 +124,7 @@ def event_ics(event_id: int):
 def language(code: str):
     """Remember the visitor's language, and take them back to the page they were on."""
     session["language"] = code
-    back = urlsplit(request.args.get("next", ""))
-    if (
-        back.scheme
-        or back.netloc
-        or not back.path.startswith("/")
-        or back.path.startswith(("//", "/\\"))
-    ):
-        return redirect(url_for("public.calendar"))
-    return redirect(urlunsplit(("", "", back.path, back.query, "")))
+    return redirect(local_path(request.args.get("next")) or url_for("public.calendar"))
 
 
 def _prose(name: str) -> str:

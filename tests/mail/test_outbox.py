@@ -297,3 +297,25 @@ def test_a_killed_worker_costs_seconds_and_a_resent_message_keeps_its_message_id
         delivered.setdefault(mail["Subject"], set()).add(mail["Message-ID"])
     assert sorted(delivered) == [f"Meddelande {n}" for n in range(5)]
     assert all(len(ids) == 1 for ids in delivered.values())  # a duplicate is the same message
+
+
+def test_an_address_the_relay_cannot_take_fails_that_message_only_and_at_once(app, smtp):
+    """A contact address with å in it (stored before forms refused them) once broke every mail
+    of its event for two days, and held up the rest of the batch."""
+    queue_mails(1)
+    queue(
+        kind="test",
+        to=("Åsa", "åsa@exämple.se"),
+        reply_to=("Åsa", "åsa@exämple.se"),
+        subject="Till en adress med å",
+        body_text="Hej!",
+        body_html="<p>Hej!</p>",
+    )
+    queue_mails(1)
+    delivered = deliver(smtp)
+
+    assert [m["Subject"] for m in delivered] == ["Meddelande 0", "Meddelande 0"]
+    db.session.expire_all()
+    failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "failed")).one()
+    assert failed.attempts == 1 and failed.subject == "Till en adress med å"
+    assert "SMTPUTF8" in failed.last_error or "ASCII" in failed.last_error

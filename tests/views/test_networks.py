@@ -4,7 +4,7 @@ import re
 
 import icalendar
 import pytest
-from helpers import csrf_token, deliver, make_event, submit
+from helpers import calendar_part, csrf_token, deliver, make_event, submit
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -17,7 +17,7 @@ from eventreg.models import (
     NetworkMember,
     Registration,
 )
-from eventreg.services import events
+from eventreg.services import events, networks
 
 
 @pytest.fixture
@@ -163,3 +163,34 @@ def test_a_network_feed_has_only_its_meetings(app, client, network_id):
         db.session.commit()
     body = client.get(f"/natverk/{network_id}/kalender.ics").get_data(as_text=True)
     assert "Nätverksträff" in body and "Annan kurs" not in body
+
+
+def test_control_characters_in_an_answer_are_left_out_and_exports_work(
+    app, client, invitation_links, coordinator_client
+):
+    submit(client, invitation_links["kommer"], {"dietary_needs": "Vegan\x00\x07\x1b[31m, nötter"})
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.dietary_needs == "Vegan[31m, nötter"
+        event_id = registration.event_id
+    for kind in ("xlsx", "csv"):
+        export = coordinator_client.get(f"/samordnare/evenemang/{event_id}/deltagare.{kind}")
+        assert export.status_code == 200
+
+
+def test_a_member_who_left_cannot_answer_through_an_old_invitation(
+    app, client, invitation_links, smtp
+):
+    with app.app_context():
+        member = db.session.scalar(select(NetworkMember))
+        networks.remove_member(member)
+        db.session.commit()
+        withdrawn = deliver(smtp)
+    answer = submit(client, invitation_links["kommer"], {})
+    assert answer.status_code == 422
+    assert "inte längre medlem" in answer.get_data(as_text=True)
+    assert registrations(app) == 0
+    # Leaving took the unanswered invitation out of the member's calendar.
+    (mail,) = withdrawn
+    assert mail["Subject"].startswith("Inbjudan återkallad")
+    assert calendar_part(mail).get_param("method") == "CANCEL"

@@ -153,7 +153,8 @@ def test_the_calendar_pages_through_many_events_in_date_order(app, client):
         "Kurs nummer 50" in second and "Kurs nummer 54" in second and "Kurs nummer 49" not in second
     )
     assert "Tidigare evenemang" in second and "Senare evenemang" not in second
-    assert client.get("/?page=-3").status_code == 200
+    for impossible in ("-3", "0", "abc", "²", "9" * 25):  # no such page, never a 500
+        assert client.get(f"/?page={impossible}").status_code == 404
 
 
 def test_the_privacy_page_says_what_happens_to_an_answer_in_a_calendar(app, client):

@@ -125,7 +125,14 @@ def test_empty_form_explains_every_missing_field_in_swedish(app, client, event_i
     ("field", "value", "message", "shown_at"),
     [
         ("email", "inte-en-adress", "Skriv en e-postadress som namn@exempel.se.", "email"),
-        ("email", "åsa@bibliotek.se", "Skriv en e-postadress som namn@exempel.se.", "email"),
+        ("email", "anna@", "Skriv en e-postadress som namn@exempel.se.", "email"),
+        (
+            "email",
+            "åsa@bibliotek.se",
+            "Använd en adress utan å, ä, ö och andra specialtecken före @: "
+            "alla e-postservrar klarar inte dem.",
+            "email",
+        ),
         ("name", "x" * 201, "Texten får vara högst 200 tecken.", "name"),
         (
             "name",
@@ -135,7 +142,6 @@ def test_empty_form_explains_every_missing_field_in_swedish(app, client, event_i
         ),
         ("library", "999999", "Välj din arbetsplats i listan.", "library"),
         ("library", "other", "Skriv namnet på din arbetsplats.", "other_workplace"),
-        ("message", "hej\x00", "Texten innehåller otillåtna kontrolltecken.", "message"),
         (
             "consent",
             "",

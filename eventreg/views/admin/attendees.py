@@ -7,6 +7,7 @@ from eventreg import exports
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
+from eventreg.ids import parse_id
 from eventreg.models import EventSession, Registration, Role
 from eventreg.services import attendance, attendees, registrations
 from eventreg.services.places import library_options
@@ -114,13 +115,14 @@ def sign_in_sheet(event_id: int):
 @requires(Role.COORDINATOR)
 def mark_attendance(event_id: int):
     event = get_event(event_id)
-    session_id = request.args.get("tillfalle", type=int) or event.sessions[0].id
-    session = db.get_or_404(EventSession, session_id)
-    if session.event_id != event.id:
+    chosen = request.args.get("tillfalle")
+    session_id = parse_id(chosen) if chosen is not None else event.sessions[0].id
+    session = db.session.get(EventSession, session_id) if session_id else None
+    if session is None or session.event_id != event.id:
         abort(404)
     form = ButtonForm()
     if form.validate_on_submit():
-        present = {int(value) for value in request.form.getlist("kom") if value.isdigit()}
+        present = {parse_id(value) for value in request.form.getlist("kom")} - {None}
         act(
             lambda: attendance.mark_attendance(session, present, current_user),
             "Närvaron är sparad.",

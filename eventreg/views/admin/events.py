@@ -9,6 +9,7 @@ from eventreg import ratelimits
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, CancelEventForm
 from eventreg.forms.events import EventForm
+from eventreg.ids import page_number
 from eventreg.models import AuditEntry, Event, EventStatus, Invitation, Network, Registration, Role
 from eventreg.models.base import utcnow
 from eventreg.services import events
@@ -71,6 +72,7 @@ def audit_log():
         select(AuditEntry)
         .options(selectinload(AuditEntry.user), selectinload(AuditEntry.event))
         .order_by(AuditEntry.id.desc()),
+        page=page_number(),
         per_page=50,
         max_per_page=100,
     )

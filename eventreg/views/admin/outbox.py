@@ -8,6 +8,7 @@ from sqlalchemy import select
 from eventreg.calendar import replies_are_read
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
+from eventreg.ids import page_number
 from eventreg.mail.outbox import retry
 from eventreg.models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus, Role
 from eventreg.services import audit
@@ -30,7 +31,7 @@ def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status in OutboxStatus.__members__.values():
         query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, per_page=50, max_per_page=100)
+    page = db.paginate(query, page=page_number(), per_page=50, max_per_page=100)
     return render_template(
         "admin/outbox.html", page=page, status=status, labels=STATUS_LABELS, form=ButtonForm()
     )
@@ -62,7 +63,10 @@ PARTSTAT_LABELS = {
 def calendar_replies():
     """Answers pressed in people's calendars (and other mail to the mailbox), newest first."""
     page = db.paginate(
-        select(InboundMessage).order_by(InboundMessage.id.desc()), per_page=50, max_per_page=100
+        select(InboundMessage).order_by(InboundMessage.id.desc()),
+        page=page_number(),
+        per_page=50,
+        max_per_page=100,
     )
     return render_template(
         "admin/calendar_replies.html",

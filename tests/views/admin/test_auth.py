@@ -160,3 +160,23 @@ def test_an_https_address_makes_the_cookie_secure_and_asks_for_hsts(
     assert "Secure" in response.headers["Set-Cookie"]
     assert "HttpOnly" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_next_that_would_break_the_redirect_is_refused_before_anything_happens(
+    client, coordinator
+):
+    token = csrf_token(client.get("/logga-in").get_data(as_text=True))
+    response = client.post(
+        "/logga-in?next=/samordnare/%0D%0AX-Injected:%201",
+        data={"csrf_token": token, "email": coordinator, "password": PASSWORD},
+    )
+    assert (response.status_code, response.headers["Location"]) == (302, "/samordnare/")
+    assert "X-Injected" not in response.headers
+
+
+def test_a_page_for_administrators_says_no_in_the_sites_own_words(coordinator_client):
+    response = coordinator_client.get("/samordnare/konton")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Du har inte behörighet" in page and '<html lang="sv">' in page
+    assert "Forbidden" not in page

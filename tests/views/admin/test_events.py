@@ -115,7 +115,7 @@ def test_markdown_preview_shows_the_sanitised_description(coordinator_client):
         ),
         ({"capacity": "-3"}, "Ange ett antal från 1 och uppåt."),
         ({"capacity": "många"}, "Inte ett giltigt heltal"),
-        ({"contact_email": "karin"}, "Ange en giltig e-postadress."),
+        ({"contact_email": "karin"}, "Skriv en e-postadress som namn@exempel.se."),
         ({"online_url": "javascript:alert(1)"}, "Ange en hel adress som börjar med https://."),
         ({"sessions-0-day": "31/31/2026"}, "Inte ett giltigt datum"),
     ],
@@ -243,3 +243,45 @@ def test_delete_a_draft_after_confirming(app, coordinator_client):
     submit(coordinator_client, f"/samordnare/evenemang/{event_id}/ta-bort", {})
     assert coordinator_client.get(f"/samordnare/evenemang/{event_id}").status_code == 404
     assert "tog bort utkastet" in coordinator_client.get("/samordnare/logg").get_data(as_text=True)
+
+
+def test_a_contact_address_is_kept_as_mail_can_send_it(app, coordinator_client):
+    refused = submit(
+        coordinator_client, "/samordnare/evenemang/nytt", event_form(contact_email="åsa@exämple.se")
+    )
+    assert refused.status_code == 422
+    assert any("utan å, ä, ö" in message for message in errors(refused))
+    accepted = submit(
+        coordinator_client, "/samordnare/evenemang/nytt", event_form(contact_email="asa@exämple.se")
+    )
+    assert accepted.status_code == 302
+    with app.app_context():
+        assert only_event(app).contact_email == "asa@xn--exmple-cua.se"
+
+
+def test_a_51st_session_is_refused_with_a_message_not_dropped(app, coordinator_client):
+    day = stockholm(40).date()
+    sessions = {}
+    for n in range(51):
+        sessions.update(
+            {
+                f"sessions-{n}-day": str(day),
+                f"sessions-{n}-starts": f"{8 + n // 6:02d}:{(n % 6) * 10:02d}",
+                f"sessions-{n}-ends": f"{8 + n // 6:02d}:{(n % 6) * 10 + 5:02d}",
+            }
+        )
+    response = submit(coordinator_client, "/samordnare/evenemang/nytt", event_form(**sessions))
+    assert response.status_code == 422
+    assert "högst 50 tillfällen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Event)).all() == []
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 20, "-1", "x"])
+def test_an_odd_session_id_in_the_form_is_a_new_session_not_a_crash(app, coordinator_client, value):
+    response = submit(
+        coordinator_client,
+        "/samordnare/evenemang/nytt",
+        event_form(**{"sessions-0-session_id": value}),
+    )
+    assert response.status_code == 302
