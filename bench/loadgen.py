@@ -121,8 +121,8 @@ class Browser:
         self.conn = http.client.HTTPConnection(host, port, timeout=SOCKET_TIMEOUT)
         self.cookies: dict[str, str] = {}
 
-    def send(self, method: str, path: str, body: str | None = None):
-        headers = {}
+    def send(self, method: str, path: str, body: str | None = None, client_address: str = ""):
+        headers = {"X-Forwarded-For": client_address} if client_address else {}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -163,7 +163,11 @@ def run_signup(
                 break
             began = time.perf_counter()
             try:
-                status, page = browser.send("GET", form_path)
+                # Different people sign up from different places: as the proxy in front of a
+                # deployment tells the app (TRUSTED_PROXIES), so that its per-client rate
+                # limits see each person, as they would.
+                address = f"10.{person // 65536 % 256}.{person // 256 % 256}.{person % 256}"
+                status, page = browser.send("GET", form_path, client_address=address)
                 field = CSRF_INPUT.search(page)
                 if status != 200 or field is None:
                     fail(f"GET {status}")
@@ -175,7 +179,7 @@ def run_signup(
                     "library": str(library_ids[person % len(library_ids)]),
                     "consent": "y",
                 }
-                status, _ = browser.send("POST", form_path, urlencode(form))
+                status, _ = browser.send("POST", form_path, urlencode(form), address)
             except (OSError, http.client.HTTPException) as error:
                 fail(type(error).__name__)
                 continue

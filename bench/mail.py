@@ -22,11 +22,9 @@ message the worker sends, and ``register()`` itself.
 """
 
 import cProfile
-import json
 import os
 import pstats
 import resource
-import select as select_module
 import socket
 import statistics as stats
 import subprocess
@@ -49,11 +47,12 @@ from sqlalchemy import func, select, update  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
 from bench import report  # noqa: E402
+from bench.mailsink import Sink  # noqa: E402
 from bench.run import VENV_BIN, app_env, run_checked, wait_for_quiet  # noqa: E402
 from bench.seed import _details  # noqa: E402
 from bench.server import busy_cpu_seconds, children_cpu_seconds  # noqa: E402
 from eventreg import create_app  # noqa: E402
-from eventreg.calendar import attendee_message  # noqa: E402
+from eventreg.calendar import CalendarItem, attendee_message, session_summary  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.formatting import STOCKHOLM  # noqa: E402
@@ -75,7 +74,6 @@ from eventreg.services.registrations import Applicant, register  # noqa: E402
 
 BASE_URL = "https://kalendarium.example.se"
 WORKER_TIMEOUT = 300
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -89,47 +87,6 @@ class Settings:
 
 FULL = Settings(mails=2_000, events=20, workers=(1, 4), rounds=2, micro_calls=2_000)
 QUICK = Settings(mails=200, events=4, workers=(1, 4), rounds=1, micro_calls=200)
-
-
-class Sink:
-    """``bench/mailsink.py`` in its own process, spoken to over its stdin and stdout."""
-
-    def __enter__(self) -> "Sink":
-        self.process = subprocess.Popen(
-            [str(VENV_BIN / "python"), "bench/mailsink.py", "--max-seconds", "1800"],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.port = self._answer()["port"]
-        return self
-
-    def _answer(self, timeout: float = 60) -> dict:
-        ready, _, _ = select_module.select([self.process.stdout], [], [], timeout)
-        if not ready:
-            raise RuntimeError("the SMTP sink did not answer")
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError("the SMTP sink stopped")
-        return json.loads(line)
-
-    def command(self, command: str) -> dict:
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-        return self._answer()
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-    def __exit__(self, *_exc) -> None:
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def _children_cpu() -> float:
@@ -358,11 +315,13 @@ def microbenchmarks(settings: Settings) -> dict:
     footer = f"Din anmälan (se eller avboka): {url}"
     attendee = (registration.name, registration.email)
 
+    item = CalendarItem(session, "REQUEST", session.sequence, session_summary(session))
+
     def invite():
-        return attendee_message(attendee, session, "REQUEST", footer)
+        return attendee_message(registration.event, attendee, item, footer)
 
     def confirmation():
-        compose.queue_confirmation(registration, url)
+        compose.queue_confirmation(registration, url, [item])
 
     outbox = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
 

@@ -10,6 +10,9 @@ measures, with a separate load-generator process (``bench/loadgen.py``):
 - reads: the calendar and an event page at 8 and 32 concurrent clients;
 - a sign-up burst: many different people sign up for one small event at once, after which the
   database is checked (seats, waiting-list order, one mail per person);
+- the same burst while ``mail-worker`` delivers to a relay that answers at once, and to one
+  that takes 0.5 s per message (``bench/mailsink.py --delay``): a slow relay must not slow
+  sign-ups;
 - CPU time and peak RSS of the gunicorn workers.
 
 With ``--scale`` and ``--mail`` it then also runs ``bench/scale.py`` (pages at 100 / 1,000 /
@@ -44,6 +47,7 @@ from pgcluster import PostgresCluster  # noqa: E402
 
 from bench import report  # noqa: E402
 from bench.baseline_app import TOKEN_PLACEHOLDER, create_schema  # noqa: E402
+from bench.mailsink import Sink  # noqa: E402
 from bench.server import Gunicorn, busy_cpu_seconds, children_cpu_seconds  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -53,6 +57,29 @@ CSRF_VALUE = re.compile(r'(<input[^>]*name="csrf_token"[^>]*value=")([^"]+)(")')
 #: than QUIET_CPUS CPUs; the wait is bounded so a busy machine delays the run, never blocks it.
 QUIET_CPUS = 0.3
 QUIET_WAIT_SECONDS = 10
+#: A sign-up burst while `mail-worker` delivers to a relay answering each message this late.
+RELAYS = (("fast", 0.0), ("slow", 0.5))
+
+
+class MailWorker:
+    """``flask --app wsgi mail-worker`` as a service runs it, stopped with SIGTERM."""
+
+    def __init__(self, env: dict[str, str], smtp_port: int, log: Path):
+        self.env = {**env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port)}
+        self.log = log
+
+    def __enter__(self) -> "MailWorker":
+        self.output = self.log.open("w")
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "flask"), "--app", "wsgi", "mail-worker"],
+            cwd=ROOT, env=self.env, stdout=self.output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        self.output.close()
 
 
 @dataclass(frozen=True)
@@ -101,6 +128,9 @@ def app_env(database_url: str, instance: Path) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(32),
         "EVENTREG_INSTANCE_PATH": str(instance),
+        # As behind the TLS proxy of a deployment: the load generator names each person's
+        # address in X-Forwarded-For, and the per-client rate limits count them apart.
+        "TRUSTED_PROXIES": "1",
     }
 
 
@@ -253,7 +283,8 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
         run_checked(
             [
                 str(VENV_BIN / "python"), "bench/seed.py", "--events", str(settings.events),
-                "--burst-events", str(settings.rounds), "--burst-capacity", str(settings.capacity),
+                "--burst-events", str(settings.rounds + len(RELAYS)),
+                "--burst-capacity", str(settings.capacity),
             ],
             env,
         )
@@ -294,7 +325,7 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
                                 timeout=read_timeout,
                             )
                         )  # fmt: skip
-            for round_, event_id in enumerate(seeded["burst_event_ids"]):
+            for round_, event_id in enumerate(seeded["burst_event_ids"][: settings.rounds]):
                 for name, server in servers.items():
                     print(f"   round {round_ + 1}: sign-up burst {name}", file=sys.stderr)
                     signups[name].append(
@@ -309,9 +340,30 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
                         )
                     )  # fmt: skip
             memory = {name: server.peak_rss_mib() for name, server in servers.items()}
+        relays = {}
+        for (label, delay), event_id in zip(
+            RELAYS, seeded["burst_event_ids"][settings.rounds :], strict=True
+        ):
+            print(f"   sign-up burst while mail goes to a {label} relay", file=sys.stderr)
+            with Sink(delay) as sink, MailWorker(env, sink.port, work / f"worker-{label}.log"):
+                relays[label] = measured(
+                    real, database_pid,
+                    "signup", real.base_url,
+                    "--form-path", f"/evenemang/{event_id}/anmalan",
+                    "--people", str(settings.people),
+                    "--clients", str(settings.signup_clients),
+                    "--library-ids", ",".join(map(str, seeded["library_ids"])),
+                    timeout=600,
+                )  # fmt: skip
+                relays[label]["delay_s"] = delay
+                relays[label]["mails_during"] = len(sink.command("dump")["received"])
+            relays[label]["problems"] = check_eventreg_signups(app_url, event_id, settings)
     code_after = report.revision(ROOT)
     for event_id, real_result, baseline_result in zip(
-        seeded["burst_event_ids"], signups["eventreg"], signups["baseline"], strict=True
+        seeded["burst_event_ids"][: settings.rounds],
+        signups["eventreg"],
+        signups["baseline"],
+        strict=True,
     ):
         real_result["problems"] = check_eventreg_signups(app_url, event_id, settings)
         baseline_result["problems"] = check_baseline_signups(baseline_url, event_id, settings)
@@ -322,6 +374,7 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
         "seed_seconds": seed_seconds,
         "reads": reads,
         "signups": signups,
+        "relays": relays,
         "memory": memory,
     }
 
