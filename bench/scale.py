@@ -20,7 +20,7 @@ SQLite, ``COPY`` on PostgreSQL, followed there by ``VACUUM ANALYZE`` as autovacu
   make about 500,000 registrations;
 - attendance marked for the past events' seated people (90 % came);
 - one event, 30 days ahead, with 300 registrations: the attendee list and exports measured;
-- the statistics' pre-counted tables filled by ``participation.refresh`` for the new events, as
+- the statistics' pre-counted tables filled by ``counting.refresh`` for the new events, as
   for data changed by hand (the app keeps them in step on every commit).
 
 Pages are requested in-process with Flask's test client (no HTTP, no gunicorn: the figure is the
@@ -68,9 +68,9 @@ from eventreg.extensions import db  # noqa: E402
 from eventreg.formatting import STOCKHOLM  # noqa: E402
 from eventreg.forms.statistics import current_term  # noqa: E402
 from eventreg.models import Event, Library, Role  # noqa: E402
-from eventreg.services import participation  # noqa: E402
 from eventreg.services.accounts import create_user  # noqa: E402
 from eventreg.services.places import import_libraries  # noqa: E402
+from eventreg.statistics import counting  # noqa: E402
 
 #: The issue's target: time at the largest size at most this many times the time at 100 events.
 TARGET_RATIO = 2.0
@@ -339,8 +339,8 @@ class Seeder:
         self.events = total
         self.rounds += 1
         # Rows written past the ORM, like data changed by hand: count them for the statistics.
-        participation.refresh(
-            db.session.scalars(select(Event.id).where(Event.id >= first_event_id))
+        counting.refresh(
+            db.session, db.session.scalars(select(Event.id).where(Event.id >= first_event_id))
         )
         db.session.commit()
         if not self.sqlite:
@@ -821,7 +821,7 @@ def render(results: list[dict], settings: Settings, command: str, host: dict, co
         f"one event with {BIG_EVENT_REGISTRATIONS} registrations ({BIG_EVENT_CAPACITY} seated). "
         "Bulk inserts (executemany on SQLite, COPY then VACUUM ANALYZE on PostgreSQL); SQLite is "
         "not ANALYZEd, as eventreg never does it. The statistics' pre-counted tables are then "
-        "filled by `participation.refresh`, as the app keeps them on every commit.",
+        "filled by `counting.refresh`, as the app keeps them on every commit.",
         f"- **Method:** Flask test client in one process, one request at a time; one warm-up, then "
         f"up to {settings.requests} timed requests (at least {settings.min_requests}, or 3 when one "
         f"takes over a second); the median. Statistics periods: all = "

@@ -58,12 +58,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         configure_sqlite(app, db.engine)
 
     from eventreg import cli, templating
-    from eventreg.services import participation
+    from eventreg.statistics import counting
     from eventreg.views import admin, auth, networks, public, registration
 
     templating.init_app(app)
     i18n.init_app(app)
-    participation.watch(db.session)
+    counting.watch(db.session)
     for blueprint in (public.bp, registration.bp, networks.bp, auth.bp, admin.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)

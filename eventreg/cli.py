@@ -17,8 +17,9 @@ from eventreg.extensions import db
 from eventreg.mail.mailbox import read_replies
 from eventreg.mail.outbox import run_worker
 from eventreg.models import Role
-from eventreg.services import accounts, participation, personal_data, reminders
+from eventreg.services import accounts, personal_data, reminders
 from eventreg.services.errors import EventRegError
+from eventreg.statistics import counting
 
 LIBRARIES_CSV = Path(__file__).parent / "data" / "libraries.csv"
 
@@ -134,7 +135,7 @@ def purge_personal_data_command():
 def rebuild_statistics_command():
     """Count the statistics again from the registrations, e.g. after data was changed by hand."""
     with db.session.begin():
-        participation.rebuild()
+        counting.rebuild(db.session)
     click.echo("Statistiken är räknad på nytt.")
 
 

@@ -14,15 +14,15 @@ from eventreg.models.networks import (
     NetworkMember,
 )
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
-from eventreg.models.participation import (
+from eventreg.models.places import Library, Municipality
+from eventreg.models.ratelimits import RateLimitCounter, RefusedBurst
+from eventreg.models.registrations import Registration, RegistrationStatus
+from eventreg.statistics.models import (
     CountedEvent,
     EventParticipation,
     MonthlyEvents,
     MonthlyParticipation,
 )
-from eventreg.models.places import Library, Municipality
-from eventreg.models.ratelimits import RateLimitCounter, RefusedBurst
-from eventreg.models.registrations import Registration, RegistrationStatus
 
 __all__ = [
     "Invitation",

@@ -1,4 +1,4 @@
-"""The one lock that keeps seat decisions in order."""
+"""The one lock that keeps seat decisions (and the statistics that follow them) in order."""
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,4 +24,16 @@ def lock_event(event_id: int) -> Event:
     ).scalar_one_or_none()
     if event is None:
         raise RegistrationClosed(_("Evenemanget finns inte."))
+    locked_events(db.session()).add(event.id)
     return event
+
+
+def locked_events(session) -> set[int]:
+    """The events the session's current transaction has locked (and holds until it ends)."""
+    transaction = session.get_transaction()
+    if transaction is None:
+        return set()
+    held = session.info.get("locked_events")
+    if held is None or held[0] is not transaction:  # a new transaction holds nothing yet
+        held = session.info["locked_events"] = (transaction, set())
+    return held[1]

@@ -9,7 +9,7 @@ from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.ids import parse_id
 from eventreg.models import EventSession, Registration, Role
-from eventreg.services import attendance, attendees, registrations
+from eventreg.services import attendance, attendee_lists, registrations
 from eventreg.services.places import library_options
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -35,9 +35,9 @@ def attendee_list(event_id: int):
         "admin/attendees.html",
         event=event,
         search=search,
-        lists=attendees.split_by_status(attendees.registrations_for(event, search)),
+        lists=attendee_lists.split_by_status(attendee_lists.registrations_for(event, search)),
         counts=status_counts([event.id])[event.id],
-        places=attendees.counts_by_place(event),
+        places=attendee_lists.counts_by_place(event),
         form=ButtonForm(),
     )
 
@@ -97,7 +97,7 @@ def give_seat(event_id: int, registration_id: int):
 @requires(Role.COORDINATOR)
 def export(event_id: int, kind: str):
     event = get_event(event_id)
-    return exports.attendees(kind, f"deltagare-{event.id}", attendees.registrations_for(event))
+    return exports.attendees(kind, f"deltagare-{event.id}", attendee_lists.registrations_for(event))
 
 
 @bp.get("/evenemang/<int:event_id>/namnlista")
@@ -105,7 +105,7 @@ def export(event_id: int, kind: str):
 def sign_in_sheet(event_id: int):
     """A page to print for the door: names sorted, with a column to sign."""
     event = get_event(event_id)
-    seated = attendees.split_by_status(attendees.registrations_for(event))["confirmed"]
+    seated = attendee_lists.split_by_status(attendee_lists.registrations_for(event))["confirmed"]
     return render_template(
         "admin/sign_in_sheet.html", event=event, people=sorted(seated, key=lambda r: r.name.lower())
     )
@@ -128,7 +128,7 @@ def mark_attendance(event_id: int):
             "Närvaron är sparad.",
         )
         return redirect(url_for(".mark_attendance", event_id=event.id, tillfalle=session.id))
-    seated = attendees.split_by_status(attendees.registrations_for(event))["confirmed"]
+    seated = attendee_lists.split_by_status(attendee_lists.registrations_for(event))["confirmed"]
     return render_template(
         "admin/attendance.html",
         event=event,
@@ -145,7 +145,7 @@ def message(event_id: int):
     event = get_event(event_id)
     form = MessageForm()
     if form.validate_on_submit():
-        sent = attendees.message_attendees(
+        sent = attendee_lists.message_attendees(
             event,
             form.subject.data,
             form.message.data,

@@ -7,7 +7,7 @@ from flask import render_template, request
 from eventreg import exports
 from eventreg.forms.statistics import PeriodForm, current_term
 from eventreg.models import Role
-from eventreg.services import statistics
+from eventreg.statistics import report as statistics
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
 

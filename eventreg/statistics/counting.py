@@ -1,4 +1,9 @@
-"""Keeping the statistics' pre-counted events and participation (models.participation) in step.
+"""Keeping the statistics' pre-counted events and participation (``statistics.models``) in step.
+
+A hook on the app's session (:func:`watch`, installed by ``create_app``): services change
+registrations, attendance and events as they must, and the counts follow in the same transaction,
+on every path through the ORM, without any service having to remember them. The hook works on
+the session it is given.
 
 After each flush the session notes what changed that is counted. A seat taken or given up, or a
 seated person's workplace, is moved on its own just before commit: one person's row in, one out,
@@ -18,8 +23,8 @@ from itertools import chain
 from sqlalchemy import case, delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm.util import identity_key
 
-from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import (
     Attendance,
@@ -33,7 +38,8 @@ from eventreg.models import (
     Registration,
     RegistrationStatus,
 )
-from eventreg.models.participation import OTHER_WORKPLACE, PEOPLE_COUNTS
+from eventreg.services.locks import locked_events
+from eventreg.statistics.models import OTHER_WORKPLACE, PEOPLE_COUNTS
 
 #: Events counted per statement, well below the databases' limits on bound parameters.
 _CHUNK = 500
@@ -144,15 +150,20 @@ def _refresh_noted(session: Session) -> None:
         events.update(
             session.scalars(select(EventSession.event_id).where(EventSession.id.in_(sessions)))
         )
-    _lock(events | {event_id for event_id, _before, _after in seats.values()})
-    refresh(events)
-    _move_seats({id_: seat for id_, seat in seats.items() if seat[0] not in events})
+    _lock(session, events | {event_id for event_id, _before, _after in seats.values()})
+    refresh(session, events)
+    _move_seats(session, {id_: seat for id_, seat in seats.items() if seat[0] not in events})
 
 
-def _lock(event_ids: set[int]) -> None:
-    """Lock every event a commit counts, in id order, before counting any: no deadlocks."""
-    for chunk in _chunks(sorted(event_ids)):
-        db.session.execute(
+def _lock(session: Session, event_ids: set[int]) -> None:
+    """Lock every event a commit counts, in id order, before counting any: no deadlocks.
+
+    Events the transaction has locked already (``services.locks.lock_event``: every service
+    that moves a seat does) are not asked for again.
+    """
+    held = locked_events(session)
+    for chunk in _chunks(sorted(event_ids - held)):
+        session.execute(
             select(Event.id).where(Event.id.in_(chunk)).order_by(Event.id).with_for_update()
         ).all()
 
@@ -161,25 +172,47 @@ def _chunks(ids: list[int]):
     return (ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK))
 
 
-def _move_seats(seats: dict[int, list]) -> None:
+def _month_of(session: Session, event_ids: set[int]) -> dict[int, tuple]:
+    """The month and theme each counted event adds to; None for events not counted.
+
+    Events in the session (a sign-up has the event it locked) are read there, not queried:
+    their counted row says what they say, or they would be counted again (see
+    :func:`_refresh_noted`).
+    """
+    months, unknown = {}, set()
+    for event_id in event_ids:
+        event = session.identity_map.get(identity_key(Event, event_id))
+        if event is None or "status" in inspect(event).unloaded:
+            unknown.add(event_id)
+        elif event.status == EventStatus.PUBLISHED and event.first_start is not None:
+            months[event_id] = _month(
+                {
+                    "day": event.first_start.astimezone(STOCKHOLM).date(),
+                    "focus_area": event.focus_area or "",
+                    "audience": event.audience,
+                }
+            )
+    if unknown:
+        for row in session.execute(
+            select(CountedEvent.event_id, *_THEME).where(CountedEvent.event_id.in_(unknown))
+        ):
+            months[row.event_id] = _month(row._mapping)
+    return months
+
+
+def _move_seats(session: Session, seats: dict[int, list]) -> None:
     """Add seats taken and take away seats given up, one registration at a time.
 
     Cheaper than counting a whole event again when one person signs up for a course of 300:
-    this reads the registrations' attendance marks and the events' counted rows, nothing else.
+    a new seat is two upserts; a changed one also reads its attendance marks.
     """
     if not seats:
         return
-    event_ids = {event_id for event_id, _before, _after in seats.values()}
-    counted = {
-        row.event_id: row._mapping
-        for row in db.session.execute(
-            select(CountedEvent.event_id, *_THEME).where(CountedEvent.event_id.in_(event_ids))
-        )
-    }
+    months = _month_of(session, {event_id for event_id, _before, _after in seats.values()})
     earlier = [id_ for id_, (_event, before, _after) in seats.items() if before is not None]
     marks = (  # a new registration has no attendance yet
         dict(
-            db.session.execute(
+            session.execute(
                 select(Attendance.registration_id, func.max(case((Attendance.present, 1), else_=0)))
                 .where(Attendance.registration_id.in_(earlier))
                 .group_by(Attendance.registration_id)
@@ -189,9 +222,9 @@ def _move_seats(seats: dict[int, list]) -> None:
         else {}
     )
     people: _Changes = defaultdict(lambda: [0, 0, 0])
-    months: _Changes = defaultdict(lambda: [0, 0, 0])
+    monthly: _Changes = defaultdict(lambda: [0, 0, 0])
     for registration_id, (event_id, *sides) in seats.items():
-        if event_id not in counted:
+        if event_id not in months:
             continue  # a draft or cancelled event counts nobody
         came = marks.get(registration_id)
         for side, sign in zip(sides, (-1, 1), strict=True):
@@ -199,25 +232,27 @@ def _move_seats(seats: dict[int, list]) -> None:
                 library_id = side[1] or OTHER_WORKPLACE
                 counts = (1, came == 1, came == 0)
                 _add(people, (event_id, library_id), counts, sign)
-                _add(months, (*_month(counted[event_id]), library_id), counts, sign)
-    _apply(EventParticipation, ("event_id", "library_id"), PEOPLE_COUNTS, people, "event_id")
-    _apply(MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, months)
+                _add(monthly, (*months[event_id], library_id), counts, sign)
+    _apply(
+        session, EventParticipation, ("event_id", "library_id"), PEOPLE_COUNTS, people, "event_id"
+    )
+    _apply(session, MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, monthly)
 
 
-def refresh(event_ids: Iterable[int]) -> None:
+def refresh(session: Session, event_ids: Iterable[int]) -> None:
     """Count these events again, and move the difference into their months.
 
     The events stay locked until commit (in id order, so two refreshes never deadlock): two
     transactions must not both take away the same old counts.
     """
     for chunk in _chunks(sorted(set(event_ids))):
-        _refresh(chunk)
+        _refresh(session, chunk)
 
 
-def _refresh(ids: list[int]) -> None:
+def _refresh(session: Session, ids: list[int]) -> None:
     counted = [
         row
-        for row in db.session.execute(
+        for row in session.execute(
             select(Event.id, Event.status, Event.first_start, Event.focus_area, Event.audience)
             .where(Event.id.in_(ids))
             .order_by(Event.id)
@@ -229,8 +264,8 @@ def _refresh(ids: list[int]) -> None:
     people: _Changes = defaultdict(lambda: [0, 0, 0])
 
     # Take away what the events added before (their people first: they refer to the event).
-    old_people = db.session.execute(_deleted(EventParticipation, ids)).all()
-    old = {row.event_id: row._mapping for row in db.session.execute(_deleted(CountedEvent, ids))}
+    old_people = session.execute(_deleted(EventParticipation, ids)).all()
+    old = {row.event_id: row._mapping for row in session.execute(_deleted(CountedEvent, ids))}
     for values in old.values():
         _add(events, _month(values), (1, values["sessions"]), -1)
     for row in old_people:
@@ -239,7 +274,7 @@ def _refresh(ids: list[int]) -> None:
 
     # Add what they add now.
     sessions = dict(
-        db.session.execute(
+        session.execute(
             select(EventSession.event_id, func.count())
             .where(EventSession.event_id.in_([row.id for row in counted]))
             .group_by(EventSession.event_id)
@@ -257,26 +292,28 @@ def _refresh(ids: list[int]) -> None:
     }
     new_people = [
         dict(zip(("event_id", "library_id", *PEOPLE_COUNTS), row, strict=True))
-        for row in _count(Registration.event_id.in_(list(new)))
+        for row in _count(session, Registration.event_id.in_(list(new)))
     ]
     for table, rows in ((CountedEvent, list(new.values())), (EventParticipation, new_people)):
         if rows:
-            db.session.execute(insert(table), rows)
+            session.execute(insert(table), rows)
     for values in new.values():
         _add(events, _month(values), (1, values["sessions"]), 1)
     for values in new_people:
         month = _month(new[values["event_id"]])
         _add(people, (*month, values["library_id"]), [values[n] for n in PEOPLE_COUNTS], 1)
 
-    _apply(MonthlyEvents, ("month", "focus_area", "audience"), ("events", "sessions"), events)
-    _apply(MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, people)
+    _apply(
+        session, MonthlyEvents, ("month", "focus_area", "audience"), ("events", "sessions"), events
+    )
+    _apply(session, MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, people)
 
 
-def rebuild() -> None:
+def rebuild(session: Session) -> None:
     """Count every event again from nothing, e.g. after data was changed by hand."""
     for table in (MonthlyParticipation, MonthlyEvents, EventParticipation, CountedEvent):
-        db.session.execute(delete(table))
-    refresh(db.session.scalars(select(Event.id).where(Event.status == EventStatus.PUBLISHED)))
+        session.execute(delete(table))
+    refresh(session, session.scalars(select(Event.id).where(Event.status == EventStatus.PUBLISHED)))
 
 
 def _deleted(table, ids: list[int]):
@@ -284,7 +321,7 @@ def _deleted(table, ids: list[int]):
     return delete(table).where(table.event_id.in_(ids)).returning(*table.__table__.columns)
 
 
-def _count(where) -> list[tuple]:
+def _count(session: Session, where) -> list[tuple]:
     """(event id, library id, seated, came, no-shows) of the registrations ``where`` selects.
 
     One seated person counts once however many sessions they were marked at: "came" if marked
@@ -303,7 +340,7 @@ def _count(where) -> list[tuple]:
         .group_by(Registration.id)
         .subquery()
     )
-    return db.session.execute(
+    return session.execute(
         select(
             per_person.c.event_id,
             per_person.c.library_id,
@@ -335,7 +372,12 @@ def _upsert(table, key: tuple[str, ...], counts: tuple[str, ...], dialect_name: 
 
 
 def _apply(
-    table, key: tuple[str, ...], counts: tuple[str, ...], changes: _Changes, scope: str = "month"
+    session: Session,
+    table,
+    key: tuple[str, ...],
+    counts: tuple[str, ...],
+    changes: _Changes,
+    scope: str = "month",
 ) -> None:
     """Add the changes to the rows, in key order so that concurrent writers queue.
 
@@ -350,9 +392,9 @@ def _apply(
     ]
     if not rows:
         return
-    db.session.execute(_upsert(table, key, counts, db.session.get_bind().dialect.name), rows)
+    session.execute(_upsert(table, key, counts, session.get_bind().dialect.name), rows)
     if fell:
-        db.session.execute(
+        session.execute(
             delete(table).where(
                 getattr(table, counts[0]) == 0,
                 getattr(table, scope).in_({row[scope] for row in rows}),

@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Attendance, Library, MonthlyEvents, MonthlyParticipation, Registration
-from eventreg.services import statistics
 from eventreg.services.events import SessionTimes, cancel_event, update_event
 from eventreg.services.personal_data import erase_person
 from eventreg.services.registrations import Applicant, cancel_registration, register
+from eventreg.statistics import report as statistics
 
 
 def library_ids() -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 Counts come from registrations, which outlive names (see personal_data), so a report for any
 past term can be made again and gives the same figures. They are read from counts kept as
-registrations change (services.participation), not from the registrations themselves.
+registrations change (``counting``), not from the registrations themselves.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from eventreg.models import (
     MonthlyParticipation,
     Municipality,
 )
-from eventreg.models.participation import OTHER_WORKPLACE, PEOPLE_COUNTS
+from eventreg.statistics.models import OTHER_WORKPLACE, PEOPLE_COUNTS
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Events and participation counted ahead of time, so that a term's statistics read few rows.
 
 All four tables are derived from events, sessions, registrations and attendance:
-``services.participation`` keeps them in step in the same transaction as the change, and
+``statistics.counting`` keeps them in step in the same transaction as the change, and
 ``flask rebuild-statistics`` makes them again from scratch. Per event, a row says what the event
 adds to its month; per month, rows hold the sums. Keys are never NULL, so that a month's row can
 be upserted: library 0 means a workplace outside the county's libraries, an empty focus area

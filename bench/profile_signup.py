@@ -1,0 +1,119 @@
+"""Where a sign-up's CPU time goes: GET the form, POST it, GET the thanks page, in-process.
+
+    .venv/bin/python bench/profile_signup.py [--people 300] [--top 25]
+
+For SQLite and PostgreSQL each: a fresh migrated database with one event (unlimited seats), a
+warm-up, then ``--people`` sign-ups through Flask's test client (no network, so only the app's
+own work is counted) under cProfile. Prints the CPU time per sign-up, the time by package
+(eventreg's own modules by module), and the functions with the most time of their own.
+"""
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from flask_migrate import upgrade  # noqa: E402
+from helpers import app_config, csrf_token, make_event  # noqa: E402
+from pgcluster import PostgresCluster  # noqa: E402
+
+from eventreg import create_app  # noqa: E402
+from eventreg.cli import LIBRARIES_CSV  # noqa: E402
+from eventreg.extensions import db  # noqa: E402
+from eventreg.services.places import import_libraries  # noqa: E402
+
+
+def _app(url: str, instance: Path):
+    app = create_app({**app_config(url, instance, 25), "TRUSTED_PROXIES": 1})
+    with app.app_context():
+        upgrade()
+        import_libraries(LIBRARIES_CSV)
+        event_id = make_event(capacity=None).id
+        db.session.commit()
+    return app, event_id
+
+
+def sign_up(client, event_id: int, n: int) -> None:
+    headers = {"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+    url = f"/evenemang/{event_id}/anmalan"
+    page = client.get(url, headers=headers).get_data(as_text=True)
+    answer = client.post(
+        url,
+        headers=headers,
+        data={
+            "csrf_token": csrf_token(page),
+            "name": f"Person {n}",
+            "email": f"person{n}@bibliotek.se",
+            "library": "other",
+            "other_workplace": "Skolbiblioteket",
+            "consent": "y",
+        },
+    )
+    assert answer.status_code == 302, answer.status_code
+    client.get(answer.headers["Location"], headers=headers)
+
+
+def _area(filename: str) -> str:
+    path = filename.replace("\\", "/")
+    if "/eventreg/" in path and "site-packages" not in path:
+        return "eventreg/" + path.rsplit("/eventreg/", 1)[1].removesuffix(".py")
+    if "site-packages/" in path:
+        return path.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if path.startswith("<"):
+        return "built-in"
+    return "python: " + path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def profile(name: str, url: str, people: int, top: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        app, event_id = _app(url, Path(tmp))
+        client = app.test_client()
+        for n in range(30):  # warm-up: templates compiled, caches filled
+            sign_up(client, event_id, 100_000 + n)
+        profiler = cProfile.Profile()
+        cpu = time.process_time()
+        profiler.enable()
+        for n in range(people):
+            sign_up(client.__class__(app), event_id, n)
+        profiler.disable()
+        cpu = time.process_time() - cpu
+        with app.app_context():
+            db.engine.dispose()
+    stats = pstats.Stats(profiler)
+    by_area: dict[str, float] = defaultdict(float)
+    for (filename, _line, _function), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        by_area[_area(filename)] += tottime
+    print(f"\n## {name}: {1000 * cpu / people:.2f} ms CPU per sign-up (GET + POST + thanks)\n")
+    print("| Where (own time) | ms per sign-up |\n| --- | ---: |")
+    for area, seconds in sorted(by_area.items(), key=lambda item: -item[1])[:top]:
+        print(f"| {area} | {1000 * seconds / people:.3f} |")
+    print("\n<details><summary>Functions with the most time of their own</summary>\n")
+    print("| Function | ms per sign-up | calls per sign-up |\n| --- | ---: | ---: |")
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]
+    for (filename, line, function), (_cc, calls, tottime, _ct, _callers) in rows:
+        where = f"{_area(filename)}:{line} {function}"
+        print(f"| `{where}` | {1000 * tottime / people:.3f} | {calls / people:.1f} |")
+    print("\n</details>")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        profile("SQLite", f"sqlite:///{tmp}/profile.sqlite", args.people, args.top)
+    with PostgresCluster() as pg:
+        profile("PostgreSQL", pg.create_database("eventreg_profile"), args.people, args.top)
+
+
+if __name__ == "__main__":
+    main()
