@@ -129,7 +129,7 @@ def queue_mails(settings: Settings) -> dict:
             )],
             **details,
         )  # fmt: skip
-        publish_event(event)
+        publish_event(event.id)
         event_ids.append(event.id)
     db.session.commit()
     library_ids = list(db.session.scalars(select(Library.id).order_by(Library.id)))

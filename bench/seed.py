@@ -106,7 +106,7 @@ def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
         # Spread over about two years, several events a day, all in the future.
         first_day = today + timedelta(days=5 + number * 730 // max(events, 1))
         event = create_event(_sessions(number, first_day), **_details(number, first_day))
-        publish_event(event)
+        publish_event(event.id)
         made.append(event)
     burst_day = today + timedelta(days=30)
     bursts = []
@@ -119,7 +119,7 @@ def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
                 "capacity": burst_capacity,
             },
         )
-        publish_event(burst)
+        publish_event(burst.id)
         bursts.append(burst.id)
     library_ids = list(db.session.scalars(select(Library.id).order_by(Library.id)))
     # The event page measured is the first one in the calendar: the page a visitor opens most.

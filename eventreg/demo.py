@@ -223,7 +223,7 @@ def seed(libraries_csv: Path, force: bool = False) -> str:
     for details, sessions, publish in _demo_events():
         event = create_event(sessions, **details)
         if publish:
-            publish_event(event)
+            publish_event(event.id)
         events.append(event)
     _fill(next(e for e in events if e.capacity == 3))
     _networks(None)

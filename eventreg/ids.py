@@ -24,7 +24,10 @@ def parse_id(text: str | None) -> int | None:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in every URL rule: a number beyond MAX_ID matches no route (404)."""
+    """``<int:…>`` in every URL rule: ASCII digits only (Werkzeug's ``\\d`` also takes "٣"), and
+    a number beyond MAX_ID matches no route (404)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits, min, max, signed)

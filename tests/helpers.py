@@ -89,7 +89,7 @@ def make_event(
     values.update(details)
     event = create_event(sessions, **values)
     if publish:
-        publish_event(event)
+        publish_event(event.id)
     return event
 
 

@@ -106,6 +106,10 @@ class Event(Base):
     def is_online(self) -> bool:
         return bool(self.online_url or self.online_note)
 
+    def has_started(self, now: datetime | None = None) -> bool:
+        """Whether the first session has begun: from then on seats no longer change hands."""
+        return self.first_start is not None and (now or utcnow()) >= self.first_start
+
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r} {self.status}>"
 

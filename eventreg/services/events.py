@@ -38,7 +38,7 @@ from eventreg.services.errors import InvalidEvent
 from eventreg.services.invitations import answer_urls, invite_members
 from eventreg.services.links import personal_url
 from eventreg.services.locks import lock_event
-from eventreg.services.registrations import promote_waiting
+from eventreg.services.registrations import confirmed_count, promote_waiting
 
 log = logging.getLogger(__name__)
 
@@ -113,15 +113,6 @@ def create_event(sessions: list[SessionTimes], actor: User | None = None, **deta
     return event
 
 
-def _confirmed_count(event: Event) -> int:
-    return db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-    )
-
-
 def _span(session: EventSession | SessionTimes) -> LazyString:
     """A session's time, written when read: in the language of whoever reads it."""
     return LazyString(formatting.time_span, session.starts_at, session.ends_at)
@@ -179,7 +170,7 @@ def update_event(
     """
     event = lock_event(event_id)
     capacity = details.get("capacity", event.capacity)
-    confirmed = _confirmed_count(event)
+    confirmed = confirmed_count(event.id)
     if capacity is not None and capacity < confirmed:
         raise InvalidEvent(
             f"Det finns redan {confirmed} bekräftade deltagare. Ange minst {confirmed} platser, "
@@ -278,8 +269,9 @@ def _tell_holders(event: Event, changes: list[str], told: dict[str, Holder]) -> 
         )
 
 
-def publish_event(event: Event, actor: User | None = None) -> Event:
+def publish_event(event_id: int, actor: User | None = None) -> Event:
     """Show the event in the calendar and open sign-up; a network's members are invited."""
+    event = lock_event(event_id)
     if event.status == EventStatus.CANCELLED:
         raise InvalidEvent("Ett inställt evenemang kan inte publiceras.")
     event.status = EventStatus.PUBLISHED
@@ -290,12 +282,13 @@ def publish_event(event: Event, actor: User | None = None) -> Event:
     return event
 
 
-def unpublish_event(event: Event, actor: User | None = None) -> Event:
+def unpublish_event(event_id: int, actor: User | None = None) -> Event:
     """Back to draft, hidden from the calendar; only while nobody is registered or invited.
 
     :raise InvalidEvent: when people are registered, or hold an invitation in their calendar
         (cancel the event instead: then they are told, and it leaves their calendars).
     """
+    event = lock_event(event_id)  # a sign-up in progress comes first, and is seen
     if _active_registrations(event):
         raise InvalidEvent(
             "Det finns anmälda deltagare. Ställ in evenemanget i stället, så får de besked."
@@ -311,8 +304,14 @@ def unpublish_event(event: Event, actor: User | None = None) -> Event:
     return event
 
 
-def duplicate_event(event: Event, actor: User | None = None) -> Event:
-    """A draft copy with the same details and times, to move to next term and publish."""
+def duplicate_event(event_id: int, actor: User | None = None) -> Event:
+    """A draft copy with the same details and times, to move to next term and publish.
+
+    :raise InvalidEvent: when there is no such event.
+    """
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise InvalidEvent("Evenemanget finns inte.")
     columns = [
         c.key
         for c in Event.__table__.columns
@@ -358,8 +357,9 @@ def cancel_event(event_id: int, message: str, actor: User | None = None) -> Even
     return event
 
 
-def delete_draft(event: Event, actor: User | None = None) -> None:
+def delete_draft(event_id: int, actor: User | None = None) -> None:
     """:raise InvalidEvent: unless the event is a draft that nobody has signed up for."""
+    event = lock_event(event_id)
     has_registrations = db.session.scalar(
         select(func.count()).where(Registration.event_id == event.id)
     )

@@ -198,6 +198,6 @@ def plan_series(
             **details,
         )
         if publish:
-            publish_event(event, actor)
+            publish_event(event.id, actor)
         planned.append(event)
     return planned

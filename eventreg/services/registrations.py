@@ -248,7 +248,7 @@ def _check_coordinator_may_add(event: Event, now: datetime) -> None:
     """:raise RegistrationClosed: for drafts, cancelled events and events that have started."""
     if event.status != EventStatus.PUBLISHED:
         raise RegistrationClosed("Publicera evenemanget innan du lägger till deltagare.")
-    if event.first_start and now >= event.first_start:
+    if event.has_started(now):
         raise RegistrationClosed("Evenemanget har redan börjat.")
 
 
@@ -286,7 +286,7 @@ def can_cancel(registration: Registration) -> bool:
     return (
         registration.status != RegistrationStatus.CANCELLED
         and event.status != EventStatus.CANCELLED
-        and (event.first_start is None or utcnow() < event.first_start)
+        and not event.has_started()
     )
 
 
@@ -308,7 +308,7 @@ def cancel_registration(
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
-    if event.first_start and utcnow() >= event.first_start:
+    if event.has_started():
         raise RegistrationClosed(
             _(
                 "Evenemanget har redan börjat, så anmälan kan inte avbokas här. "
@@ -350,7 +350,7 @@ def give_seat(registration_id: int, actor: User) -> Registration:
     db.session.refresh(registration)
     if registration.status != RegistrationStatus.WAITLISTED:
         raise EventRegError("Personen står inte på reservlistan.")
-    if event.first_start and utcnow() >= event.first_start:
+    if event.has_started():
         raise EventRegError("Evenemanget har redan börjat.")
     if event.capacity is not None and confirmed_count(event.id) >= event.capacity:
         event.capacity += 1
@@ -369,11 +369,9 @@ def give_seat(registration_id: int, actor: User) -> Registration:
 def promote_waiting(event: Event) -> list[Registration]:
     """Give free seats to the waiting list in sign-up order, until the event starts.
 
-    The caller must hold the event's lock (see :func:`_lock_event`).
+    The caller must hold the event's lock (see :func:`eventreg.services.locks.lock_event`).
     """
-    if event.status != EventStatus.PUBLISHED or (
-        event.first_start and utcnow() >= event.first_start
-    ):
+    if event.status != EventStatus.PUBLISHED or event.has_started():
         return []
     free = seats_left(event, confirmed_count(event.id))
     query = (

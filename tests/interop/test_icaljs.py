@@ -290,7 +290,7 @@ def test_a_network_invitation_asks_for_an_answer(icaljs, smtp):
     event = make_event(
         title=TITLE, sessions=winter_sessions(1), network_id=network.id, publish=False
     )
-    events.publish_event(event)
+    events.publish_event(event.id)
     db.session.commit()
 
     (invitation,) = read_invites(icaljs, deliver(smtp))
@@ -339,7 +339,7 @@ def test_an_invited_members_entry_follows_the_meeting_and_a_revived_one_goes_abo
     event = make_event(
         title=TITLE, sessions=winter_sessions(1), network_id=network.id, publish=False
     )
-    events.publish_event(event)
+    events.publish_event(event.id)
     db.session.commit()
     invited = deliver(smtp)
     bo = db.session.scalars(select(Invitation).where(Invitation.member.has(email=BO[1]))).one()

@@ -103,7 +103,7 @@ def test_accepting_an_invitation_in_the_calendar_signs_the_member_up(imap, smtp,
     event = make_event(
         kind=EventKind.NETWORK_MEETING, network_id=network.id, publish=False, capacity=None
     )
-    events.publish_event(event)
+    events.publish_event(event.id)
     db.session.commit()
     (invitation_mail,) = deliver(smtp)
     calendars = Calendars()

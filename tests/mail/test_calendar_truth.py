@@ -42,7 +42,7 @@ def meeting_of_three_members(**details):
         publish=False,
         **{"capacity": None, **details},
     )
-    events.publish_event(event)
+    events.publish_event(event.id)
     db.session.commit()
     return event
 

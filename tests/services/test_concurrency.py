@@ -6,14 +6,22 @@ holding their own connections. Both run on SQLite and on PostgreSQL.
 
 import multiprocessing
 import threading
+import time
 
 from helpers import assert_participation_is_counted_right, csrf_token, make_event
 from sqlalchemy import func, select
 
 from eventreg import create_app
 from eventreg.extensions import db
-from eventreg.models import MonthlyParticipation, OutboxMessage, Registration, RegistrationStatus
-from eventreg.services import registrations
+from eventreg.models import (
+    Event,
+    MonthlyParticipation,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+)
+from eventreg.services import events, registrations
+from eventreg.services.errors import EventRegError
 from eventreg.services.registrations import Applicant
 
 
@@ -225,3 +233,58 @@ def test_simultaneous_sign_ups_through_the_pages_get_no_error_page(app):
     assert statuses == [302] * people
     with app.app_context():
         assert_seats_and_queue(event_id, 5, people)
+
+
+def test_an_event_is_not_unpublished_under_a_sign_up_in_progress(app, monkeypatch):
+    """Unpublishing checks that nobody is registered; a sign-up taking the event's lock at the
+    same moment must either come first (and be seen) or find the event closed."""
+    with app.app_context():
+        event_id = make_event(capacity=5).id
+        db.session.commit()
+    locked, release = threading.Event(), threading.Event()
+    check_library = registrations.check_library
+
+    def slow_check(library_id):  # runs in register(), after the event's lock is taken
+        locked.set()
+        release.wait(10)
+        check_library(library_id)
+
+    monkeypatch.setattr(registrations, "check_library", slow_check)
+    outcome: dict[str, object] = {}
+
+    def sign_up():
+        with app.app_context():
+            try:
+                registrations.register(event_id, applicant(1))
+                db.session.commit()
+                outcome["signed up"] = True
+            except EventRegError:
+                db.session.rollback()
+                outcome["signed up"] = False
+
+    def unpublish():
+        with app.app_context():
+            locked.wait(10)
+            try:
+                events.unpublish_event(event_id)
+                db.session.commit()
+                outcome["unpublished"] = True
+            except EventRegError:
+                db.session.rollback()
+                outcome["unpublished"] = False
+
+    threads = [threading.Thread(target=sign_up), threading.Thread(target=unpublish)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # the unpublishing has read, or is waiting for the lock
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    with app.app_context():
+        status = db.session.get(Event, event_id).status
+        registered = db.session.scalar(
+            select(func.count()).where(Registration.event_id == event_id)
+        )
+    assert outcome == {"signed up": True, "unpublished": False}
+    assert (status, registered) == ("published", 1)

@@ -167,12 +167,12 @@ def test_unpublish_only_without_registrations_and_delete_only_drafts():
     event = make_event()
     person(event, 1)
     with pytest.raises(InvalidEvent):
-        events.unpublish_event(event)
+        events.unpublish_event(event.id)
     with pytest.raises(InvalidEvent):
-        events.delete_draft(event)
+        events.delete_draft(event.id)
     empty = make_event()
-    events.unpublish_event(empty)
-    events.delete_draft(empty)
+    events.unpublish_event(empty.id)
+    events.delete_draft(empty.id)
     db.session.commit()
     assert db.session.get(type(event), empty.id) is None
 
@@ -182,7 +182,7 @@ def test_duplicate_is_a_draft_copy_with_the_same_sessions():
         sessions=[SessionTimes(stockholm(d, 9), stockholm(d, 12), f"Del {d}") for d in (10, 17)]
     )
     person(event, 1)
-    copy = events.duplicate_event(event)
+    copy = events.duplicate_event(event.id)
     db.session.commit()
     assert copy.id != event.id
     assert copy.status == EventStatus.DRAFT

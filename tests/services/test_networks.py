@@ -49,7 +49,7 @@ def meeting(network, **details):
         capacity=None,
         **details,
     )
-    publish_event(event)
+    publish_event(event.id)
     db.session.commit()
     return event
 

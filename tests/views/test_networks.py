@@ -31,7 +31,7 @@ def invitation_links(app, smtp, network_id):
             capacity=None,
             serves_meal=True,
         )
-        events.publish_event(event)
+        events.publish_event(event.id)
         db.session.commit()
         (mail,) = deliver(smtp)
     text = mail.get_body(("plain",)).get_content()

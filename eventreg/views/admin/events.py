@@ -97,13 +97,13 @@ def _networks() -> list[Network]:
 
 def _create(form: EventForm) -> Event:
     event = events.create_event(form.session_times(), actor=current_user, **form.details())
-    return events.publish_event(event, current_user) if form.publish.data else event
+    return events.publish_event(event.id, current_user) if form.publish.data else event
 
 
 def _update(event: Event, form: EventForm) -> Event:
     events.update_event(event.id, form.session_times(), actor=current_user, **form.details())
     if form.publish.data and event.status == EventStatus.DRAFT:
-        events.publish_event(event, current_user)
+        events.publish_event(event.id, current_user)
     return event
 
 
@@ -185,7 +185,7 @@ def _act(event: Event, action, success: str):
 def publish(event_id: int):
     event = get_event(event_id)
     return _act(
-        event, lambda: events.publish_event(event, current_user), "Evenemanget är publicerat."
+        event, lambda: events.publish_event(event.id, current_user), "Evenemanget är publicerat."
     )
 
 
@@ -195,7 +195,7 @@ def unpublish(event_id: int):
     event = get_event(event_id)
     return _act(
         event,
-        lambda: events.unpublish_event(event, current_user),
+        lambda: events.unpublish_event(event.id, current_user),
         "Evenemanget är ett utkast igen.",
     )
 
@@ -203,7 +203,8 @@ def unpublish(event_id: int):
 @bp.post("/evenemang/<int:event_id>/kopiera")
 @requires(Role.COORDINATOR)
 def duplicate(event_id: int):
-    copy = events.duplicate_event(get_event(event_id), current_user)
+    get_event(event_id)  # 404 for no such event
+    copy = events.duplicate_event(event_id, current_user)
     db.session.commit()
     flash(
         "Kopian är sparad som utkast. Ändra datum och sista anmälningsdag, och publicera.",
@@ -234,7 +235,7 @@ def delete(event_id: int):
     event = get_event(event_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        if act(lambda: events.delete_draft(event, current_user), "Utkastet är borttaget."):
+        if act(lambda: events.delete_draft(event.id, current_user), "Utkastet är borttaget."):
             return redirect(url_for(".dashboard"))
         return redirect(url_for(".event", event_id=event.id))
     return render_template("admin/delete_event.html", event=event, form=form)
