@@ -10,11 +10,11 @@ then), any deletion of one, and the moment the latest event aged out of the feed
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from eventreg.extensions import db
-from eventreg.models import AuditEntry, Event, EventStatus
+from eventreg.models import AuditEntry, Event
 from eventreg.models.base import utcnow
+from eventreg.services import listings
 from eventreg.services.events import DELETED_DRAFT
 
 #: How long past events stay in a feed, so subscribers keep their history (and see cancellations).
@@ -30,16 +30,7 @@ def _window_start(now: datetime) -> datetime:
 
 def feed_events(network_id: int | None) -> list[Event]:
     """Published and cancelled events of the last HISTORY_DAYS and ahead, in time order."""
-    query = (
-        select(Event)
-        .where(
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
-            Event.last_end >= _window_start(utcnow()),
-        )
-        .options(selectinload(Event.sessions))
-        .order_by(Event.first_start, Event.id)
-        .limit(MAX_EVENTS)
-    )
+    query = listings.visible_events(ending_after=_window_start(utcnow())).limit(MAX_EVENTS)
     if network_id is not None:
         query = query.where(Event.network_id == network_id)
     return list(db.session.scalars(query))

@@ -1,5 +1,6 @@
 """Coordinator forms for networks, members and a series of meetings."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -149,3 +150,18 @@ class SeriesForm(BaseForm):
             for row in self.meetings
             if row.day.data
         ]
+
+
+class AnswerForm(BaseForm):
+    """A member's answer to an invitation: the button, and special diet when food is served."""
+
+    dietary_needs = StringField(
+        _l("Specialkost"),
+        default="",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Texten får vara högst %(max)d tecken.")),
+            single_line,
+        ],
+    )

@@ -25,8 +25,9 @@ from sqlalchemy import or_, select, update
 
 from eventreg.extensions import db
 from eventreg.mail.transport import PermanentFailure, TransientFailure, open_transport
-from eventreg.models import OutboxMessage, OutboxStatus
+from eventreg.models import OutboxMessage, OutboxStatus, User
 from eventreg.models.base import utcnow
+from eventreg.services import audit
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,13 @@ def queue(
     return message
 
 
-def retry(message: OutboxMessage) -> None:
+def retry(message: OutboxMessage, actor: User) -> OutboxMessage:
     """A coordinator asks for a failed message to be tried again, from a fresh count."""
     message.status = OutboxStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = utcnow()
+    audit.record(actor, "skickade om mejl", None, f"utskick {message.id}")
+    return message
 
 
 def _claim(limit: int, token: str) -> list[OutboxMessage]:

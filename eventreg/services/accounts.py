@@ -27,10 +27,6 @@ MIN_PASSWORD_LENGTH = 12
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
-class LoginFailed(EventRegError):
-    """Wrong e-mail or password; the message does not say which."""
-
-
 class TooManyAttempts(EventRegError):
     """Too many failures recently: wait before trying again."""
 
@@ -105,11 +101,11 @@ def _check_not_guessing(email: str, address: str) -> None:
         )
 
 
-def authenticate(email: str, password: str, address: str) -> User:
-    """The active user with this e-mail and password; ``address`` is the client's IP address.
+def sign_in(email: str, password: str, address: str) -> User | None:
+    """The active user with this e-mail and password, or None (the failure is recorded, to slow
+    down a guesser); ``address`` is the client's IP address.
 
     :raise TooManyAttempts: when this client has failed too often lately.
-    :raise LoginFailed: for a wrong e-mail or password, or an inactive account.
     """
     email = email.strip().lower()
     _check_not_guessing(email, address)
@@ -118,15 +114,17 @@ def authenticate(email: str, password: str, address: str) -> User:
     if not (user and valid and user.active):
         db.session.add(LoginAttempt(email=email, address=address))
         db.session.flush()
-        raise LoginFailed("Fel e-postadress eller lösenord.")
+        return None
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
     user.last_login_at = utcnow()
+    audit.record(user, "loggade in")
     return user
 
 
-def end_sessions(user: User) -> None:
+def end_sessions(user: User) -> User:
     """Sign the account out everywhere: every session cookie it was given stops working."""
     user.session_version += 1
+    return user
 
 
 def set_active(user: User, active: bool, actor: User) -> None:

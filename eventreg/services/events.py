@@ -357,7 +357,7 @@ def cancel_event(event_id: int, message: str, actor: User | None = None) -> Even
     return event
 
 
-def delete_draft(event_id: int, actor: User | None = None) -> None:
+def delete_draft(event_id: int, actor: User | None = None) -> Event:
     """:raise InvalidEvent: unless the event is a draft that nobody has signed up for."""
     event = lock_event(event_id)
     has_registrations = db.session.scalar(
@@ -368,3 +368,4 @@ def delete_draft(event_id: int, actor: User | None = None) -> None:
     audit.record(actor, DELETED_DRAFT, None, f"{event.title} (evenemang {event.id})")
     db.session.delete(event)
     db.session.flush()
+    return event

@@ -156,7 +156,7 @@ def approve_member(member: NetworkMember, actor: User) -> None:
     audit.record(actor, "godkände medlem", None, f"{member.network.name}: medlem {member.id}")
 
 
-def remove_member(member: NetworkMember, actor: User | None = None) -> None:
+def remove_member(member: NetworkMember, actor: User | None = None) -> NetworkMember:
     """The member leaves (by their link, or a coordinator removes them); history stays, and
     invitations they have not answered leave their calendar."""
     member.status = MemberStatus.LEFT
@@ -168,6 +168,7 @@ def remove_member(member: NetworkMember, actor: User | None = None) -> None:
         None,
         f"{member.network.name}: medlem {member.id}",
     )
+    return member
 
 
 def plan_series(

@@ -270,14 +270,17 @@ def _resend_link(registration: Registration, now: datetime) -> None:
     )
 
 
-def send_link_again(event_id: int, email: str) -> None:
+def send_link_again(event_id: int, email: str) -> str:
     """Someone lost their personal link: mail it again if the address is registered.
 
-    The caller answers the same whether it was: nobody learns who is registered.
+    Returns the address as looked up; the caller answers the same whether it was registered or
+    not, so nobody learns who is.
     """
-    registration = active_registration(event_id, email.strip().lower())
+    email = email.strip().lower()
+    registration = active_registration(event_id, email)
     if registration is not None:
         _resend_link(registration, utcnow())
+    return email
 
 
 def can_cancel(registration: Registration) -> bool:

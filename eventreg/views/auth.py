@@ -6,9 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from eventreg.extensions import db, login_manager
 from eventreg.forms.auth import LoginForm
 from eventreg.models import User
-from eventreg.services import accounts, audit
-from eventreg.services.errors import EventRegError
+from eventreg.services import accounts
 from eventreg.urls import local_path
+from eventreg.views.forms import run, status
 
 bp = Blueprint("auth", __name__)
 
@@ -30,24 +30,19 @@ def login():
     if current_user.is_authenticated:
         return redirect(target)
     form = LoginForm()
-    error = None
     if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(
-                form.email.data, form.password.data, request.remote_addr or ""
-            )
-        except EventRegError as refused:
-            db.session.commit()  # keep the record of the failed attempt
-            error = refused.message
-        else:
-            audit.record(user, "loggade in")
-            db.session.commit()
+        user = run(
+            lambda: accounts.sign_in(form.email.data, form.password.data, request.remote_addr or ""),
+            form=form,
+        )
+        if user is not None:
             session.clear()
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
             return redirect(target)
-    status = 422 if error or form.errors else 200
-    return render_template("auth/login.html", form=form, error=error), status
+        if not form.form_errors:  # the same words for a wrong address and a wrong password
+            form.form_errors.append("Fel e-postadress eller lösenord.")
+    return render_template("auth/login.html", form=form), status(form)
 
 
 @bp.post("/logga-ut")
@@ -55,8 +50,7 @@ def login():
 def logout():
     # A POST: CSRFProtect has checked the token before this runs. Ending the account's
     # sessions on the server makes a copied cookie worthless too, not only this browser's.
-    accounts.end_sessions(current_user)
-    db.session.commit()
+    run(lambda: accounts.end_sessions(current_user))
     logout_user()
     session.clear()
     flash("Du är utloggad.", "success")

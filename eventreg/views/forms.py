@@ -1,4 +1,8 @@
-"""What views do with a submitted form or a button: run one service, commit, or explain why not."""
+"""How views change things: run one service, commit once, or tell why not.
+
+Every view that changes something calls :func:`run`, with the form it came from or from a
+button; a page with a form answers :func:`status`, 422 when something must be corrected.
+"""
 
 from collections.abc import Callable
 from typing import TypeVar
@@ -20,30 +24,28 @@ def show_error(form: FlaskForm, error: EventRegError) -> None:
         form.form_errors.append(error.message)
 
 
-def save(form: FlaskForm, action: Callable[[], T]) -> T | None:
-    """Run the service behind a valid form and commit once.
+def run(action: Callable[[], T], form: FlaskForm | None = None, success: str = "") -> T | None:
+    """Run the service behind a form or a button and commit once; return what it returned.
 
-    A rule's refusal is rolled back and shown next to its field; then None is returned, so an
-    action must return something (the object it saved).
+    A rule's refusal is rolled back and told: next to its field, or above the form, when there
+    is a ``form``; as a flashed message otherwise. Then None is returned, so an action must
+    return something (the object it saved). ``success`` is flashed after the commit.
     """
     try:
         result = action()
     except EventRegError as error:
         db.session.rollback()
-        show_error(form, error)
+        if form is not None:
+            show_error(form, error)
+        else:
+            flash(error.message, "error")
         return None
     db.session.commit()
+    if success:
+        flash(success, "success")
     return result
 
 
-def act(action: Callable[[], object], success: str) -> bool:
-    """Run the service behind a button and commit, telling the outcome in a flashed message."""
-    try:
-        action()
-    except EventRegError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+def status(*forms: FlaskForm) -> int:
+    """422 when a form has something to correct (browsers show the page; tools see it failed)."""
+    return 422 if any(form.errors or form.form_errors for form in forms) else 200

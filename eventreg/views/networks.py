@@ -5,37 +5,32 @@ import hashlib
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from eventreg import feeds, ratelimits
 from eventreg.calendar import feed
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
+from eventreg.forms.networks import AnswerForm
 from eventreg.forms.registration import RegistrationForm
-from eventreg.models import Event, EventStatus, MemberStatus, Network, Registration
+from eventreg.models import Event, MemberStatus, Network, Registration
 from eventreg.models.base import utcnow
-from eventreg.services import invitations, links, networks
-from eventreg.services.errors import EventRegError, InvalidLink
+from eventreg.services import invitations, links, listings, networks
+from eventreg.services.errors import InvalidLink
 from eventreg.services.places import library_options
-from eventreg.views.forms import save
+from eventreg.views.forms import run, status
 from eventreg.views.registration import applicant_from
 
 bp = Blueprint("networks", __name__)
 
 
-def _meetings(network_id: int | None, upcoming: bool) -> list[Event]:
+def _meetings(network_id: int, upcoming: bool) -> list[Event]:
+    """The network's visible meetings ahead (soonest first), or behind (latest first)."""
     now = utcnow()
-    query = (
-        select(Event)
-        .where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
-        .options(selectinload(Event.sessions))
-    )
-    if network_id is not None:
-        query = query.where(Event.network_id == network_id)
+    query = listings.visible_events().where(Event.network_id == network_id)
     if upcoming:
-        query = query.where(Event.last_end >= now).order_by(Event.first_start)
+        query = query.where(Event.last_end >= now)
     else:
-        query = query.where(Event.last_end < now).order_by(Event.first_start.desc())
+        query = query.where(Event.last_end < now).order_by(None).order_by(Event.first_start.desc())
     return list(db.session.scalars(query.limit(100)))
 
 
@@ -54,8 +49,8 @@ def network(network_id: int):
     form = RegistrationForm(serves_meal=False).offer_libraries(library_options())
     for field in ("role_title", "accessibility_needs", "message"):
         delattr(form, field)
-    if form.validate_on_submit() and save(
-        form, lambda: networks.request_membership(network.id, applicant_from(form))
+    if form.validate_on_submit() and run(
+        lambda: networks.request_membership(network.id, applicant_from(form)), form=form
     ):
         flash(
             _(
@@ -73,7 +68,7 @@ def network(network_id: int):
         upcoming=_meetings(network.id, upcoming=True),
         past=_meetings(network.id, upcoming=False)[:10],
         members=sum(1 for m in network.members if m.status == MemberStatus.ACTIVE),
-    ), 422 if form.errors else 200
+    ), status(form)
 
 
 def _from_link(loader, token: str):
@@ -90,53 +85,39 @@ def answer(token: str, answer: str):
     invitation = _from_link(links.invitation_from_token, token)
     event = db.session.get(Event, invitation.event_id)
     accept = answer == "kommer"
-    form = ButtonForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            invitation = invitations.answer(
-                invitation.id, accept, request.form.get("dietary_needs", "")[:500]
+    form = AnswerForm()
+    form.dietary_needs.description = " ".join(
+        (event.meal_note or _("Förtäring serveras."), _("Lämna tomt om du inte har några behov."))
+    )
+    if form.validate_on_submit() and (
+        answered := run(
+            lambda: invitations.answer(invitation.id, accept, form.dietary_needs.data), form=form
+        )
+    ):
+        if accept and answered.registration_id:
+            registration = db.session.get(Registration, answered.registration_id)
+            flash(_("Tack! Du är anmäld. Vi har skickat en bekräftelse till din e-post."), "success")
+            return redirect(
+                url_for("registration.manage", token=links.registration_token(registration))
             )
-        except EventRegError as refused:
-            db.session.rollback()
-            error = refused.message
-        else:
-            db.session.commit()
-            if accept and invitation.registration_id:
-                registration = db.session.get(Registration, invitation.registration_id)
-                flash(
-                    _("Tack! Du är anmäld. Vi har skickat en bekräftelse till din e-post."),
-                    "success",
-                )
-                return redirect(
-                    url_for("registration.manage", token=links.registration_token(registration))
-                )
-            flash(_("Tack för ditt svar. Du har tackat nej."), "success")
-            return redirect(url_for(".network", network_id=event.network_id))
+        flash(_("Tack för ditt svar. Du har tackat nej."), "success")
+        return redirect(url_for(".network", network_id=event.network_id))
     return render_template(
-        "networks/answer.html",
-        invitation=invitation,
-        event=event,
-        accept=accept,
-        form=form,
-        error=error,
-    ), 422 if error else 200
+        "networks/answer.html", invitation=invitation, event=event, accept=accept, form=form
+    ), status(form)
 
 
 @bp.route("/natverk/lamna/<token>", methods=["GET", "POST"])
 def leave(token: str):
     member = _from_link(links.member_from_token, token)
     form = ButtonForm()
-    if form.validate_on_submit():
-        networks.remove_member(member)
-        db.session.commit()
-        flash(
-            _(
-                "Du har lämnat %(network)s och får inga fler inbjudningar därifrån.",
-                network=member.network.name,
-            ),
-            "success",
-        )
+    if form.validate_on_submit() and run(
+        lambda: networks.remove_member(member),
+        success=_(
+            "Du har lämnat %(network)s och får inga fler inbjudningar därifrån.",
+            network=member.network.name,
+        ),
+    ):
         return redirect(url_for(".network", network_id=member.network_id))
     return render_template("networks/leave.html", member=member, form=form)
 

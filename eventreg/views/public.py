@@ -5,18 +5,15 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from eventreg.calendar import public_calendar
 from eventreg.extensions import db
 from eventreg.formatting import month_heading
 from eventreg.i18n import current_language
 from eventreg.ids import page_number
-from eventreg.models import Event, EventKind, EventStatus
-from eventreg.models.base import utcnow
+from eventreg.models import Event, EventKind
 from eventreg.pagecache import cached_page
-from eventreg.services import registrations
+from eventreg.services import listings, registrations
 from eventreg.urls import local_path
 
 bp = Blueprint("public", __name__)
@@ -47,19 +44,11 @@ class Page:
 #: The calendar's kind filter, with Swedish words in the URL.
 KIND_FILTERS = {"kurs": EventKind.COURSE, "natverkstraff": EventKind.NETWORK_MEETING}
 
-VISIBLE = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
-
-
 @bp.get("/")
 @cached_page
 def calendar():
     kind_filter = request.args.get("typ", "")
-    query = (
-        select(Event)
-        .where(Event.status.in_(VISIBLE), Event.last_end >= utcnow())
-        .options(selectinload(Event.sessions))
-        .order_by(Event.first_start, Event.id)
-    )
+    query = listings.upcoming_events()
     if kind_filter in KIND_FILTERS:
         query = query.where(Event.kind == KIND_FILTERS[kind_filter])
     page = Page.of(query, page_number())
@@ -83,15 +72,13 @@ def calendar():
     )
 
 
-def get_visible_event(event_id: int) -> Event:
-    """A published or cancelled event, with its sessions.
+def get_visible_event(event_id: int, with_sessions: bool = True) -> Event:
+    """A published or cancelled event (with its sessions, unless the page needs none).
 
     :raise 404: if there is no such event or it is still a draft.
     """
-    event = db.session.execute(
-        select(Event).where(Event.id == event_id).options(selectinload(Event.sessions))
-    ).scalar_one_or_none()
-    if event is None or event.status not in VISIBLE:
+    event = listings.visible_event(event_id, with_sessions)
+    if event is None:
         abort(404)
     return event
 

@@ -4,15 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 
 from eventreg import pagecache, ratelimits
-from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.registration import LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
-from eventreg.services import links, registrations
-from eventreg.services.errors import EventRegError, InvalidLink
+from eventreg.services import links, listings, registrations
+from eventreg.services.errors import InvalidLink
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
-from eventreg.views.forms import save
+from eventreg.views.forms import run, status
 from eventreg.views.public import get_visible_event
 
 bp = Blueprint("registration", __name__)
@@ -23,26 +22,34 @@ ACCEPTING = (SignUpState.OPEN, SignUpState.WAITING_LIST)
 @bp.route("/evenemang/<int:event_id>/anmalan", methods=["GET", "POST"])
 @ratelimits.limit("sign-up")
 def sign_up(event_id: int):
-    event = get_visible_event(event_id)
-    state = registrations.sign_up_state(event, registrations.confirmed_count(event.id))
-    form = RegistrationForm(serves_meal=event.serves_meal)
-    if (
-        state in ACCEPTING
-        and form.validate_on_submit()
-        and save(form, lambda: registrations.register(event_id, applicant_from(form)))
+    """The sign-up form; the service decides whether the event takes sign-ups now.
+
+    When a popular course opens, everyone asks for the form and posts it at once. A post goes
+    straight to the service (which locks the event and says why not, if not), and the form is
+    served from memory while nothing about the event has changed: one query each.
+    """
+    form = RegistrationForm(serves_meal=True)  # a page without the field posts it empty
+    if form.validate_on_submit() and run(
+        lambda: registrations.register(event_id, applicant_from(form)), form=form
     ):
         session["signed_up"] = {"event_id": event_id, "email": form.email.data}
         return redirect(url_for(".thanks", event_id=event_id))
+    found = listings.visible_event_and_seated(event_id)
+    if found is None:
+        abort(404)
+    event, seated = found
+    if not event.serves_meal:
+        del form.dietary_needs
+    state = registrations.sign_up_state(event, seated)
 
     def render() -> str:
         form.offer_libraries(library_options())
         return render_template("registration/sign_up.html", event=event, form=form, state=state)
 
     if form.is_submitted():
-        return render(), 422 if form.errors or form.form_errors else 200
+        return render(), status(form)
     if not pagecache.may_store():
         return render()
-    # When a popular course opens, everyone fetches the same form: keep it rendered.
     return pagecache.remember(
         (request.full_path, event.updated_at, state, pagecache.minute()), render, with_form=True
     )
@@ -70,7 +77,7 @@ def applicant_from(form: RegistrationForm) -> Applicant:
 @bp.get("/evenemang/<int:event_id>/anmalan/tack")
 def thanks(event_id: int):
     """The same page whether the address was new or already registered (no one can probe)."""
-    event = get_visible_event(event_id)
+    event = get_visible_event(event_id, with_sessions=False)
     signed_up = session.get("signed_up") or {}
     if signed_up.get("event_id") != event.id:
         return redirect(url_for("public.event", event_id=event.id))
@@ -83,8 +90,8 @@ def link_again(event_id: int):
     """A lost personal link, mailed again; the answer is the same for any address."""
     event = get_visible_event(event_id)
     form = LinkAgainForm()
-    if form.validate_on_submit() and save(
-        form, lambda: registrations.send_link_again(event.id, form.email.data) or True
+    if form.validate_on_submit() and run(
+        lambda: registrations.send_link_again(event.id, form.email.data), form=form
     ):
         flash(
             _(
@@ -96,9 +103,7 @@ def link_again(event_id: int):
             "success",
         )
         return redirect(url_for("public.event", event_id=event.id))
-    return render_template("registration/link_again.html", event=event, form=form), (
-        422 if form.errors else 200
-    )
+    return render_template("registration/link_again.html", event=event, form=form), status(form)
 
 
 def _registration_from_link(token: str):
@@ -133,24 +138,18 @@ def manage(token: str):
 def cancel(token: str):
     registration = _registration_from_link(token)
     form = ButtonForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            registrations.cancel_registration(registration.id)
-        except EventRegError as refused:
-            db.session.rollback()
-            error = refused.message
-        else:
-            db.session.commit()
-            flash(_("Vi har skickat en bekräftelse på avbokningen till din e-post."), "success")
-            return redirect(url_for(".manage", token=token))
-    if not error and not registrations.can_cancel(registration):
+    if form.validate_on_submit() and run(
+        lambda: registrations.cancel_registration(registration.id),
+        form=form,
+        success=_("Vi har skickat en bekräftelse på avbokningen till din e-post."),
+    ):
+        return redirect(url_for(".manage", token=token))
+    if not form.form_errors and not registrations.can_cancel(registration):
         return redirect(url_for(".manage", token=token))
     return render_template(
         "registration/cancel.html",
         registration=registration,
         event=registration.event,
         form=form,
-        error=error,
         token=token,
-    )
+    ), status(form)

@@ -483,7 +483,7 @@ def personal_page(status: str, then: str = "") -> Callable[[Site], str]:
 def fail_to_sign_in(page: Page, site: Site) -> None:
     sign_in(page, site, password="inte-mitt-lösenord")
     expect(page).to_have_title(re.compile("^Fel vid inloggning"))
-    expect(page.get_by_role("alert")).to_have_text("Fel e-postadress eller lösenord.")
+    expect(page.get_by_role("alert")).to_contain_text("Fel e-postadress eller lösenord.")
 
 
 def workspace(kind: str, then: str = "") -> Callable[[Site], str]:

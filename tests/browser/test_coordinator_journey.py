@@ -133,7 +133,7 @@ def test_a_failed_sign_in_says_so_and_moves_the_focus_to_the_error(page, coordin
 
     expect(page).to_have_title(re.compile("^Fel vid inloggning"))
     error = page.get_by_role("alert")
-    expect(error).to_have_text("Fel e-postadress eller lösenord.")
+    expect(error).to_contain_text("Fel e-postadress eller lösenord.")
     expect(error).to_be_focused()
     # The address stays for another try; the password does not.
     expect(page.get_by_label("E-postadress", exact=True)).to_have_value(coordinator)

@@ -9,12 +9,12 @@ from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.ids import parse_id
 from eventreg.models import EventSession, Registration, Role
-from eventreg.services import attendance, attendee_lists, registrations
+from eventreg.services import attendance, attendee_lists, listings, registrations
 from eventreg.services.places import library_options
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
-from eventreg.views.admin.events import get_event, status_counts
-from eventreg.views.forms import act, save
+from eventreg.views.admin.events import get_event
+from eventreg.views.forms import run, status
 from eventreg.views.registration import applicant_from
 
 
@@ -36,7 +36,7 @@ def attendee_list(event_id: int):
         event=event,
         search=search,
         lists=attendee_lists.split_by_status(attendee_lists.registrations_for(event, search)),
-        counts=status_counts([event.id])[event.id],
+        counts=listings.status_counts([event.id])[event.id],
         places=attendee_lists.counts_by_place(event),
         form=ButtonForm(),
     )
@@ -49,8 +49,9 @@ def add_attendee(event_id: int):
     form = RegistrationForm(serves_meal=event.serves_meal).offer_libraries(library_options())
     del form.consent  # the coordinator informs the person; the mail links to the privacy page
     if form.validate_on_submit() and (
-        registration := save(
-            form, lambda: registrations.register(event.id, applicant_from(form), actor=current_user)
+        registration := run(
+            lambda: registrations.register(event.id, applicant_from(form), actor=current_user),
+            form=form,
         )
     ):
         where = (
@@ -58,8 +59,7 @@ def add_attendee(event_id: int):
         )
         flash(f"{registration.name} {where} och får ett mejl.", "success")
         return redirect(url_for(".attendee_list", event_id=event.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/add_attendee.html", event=event, form=form), status
+    return render_template("admin/add_attendee.html", event=event, form=form), status(form)
 
 
 @bp.route(
@@ -71,9 +71,9 @@ def cancel_attendee(event_id: int, registration_id: int):
     registration = get_registration(event.id, registration_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        act(
+        run(
             lambda: registrations.cancel_registration(registration.id, actor=current_user),
-            f"{registration.name} är avbokad och får ett mejl.",
+            success=f"{registration.name} är avbokad och får ett mejl.",
         )
         return redirect(url_for(".attendee_list", event_id=event.id))
     return render_template(
@@ -86,9 +86,9 @@ def cancel_attendee(event_id: int, registration_id: int):
 def give_seat(event_id: int, registration_id: int):
     event = get_event(event_id)
     registration = get_registration(event.id, registration_id)
-    act(
+    run(
         lambda: registrations.give_seat(registration.id, current_user),
-        f"{registration.name} har fått en plats och får ett mejl med kalenderinbjudan.",
+        success=f"{registration.name} har fått en plats och får ett mejl med kalenderinbjudan.",
     )
     return redirect(url_for(".attendee_list", event_id=event.id))
 
@@ -123,9 +123,9 @@ def mark_attendance(event_id: int):
     form = ButtonForm()
     if form.validate_on_submit():
         present = {parse_id(value) for value in request.form.getlist("kom")} - {None}
-        act(
+        run(
             lambda: attendance.mark_attendance(session, present, current_user),
-            "Närvaron är sparad.",
+            success="Närvaron är sparad.",
         )
         return redirect(url_for(".mark_attendance", event_id=event.id, tillfalle=session.id))
     seated = attendee_lists.split_by_status(attendee_lists.registrations_for(event))["confirmed"]
@@ -145,15 +145,17 @@ def message(event_id: int):
     event = get_event(event_id)
     form = MessageForm()
     if form.validate_on_submit():
-        sent = attendee_lists.message_attendees(
-            event,
-            form.subject.data,
-            form.message.data,
-            include_waiting=form.include_waiting.data,
-            actor=current_user,
+        sent = run(
+            lambda: attendee_lists.message_attendees(
+                event,
+                form.subject.data,
+                form.message.data,
+                include_waiting=form.include_waiting.data,
+                actor=current_user,
+            ),
+            form=form,
         )
-        db.session.commit()
-        flash(f"Meddelandet skickas till {sent} personer.", "success")
-        return redirect(url_for(".event", event_id=event.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/message.html", event=event, form=form), status
+        if sent is not None:
+            flash(f"Meddelandet skickas till {sent} personer.", "success")
+            return redirect(url_for(".event", event_id=event.id))
+    return render_template("admin/message.html", event=event, form=form), status(form)

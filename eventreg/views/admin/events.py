@@ -10,32 +10,18 @@ from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, CancelEventForm
 from eventreg.forms.events import EventForm
 from eventreg.ids import page_number
-from eventreg.models import AuditEntry, Event, EventStatus, Invitation, Network, Registration, Role
+from eventreg.models import AuditEntry, Event, EventStatus, Invitation, Network, Role
 from eventreg.models.base import utcnow
-from eventreg.services import events
+from eventreg.services import events, listings
 from eventreg.templating import markdown
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
-from eventreg.views.forms import act, save
+from eventreg.views.forms import run, status
 
 
 def get_event(event_id: int) -> Event:
     """:raise 404: if there is no such event."""
     return db.get_or_404(Event, event_id)
-
-
-def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Registrations per event and status, in one query for a whole list."""
-    counts: dict[int, dict[str, int]] = {event_id: {} for event_id in event_ids}
-    if event_ids:
-        rows = db.session.execute(
-            select(Registration.event_id, Registration.status, func.count())
-            .where(Registration.event_id.in_(event_ids))
-            .group_by(Registration.event_id, Registration.status)
-        )
-        for event_id, status, count in rows:
-            counts[event_id][status] = count
-    return counts
 
 
 @bp.get("/")
@@ -58,7 +44,7 @@ def dashboard():
     return render_template(
         "admin/dashboard.html",
         events=upcoming,
-        counts=status_counts([event.id for event in upcoming]),
+        counts=listings.status_counts([event.id for event in upcoming]),
         recent=recent,
         bursts=ratelimits.recent_bursts(),
         forms=ratelimits.FORMS,
@@ -118,14 +104,12 @@ def new_event():
         form.kind.data = "course"
     elif (page := _event_form_page(form, None)) is not None:
         return page
-    elif form.validate_on_submit() and (event := save(form, lambda: _create(form))):
+    elif form.validate_on_submit() and (event := run(lambda: _create(form), form=form)):
         flash(
             "Evenemanget är publicerat." if form.publish.data else "Utkastet är sparat.", "success"
         )
         return redirect(url_for(".event", event_id=event.id))
-    return render_template(
-        "admin/event_form.html", form=form, event=None
-    ), 422 if request.method == "POST" else 200
+    return render_template("admin/event_form.html", form=form, event=None), status(form)
 
 
 @bp.route("/evenemang/<int:event_id>/redigera", methods=["GET", "POST"])
@@ -138,10 +122,11 @@ def edit_event(event_id: int):
     if request.method == "POST":
         if (page := _event_form_page(form, event)) is not None:
             return page
-        if form.validate_on_submit() and save(form, lambda: _update(event, form)):
-            flash("Ändringarna är sparade.", "success")
+        if form.validate_on_submit() and run(
+            lambda: _update(event, form), form=form, success="Ändringarna är sparade."
+        ):
             return redirect(url_for(".event", event_id=event.id))
-        return render_template("admin/event_form.html", form=form, event=event), 422
+        return render_template("admin/event_form.html", form=form, event=event), status(form)
     return render_template("admin/event_form.html", form=form, event=event)
 
 
@@ -149,7 +134,7 @@ def edit_event(event_id: int):
 @requires(Role.COORDINATOR)
 def event(event_id: int):
     event = get_event(event_id)
-    counts = status_counts([event.id])[event.id]
+    counts = listings.status_counts([event.id])[event.id]
     history = db.session.scalars(
         select(AuditEntry)
         .where(AuditEntry.event_id == event.id)
@@ -176,7 +161,7 @@ def event(event_id: int):
 
 def _act(event: Event, action, success: str):
     """A button on the event page (CSRF is checked before any view); back to the page."""
-    act(action, success)
+    run(action, success=success)
     return redirect(url_for(".event", event_id=event.id))
 
 
@@ -204,11 +189,9 @@ def unpublish(event_id: int):
 @requires(Role.COORDINATOR)
 def duplicate(event_id: int):
     get_event(event_id)  # 404 for no such event
-    copy = events.duplicate_event(event_id, current_user)
-    db.session.commit()
-    flash(
-        "Kopian är sparad som utkast. Ändra datum och sista anmälningsdag, och publicera.",
-        "success",
+    copy = run(
+        lambda: events.duplicate_event(event_id, current_user),
+        success="Kopian är sparad som utkast. Ändra datum och sista anmälningsdag, och publicera.",
     )
     return redirect(url_for(".edit_event", event_id=copy.id))
 
@@ -220,13 +203,16 @@ def cancel(event_id: int):
     form = CancelEventForm()
     if event.status == EventStatus.CANCELLED:
         return redirect(url_for(".event", event_id=event.id))
-    if form.validate_on_submit():
-        events.cancel_event(event.id, form.message.data, current_user)
-        db.session.commit()
-        flash("Evenemanget är inställt. Alla anmälda får ett mejl.", "success")
+    if form.validate_on_submit() and run(
+        lambda: events.cancel_event(event.id, form.message.data, current_user),
+        form=form,
+        success="Evenemanget är inställt. Alla anmälda får ett mejl.",
+    ):
         return redirect(url_for(".event", event_id=event.id))
-    counts = status_counts([event.id])[event.id]
-    return render_template("admin/cancel_event.html", event=event, form=form, counts=counts)
+    counts = listings.status_counts([event.id])[event.id]
+    return render_template(
+        "admin/cancel_event.html", event=event, form=form, counts=counts
+    ), status(form)
 
 
 @bp.route("/evenemang/<int:event_id>/ta-bort", methods=["GET", "POST"])
@@ -235,7 +221,7 @@ def delete(event_id: int):
     event = get_event(event_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        if act(lambda: events.delete_draft(event.id, current_user), "Utkastet är borttaget."):
+        if run(lambda: events.delete_draft(event.id, current_user), success="Utkastet är borttaget."):
             return redirect(url_for(".dashboard"))
         return redirect(url_for(".event", event_id=event.id))
     return render_template("admin/delete_event.html", event=event, form=form)

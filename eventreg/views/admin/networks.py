@@ -15,7 +15,7 @@ from eventreg.services.places import library_options
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
 from eventreg.views.admin.events import get_event
-from eventreg.views.forms import act, save
+from eventreg.views.forms import run, status
 from eventreg.views.registration import applicant_from
 
 
@@ -42,7 +42,7 @@ def _details(form: NetworkForm) -> dict:
 def networks_page():
     form = NetworkForm()
     if form.validate_on_submit() and (
-        network := save(form, lambda: networks.create_network(current_user, **_details(form)))
+        network := run(lambda: networks.create_network(current_user, **_details(form)), form=form)
     ):
         flash(f"Nätverket {network.name} är skapat. Lägg till medlemmar.", "success")
         return redirect(url_for(".network_page", network_id=network.id))
@@ -51,9 +51,7 @@ def networks_page():
     all_networks = db.session.scalars(
         select(Network).options(selectinload(Network.members)).order_by(Network.name)
     ).all()
-    return render_template("admin/networks.html", networks=all_networks, form=form), (
-        422 if form.errors or form.form_errors else 200
-    )
+    return render_template("admin/networks.html", networks=all_networks, form=form), status(form)
 
 
 @bp.route("/natverk/<int:network_id>", methods=["GET", "POST"])
@@ -61,10 +59,11 @@ def networks_page():
 def network_page(network_id: int):
     network = db.get_or_404(Network, network_id)
     form = NetworkForm(obj=network)
-    if form.validate_on_submit() and save(
-        form, lambda: networks.update_network(network, current_user, **_details(form))
+    if form.validate_on_submit() and run(
+        lambda: networks.update_network(network, current_user, **_details(form)),
+        form=form,
+        success="Nätverket är sparat.",
     ):
-        flash("Nätverket är sparat.", "success")
         return redirect(url_for(".network_page", network_id=network.id))
     return _render_network(network, form=form)
 
@@ -82,7 +81,6 @@ def _render_network(network: Network, **forms):
     members = sorted(
         network.members, key=lambda m: (m.status != MemberStatus.PENDING, m.name.lower())
     )
-    status = 422 if any(f.errors or f.form_errors for f in forms.values()) else 200
     return render_template(
         "admin/network.html",
         network=network,
@@ -90,7 +88,7 @@ def _render_network(network: Network, **forms):
         meetings=meetings,
         button=ButtonForm(),
         **forms,
-    ), status
+    ), status(*forms.values())
 
 
 @bp.post("/natverk/<int:network_id>/medlemmar")
@@ -98,9 +96,9 @@ def _render_network(network: Network, **forms):
 def add_network_member(network_id: int):
     network = db.get_or_404(Network, network_id)
     member_form = _member_form()
-    member = member_form.validate_on_submit() and save(
-        member_form,
+    member = member_form.validate_on_submit() and run(
         lambda: networks.add_member(network, applicant_from(member_form), actor=current_user),
+        form=member_form,
     )
     if not member:
         return _render_network(network, member_form=member_form)
@@ -115,8 +113,12 @@ def paste_network_members(network_id: int):
     paste_form = PasteMembersForm()
     if not paste_form.validate_on_submit():
         return _render_network(network, paste_form=paste_form)
-    result = networks.add_members_from_text(network, paste_form.members.data, current_user)
-    db.session.commit()
+    result = run(
+        lambda: networks.add_members_from_text(network, paste_form.members.data, current_user),
+        form=paste_form,
+    )
+    if result is None:
+        return _render_network(network, paste_form=paste_form)
     flash(f"{result.added} nya medlemmar.", "success")
     if result.skipped:
         flash("Rader utan e-postadress hoppades över: " + "; ".join(result.skipped[:20]), "error")
@@ -130,12 +132,15 @@ def change_network_member(network_id: int, member_id: int, change: str):
     if member.network_id != network_id:
         abort(404)
     if change == "godkann":
-        networks.approve_member(member, current_user)
-        flash(f"{member.name} är godkänd och får ett välkomstmejl.", "success")
+        run(
+            lambda: networks.approve_member(member, current_user),
+            success=f"{member.name} är godkänd och får ett välkomstmejl.",
+        )
     else:
-        networks.remove_member(member, current_user)
-        flash(f"{member.name} är borttagen ur nätverket.", "success")
-    db.session.commit()
+        run(
+            lambda: networks.remove_member(member, current_user),
+            success=f"{member.name} är borttagen ur nätverket.",
+        )
     return redirect(url_for(".network_page", network_id=network_id))
 
 
@@ -162,23 +167,23 @@ def _plan(network: Network, form: SeriesForm) -> list[Event]:
 def plan_meetings(network_id: int):
     network = db.get_or_404(Network, network_id)
     form = SeriesForm()
-    if form.validate_on_submit() and (planned := save(form, lambda: _plan(network, form))):
+    if form.validate_on_submit() and (planned := run(lambda: _plan(network, form), form=form)):
         what = "publicerade och medlemmarna inbjudna" if form.publish.data else "sparade som utkast"
         flash(f"{len(planned)} träffar är {what}.", "success")
         return redirect(url_for(".network_page", network_id=network.id))
     elif not form.is_submitted():
         form.title.data = f"Nätverksträff: {network.name}"
-    return render_template("admin/network_series.html", network=network, form=form), (
-        422 if form.errors or form.form_errors else 200
-    )
+    return render_template(
+        "admin/network_series.html", network=network, form=form
+    ), status(form)
 
 
 @bp.post("/evenemang/<int:event_id>/bjud-in")
 @requires(Role.COORDINATOR)
 def invite(event_id: int):
     event = get_event(event_id)
-    act(
+    run(
         lambda: invitations.invite_members(event, current_user),
-        "Inbjudningar är skickade till de medlemmar som inte redan var inbjudna.",
+        success="Inbjudningar är skickade till de medlemmar som inte redan var inbjudna.",
     )
     return redirect(url_for(".event", event_id=event.id))

@@ -1,7 +1,7 @@
 """Delivery status: every message in the outbox, its text and invite, and retrying failures;
 and what came back to the Kalendarium's mailbox from calendars, and what was done with it."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,9 +11,9 @@ from eventreg.forms.common import ButtonForm
 from eventreg.ids import page_number
 from eventreg.mail.outbox import retry
 from eventreg.models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus, Role
-from eventreg.services import audit
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
+from eventreg.views.forms import run
 
 STATUS_LABELS = {
     OutboxStatus.PENDING: "Väntar",
@@ -91,8 +91,5 @@ def outbox_message(message_id: int):
 def retry_message(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if message.status == OutboxStatus.FAILED:
-        retry(message)
-        audit.record(current_user, "skickade om mejl", None, f"utskick {message.id}")
-        db.session.commit()
-        flash("Mejlet skickas igen inom någon minut.", "success")
+        run(lambda: retry(message, current_user), success="Mejlet skickas igen inom någon minut.")
     return redirect(url_for(".outbox_message", message_id=message.id))

@@ -3,12 +3,12 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from eventreg.extensions import db
 from eventreg.forms.common import EraseForm
 from eventreg.models import Role
 from eventreg.services import personal_data
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
+from eventreg.views.forms import run, status
 
 
 @bp.get("/personuppgifter")
@@ -34,8 +34,8 @@ def erase_personal_data():
             registrations=registrations,
             mails=mails,
             form=form,
-        ), 422
-    count = personal_data.erase_person(form.email.data, current_user)
-    db.session.commit()
-    flash(f"Uppgifterna är raderade ({count} anmälningar anonymiserade).", "success")
+        ), status(form)
+    count = run(lambda: personal_data.erase_person(form.email.data, current_user), form=form)
+    if count is not None:
+        flash(f"Uppgifterna är raderade ({count} anmälningar anonymiserade).", "success")
     return redirect(url_for(".personal_data_lookup"))

@@ -13,7 +13,7 @@ from eventreg.models import Library, Municipality, Role, User
 from eventreg.services import accounts, places
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
-from eventreg.views.forms import act, save
+from eventreg.views.forms import run, status
 
 
 @bp.route("/konton", methods=["GET", "POST"])
@@ -22,20 +22,19 @@ def accounts_page():
     form = AccountForm()
     role = Role.ADMIN if form.admin.data else Role.COORDINATOR
     if form.validate_on_submit() and (
-        user := save(
-            form,
+        user := run(
             lambda: accounts.create_user(
                 form.email.data, form.name.data, form.password.data, role, actor=current_user
             ),
+            form=form,
         )
     ):
         flash(f"Kontot för {user.name} är skapat.", "success")
         return redirect(url_for(".accounts_page"))
     users = db.session.scalars(select(User).order_by(User.name)).all()
-    status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "admin/accounts.html", users=users, form=form, button=ButtonForm()
-    ), status
+    ), status(form)
 
 
 @bp.post("/konton/<int:user_id>/<any(aktivera, inaktivera):change>")
@@ -43,9 +42,9 @@ def accounts_page():
 def set_account_active(user_id: int, change: str):
     user = db.get_or_404(User, user_id)
     active = change == "aktivera"
-    act(
+    run(
         lambda: accounts.set_active(user, active, current_user),
-        f"Kontot för {user.name} är {'aktiverat' if active else 'inaktiverat'}.",
+        success=f"Kontot för {user.name} är {'aktiverat' if active else 'inaktiverat'}.",
     )
     return redirect(url_for(".accounts_page"))
 
@@ -62,8 +61,7 @@ def libraries_page(library_id: int | None = None):
     library = db.get_or_404(Library, library_id) if library_id else None
     form = LibraryForm(obj=library)
     form.municipality_id.choices = _municipality_choices()
-    if form.validate_on_submit() and save(
-        form,
+    if form.validate_on_submit() and run(
         lambda: places.save_library(
             library,
             current_user,
@@ -72,18 +70,18 @@ def libraries_page(library_id: int | None = None):
             municipality_id=form.municipality_id.data,
             active=form.active.data,
         ),
+        form=form,
+        success="Biblioteket är sparat.",
     ):
-        flash("Biblioteket är sparat.", "success")
         return redirect(url_for(".libraries_page"))
     municipalities = db.session.scalars(
         select(Municipality)
         .options(selectinload(Municipality.libraries))
         .order_by(Municipality.name)
     ).all()
-    status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "admin/libraries.html", municipalities=municipalities, form=form, library=library
-    ), status
+    ), status(form)
 
 
 @bp.route("/kommuner/<int:municipality_id>", methods=["GET", "POST"])
@@ -91,13 +89,14 @@ def libraries_page(library_id: int | None = None):
 def municipality_page(municipality_id: int):
     municipality = db.get_or_404(Municipality, municipality_id)
     form = MunicipalityForm(obj=municipality)
-    if form.validate_on_submit() and save(
-        form,
+    if form.validate_on_submit() and run(
         lambda: places.save_municipality(
             municipality, current_user, form.name.data.strip(), form.scb_code.data
         ),
+        form=form,
+        success="Kommunen är sparad.",
     ):
-        flash("Kommunen är sparad.", "success")
         return redirect(url_for(".libraries_page"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/municipality.html", form=form, municipality=municipality), status
+    return render_template(
+        "admin/municipality.html", form=form, municipality=municipality
+    ), status(form)

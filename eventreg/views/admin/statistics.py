@@ -10,6 +10,7 @@ from eventreg.models import Role
 from eventreg.statistics import report as statistics
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
+from eventreg.views.forms import status
 
 HEADINGS = ["Kommun eller bibliotek", "Kommunkod", "Deltagare", "Kom", "Uteblev"]
 
@@ -34,9 +35,7 @@ def _rows(report: statistics.Report) -> list[list]:
 @requires(Role.COORDINATOR)
 def statistics_page():
     form, report = _period()
-    return render_template(
-        "admin/statistics.html", form=form, report=report
-    ), 200 if report else 422
+    return render_template("admin/statistics.html", form=form, report=report), status(form)
 
 
 @bp.get("/statistik.<any(csv, xlsx):kind>")
@@ -44,7 +43,7 @@ def statistics_page():
 def statistics_export(kind: str):
     form, report = _period()
     if report is None:
-        return render_template("admin/statistics.html", form=form, report=None), 422
+        return render_template("admin/statistics.html", form=form, report=None), status(form)
     return exports.download(
         kind,
         f"statistik-{report.start}-{report.end}",

@@ -1,0 +1,75 @@
+"""What pages read: the events the public may see, and how many people are registered.
+
+One place for the filter that decides what is public (a published or cancelled event; drafts
+never), used by the calendar, the event pages, network pages and the feeds.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import selectinload
+
+from eventreg.extensions import db
+from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
+from eventreg.models.base import utcnow
+
+#: What the public sees: a cancelled event stays, marked, so that nobody wonders.
+VISIBLE = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+
+def is_visible() -> ColumnElement[bool]:
+    return Event.status.in_(VISIBLE)
+
+
+def visible_events(*, ending_after: datetime | None = None) -> Select:
+    """Visible events, with their sessions, in the calendar's order; filter further as needed."""
+    query = (
+        select(Event)
+        .where(is_visible())
+        .options(selectinload(Event.sessions))
+        .order_by(Event.first_start, Event.id)
+    )
+    return query.where(Event.last_end >= ending_after) if ending_after else query
+
+
+def upcoming_events() -> Select:
+    return visible_events(ending_after=utcnow())
+
+
+def visible_event(event_id: int, with_sessions: bool = True) -> Event | None:
+    """A published or cancelled event (with its sessions, unless a page needs none), or None."""
+    query = select(Event).where(Event.id == event_id, is_visible())
+    if with_sessions:
+        query = query.options(selectinload(Event.sessions))
+    return db.session.scalar(query)
+
+
+def _confirmed(event_id) -> Select:
+    return select(func.count()).where(
+        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+
+
+def visible_event_and_seated(event_id: int) -> tuple[Event, int] | None:
+    """A visible event (sessions loaded when first read) and how many have seats: one query,
+    for the sign-up form, which is asked for by everyone at once when a course opens."""
+    row = db.session.execute(
+        select(Event, _confirmed(Event.id).scalar_subquery()).where(
+            Event.id == event_id, is_visible()
+        )
+    ).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Registrations per event and status, in one query for a whole list."""
+    counts: dict[int, dict[str, int]] = {event_id: {} for event_id in event_ids}
+    if event_ids:
+        rows = db.session.execute(
+            select(Registration.event_id, Registration.status, func.count())
+            .where(Registration.event_id.in_(event_ids))
+            .group_by(Registration.event_id, Registration.status)
+        )
+        for event_id, status, count in rows:
+            counts[event_id][status] = count
+    return counts
