@@ -47,7 +47,7 @@ def _stockholm_vtimezone() -> icalendar.Timezone:
     return zone
 
 
-def session_uid(session: EventSession) -> str:
+def session_uid(session: "EventSession | SessionSnapshot") -> str:
     """The stable UID of a session, e.g. ``session-42@kalendarium.example.se``."""
     host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
     return f"session-{session.id}@{host}"
@@ -66,11 +66,36 @@ def session_summary(session: EventSession) -> str:
 
 
 @dataclass(frozen=True)
+class SessionSnapshot:
+    """A session as a message about it was decided: its id (the UID), times and label. The
+    mail is written later by the worker, when the session may have moved or be gone."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    label: str = ""
+
+    @staticmethod
+    def to_json(session: "EventSession | SessionSnapshot") -> list:
+        return [
+            session.id,
+            session.starts_at.isoformat(),
+            session.ends_at.isoformat(),
+            session.label,
+        ]
+
+    @classmethod
+    def from_json(cls, data: list) -> "SessionSnapshot":
+        id_, starts_at, ends_at, label = data
+        return cls(id_, datetime.fromisoformat(starts_at), datetime.fromisoformat(ends_at), label)
+
+
+@dataclass(frozen=True)
 class CalendarItem:
     """One iTIP message about one session to one attendee (RFC 5546): what it does to their
     entry, and the SEQUENCE and title it carries (decided by services.calendar_entries)."""
 
-    session: EventSession
+    session: EventSession | SessionSnapshot
     #: REQUEST puts the session in the calendar or updates it; CANCEL takes it out.
     method: str
     sequence: int
@@ -78,6 +103,25 @@ class CalendarItem:
     summary: str
     #: The attendee's PARTSTAT in a REQUEST: ACCEPTED for a seat, NEEDS-ACTION for an invitation.
     partstat: str = "ACCEPTED"
+
+    def to_json(self) -> dict:
+        return {
+            "session": SessionSnapshot.to_json(self.session),
+            "method": self.method,
+            "sequence": self.sequence,
+            "summary": self.summary,
+            "partstat": self.partstat,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CalendarItem":
+        return cls(
+            SessionSnapshot.from_json(data["session"]),
+            data["method"],
+            data["sequence"],
+            data["summary"],
+            data["partstat"],
+        )
 
 
 def entry_text(session: EventSession) -> tuple:
@@ -120,7 +164,7 @@ def _address(name: str, email: str) -> icalendar.vCalAddress:
 
 def _vevent(
     event: Event,
-    session: EventSession,
+    session: EventSession | SessionSnapshot,
     summary: str,
     sequence: int,
     *,

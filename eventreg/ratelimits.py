@@ -14,12 +14,13 @@ coordinators see it on the overview.
 import ipaddress
 import logging
 from datetime import timedelta
+from functools import cache
 
 from flask import Flask, current_app, request
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from limits.storage import Storage
-from sqlalchemy import case, delete, select
+from sqlalchemy import bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -35,6 +36,26 @@ def _insert(dialect: str):
     return (postgresql if dialect == "postgresql" else sqlite).insert
 
 
+@cache
+def _increment(dialect: str):
+    """Add to a window's count, or start a new window: one statement, built once (it runs on
+    every post of a limited form)."""
+    table = RateLimitCounter.__table__
+    insert = _insert(dialect)(table).values(
+        key=bindparam("key"), count=bindparam("amount"), expires_at=bindparam("expires_at")
+    )
+    expired = table.c.expires_at <= bindparam("now", type_=table.c.expires_at.type)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "count": case(
+                (expired, insert.excluded.count), else_=table.c.count + insert.excluded.count
+            ),
+            "expires_at": case((expired, insert.excluded.expires_at), else_=table.c.expires_at),
+        },
+    ).returning(table.c.count)
+
+
 class DatabaseStorage(Storage):
     """A `limits` storage on eventreg's database: fixed windows, one row per key."""
 
@@ -46,22 +67,16 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = utcnow()
-        table = RateLimitCounter.__table__
         with db.engine.begin() as connection:
-            insert = _insert(connection.dialect.name)(table).values(
-                key=key, count=amount, expires_at=now + timedelta(seconds=expiry)
-            )
-            expired = table.c.expires_at <= now
-            upsert = insert.on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={
-                    "count": case((expired, amount), else_=table.c.count + amount),
-                    "expires_at": case(
-                        (expired, insert.excluded.expires_at), else_=table.c.expires_at
-                    ),
+            return connection.execute(
+                _increment(connection.dialect.name),
+                {
+                    "key": key,
+                    "amount": amount,
+                    "now": now,
+                    "expires_at": now + timedelta(seconds=expiry),
                 },
-            ).returning(table.c.count)
-            return connection.execute(upsert).scalar_one()
+            ).scalar_one()
 
     def _row(self, key: str):
         with db.engine.connect() as connection:

@@ -21,9 +21,10 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from eventreg.extensions import db
+from eventreg.mail import writing
 from eventreg.mail.transport import PermanentFailure, TransientFailure, open_transport
 from eventreg.models import OutboxMessage, OutboxStatus, User
 from eventreg.models.base import utcnow
@@ -35,42 +36,54 @@ log = logging.getLogger(__name__)
 SENDING_TIMEOUTS = 3
 
 
+#: Built once: every sign-up queues a mail.
+_INSERT = insert(OutboxMessage.__table__)
+
+
 def queue(
     *,
     kind: str,
     to: tuple[str, str],
     reply_to: tuple[str, str],
-    subject: str,
-    body_text: str,
-    body_html: str,
-    ics: str = "",
-    ics_method: str = "",
+    language: str = "sv",
+    context: str = "{}",
     registration_id: int | None = None,
     event_id: int | None = None,
-    attachment: bytes | None = None,
     held_back: bool = False,
-) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction (``held_back``: kept, not sent)."""
+    attachment: bytes | None = None,
+    written: writing.Written | None = None,
+) -> None:
+    """Add a message to the outbox in the current transaction, to be written by the worker from
+    ``context`` (or ``written`` already); ``held_back``: kept, never sent."""
     host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
-    message = OutboxMessage(
+    values = dict(
         kind=kind,
         message_id=make_msgid(domain=host),
         to_name=to[0],
         to_email=to[1],
         reply_to_name=reply_to[0],
         reply_to_email=reply_to[1],
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        ics=ics,
-        ics_method=ics_method,
+        language=language,
+        context=context,
         registration_id=registration_id,
         event_id=event_id,
         attachment=attachment,
         status=OutboxStatus.HELD_BACK if held_back else OutboxStatus.PENDING,
     )
-    db.session.add(message)
-    return message
+    if written is not None:
+        values.update(_written(written))
+    db.session.execute(_INSERT, values)
+
+
+def _written(written: writing.Written) -> dict:
+    return {
+        "subject": written.subject,
+        "body_text": written.body_text,
+        "body_html": written.body_html,
+        "ics": written.ics,
+        "ics_method": written.ics_method,
+        "written_at": utcnow(),
+    }
 
 
 def retry(message: OutboxMessage, actor: User) -> OutboxMessage:
@@ -129,11 +142,16 @@ def _ours(message: OutboxMessage):
 
 
 def _begin_sending(message: OutboxMessage) -> bool:
-    """Renew the claim for as long as one delivery may take; False if it is no longer ours."""
+    """Write the message if it is not written yet (its words are kept, so a retry sends the
+    same), and renew the claim for as long as one delivery may take; False if it is no longer
+    ours. One short transaction."""
     seconds = SENDING_TIMEOUTS * current_app.config["MAIL_TIMEOUT"]
-    taken = db.session.execute(
-        _ours(message).values(next_attempt_at=utcnow() + timedelta(seconds=seconds))
-    ).rowcount
+    values: dict = {"next_attempt_at": utcnow() + timedelta(seconds=seconds)}
+    if message.written_at is None:
+        values.update(_written(writing.write(message)))
+        for name in ("subject", "body_text", "body_html", "ics", "ics_method", "written_at"):
+            setattr(message, name, values[name])  # for the transport: the message is detached
+    taken = db.session.execute(_ours(message).values(**values)).rowcount
     db.session.commit()
     return taken == 1
 
@@ -184,7 +202,14 @@ def deliver_batch(stop: threading.Event | None = None) -> int:
     try:
         with open_transport() as transport:
             while unsent and not (stop and stop.is_set()):
-                if not _begin_sending(unsent[0]):
+                try:
+                    ours = _begin_sending(unsent[0])
+                except Exception as error:  # a bug, or data gone: this mail, not the batch
+                    db.session.rollback()
+                    log.exception("could not write %r", unsent[0])
+                    _record(unsent.pop(0), error, permanent=True)
+                    continue
+                if not ours:
                     unsent.pop(0)
                     continue
                 try:

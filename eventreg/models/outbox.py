@@ -26,7 +26,8 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: What caused it, e.g. "confirmation", "waitlisted", "cancellation", "promotion".
+    #: Which mail it is, e.g. "confirmation", "waitlisted", "cancellation", "promotion"; a
+    #: further session's own invite is "<kind>-session".
     kind: Mapped[str] = mapped_column(String(40))
     status: Mapped[OutboxStatus] = mapped_column(
         str_enum(OutboxStatus), default=OutboxStatus.PENDING
@@ -37,9 +38,17 @@ class OutboxMessage(Base):
     to_email: Mapped[str] = mapped_column(String(254))
     reply_to_name: Mapped[str] = mapped_column(String(200), default="")
     reply_to_email: Mapped[str] = mapped_column(String(254), default="")
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    #: The language the mail is written in (the person's, as they chose it).
+    language: Mapped[str] = mapped_column(String(2), default="sv", server_default="sv")
+    #: What the mail will say, beyond what the database holds when it is written: which
+    #: calendar entry it carries, a waiting-list position, what changed (JSON). The worker
+    #: writes the mail from it (mail.writing); the request that queues it only decides.
+    context: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    #: When the worker wrote subject, texts and invite (a retry sends the same words again).
+    written_at: Mapped[datetime | None]
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
     #: The iCalendar object sent inline, or empty.
     ics: Mapped[str] = mapped_column(Text, default="")
     #: iTIP method of ``ics`` (REQUEST, CANCEL), repeated in the part's Content-Type.

@@ -9,7 +9,6 @@ from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import Event, Library, Municipality, Registration, RegistrationStatus, User
 from eventreg.services import audit
-from eventreg.services.links import personal_url
 
 
 @dataclass(frozen=True)
@@ -88,10 +87,7 @@ def message_attendees(
         .where(Registration.event_id == event.id, Registration.status.in_(statuses))
         .order_by(Registration.id)
     ).all()
-    leave_urls = compose.leave_urls(event)
     for registration in recipients:
-        compose.queue_coordinator_message(
-            registration, personal_url(registration), subject.strip(), message.strip(), leave_urls
-        )
+        compose.queue_coordinator_message(registration, subject.strip(), message.strip())
     audit.record(actor, "skickade meddelande", event, f"{subject.strip()!r} till {len(recipients)}")
     return len(recipients)

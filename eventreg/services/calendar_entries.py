@@ -17,8 +17,10 @@ Services call these functions under the event's lock and pass the items to ``mai
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from eventreg.calendar import CalendarItem, session_summary
 from eventreg.extensions import db
@@ -63,6 +65,17 @@ def _sent(session: EventSession, sequence: int) -> None:
     session.highest_sequence = max(session.highest_sequence, sequence)
 
 
+@cache
+def _insert_new(dialect: str):
+    """Entries for sessions a person holds nothing of, in one statement built once; those they
+    have an entry for already are left for :func:`offer` to decide on."""
+    table = CalendarEntry.__table__
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return insert.on_conflict_do_nothing(index_elements=["session_id", "email"]).returning(
+        table.c.session_id
+    )
+
+
 def offer(
     sessions: Sequence[EventSession],
     email: str,
@@ -72,21 +85,48 @@ def offer(
     invitation_id: int | None = None,
 ) -> list[CalendarItem]:
     """REQUESTs that put the sessions in a person's calendar, or send them what they hold again
-    (with ``partstat`` as it now is: an invited member who accepts becomes ACCEPTED)."""
-    held = {entry.session_id: entry for entry in _entries(sessions, email)}
+    (with ``partstat`` as it now is: an invited member who accepts becomes ACCEPTED).
+
+    Most often the person holds nothing yet (a new sign-up): their entries are written in one
+    statement, and only where they had an entry before is it read and decided on.
+    """
+    if not sessions:
+        return []
+    first = {session.id: _first_sequence(session, None) for session in sessions}
+    new = set(
+        db.session.scalars(
+            _insert_new(db.session.get_bind().dialect.name),
+            [
+                {
+                    "session_id": session.id,
+                    "email": email,
+                    "sequence": first[session.id],
+                    "state": EntryState.HELD,
+                    "partstat": partstat,
+                    "registration_id": registration_id,
+                    "invitation_id": invitation_id,
+                }
+                for session in sessions
+            ],
+        )
+    )
+    earlier = {
+        entry.session_id: entry
+        for entry in _entries([session for session in sessions if session.id not in new], email)
+    }
     items = []
     for session in sessions:
-        entry = held.get(session.id)
-        if entry is not None and entry.state == EntryState.HELD:
+        entry = earlier.get(session.id)
+        if entry is None:
+            sequence = first[session.id]
+        elif entry.state == EntryState.HELD:
             sequence = entry.sequence
         else:
             sequence = _first_sequence(session, entry)
-            if entry is None:
-                entry = CalendarEntry(session=session, email=email)
-                db.session.add(entry)
-        entry.sequence, entry.state, entry.partstat = sequence, EntryState.HELD, partstat
-        entry.registration_id = registration_id or entry.registration_id
-        entry.invitation_id = invitation_id or entry.invitation_id
+        if entry is not None:
+            entry.sequence, entry.state, entry.partstat = sequence, EntryState.HELD, partstat
+            entry.registration_id = registration_id or entry.registration_id
+            entry.invitation_id = invitation_id or entry.invitation_id
         _sent(session, sequence)
         items.append(CalendarItem(session, REQUEST, sequence, session_summary(session), partstat))
     return items

@@ -39,7 +39,6 @@ from eventreg.models import (
 )
 from eventreg.services import calendar_entries, invitations, registrations
 from eventreg.services.errors import EventRegError
-from eventreg.services.links import personal_url
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +170,7 @@ def _decline_seat(record: InboundMessage, registration: Registration, entry: Cal
     ]
     if others:
         calendar_entries.declined([entry.session], entry.email)
-        compose.queue_session_declined(registration, personal_url(registration), entry.session)
+        compose.queue_session_declined(registration, entry.session)
         record.outcome = InboundOutcome.SESSION_DECLINED
         record.detail = "Kommer inte till ett av tillfällena; platsen på de andra står kvar."
         return

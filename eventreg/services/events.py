@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +20,7 @@ from eventreg.calendar import entry_text, session_summary
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
+from eventreg.mail.changes import Change, describe
 from eventreg.models import (
     Event,
     EventSession,
@@ -35,8 +34,7 @@ from eventreg.models.base import utcnow
 from eventreg.services import audit, calendar_entries
 from eventreg.services.calendar_entries import Holder
 from eventreg.services.errors import InvalidEvent
-from eventreg.services.invitations import answer_urls, invite_members
-from eventreg.services.links import personal_url
+from eventreg.services.invitations import invite_members
 from eventreg.services.locks import lock_event
 from eventreg.services.registrations import confirmed_count, promote_waiting
 
@@ -45,14 +43,8 @@ log = logging.getLogger(__name__)
 #: The audit log's word for deleting a draft; feeds read it to know when an event vanished.
 DELETED_DRAFT = "tog bort utkastet"
 
-#: Details whose change moves the event in calendars, and how the change is told (lazily: each
-#: attendee reads it in their own language).
-CALENDAR_FIELDS = {
-    "title": lambda value: _l("Ny titel: %(value)s", value=value),
-    "venue": lambda value: _l("Ny plats: %(value)s", value=value),
-    "address": lambda value: _l("Ny adress: %(value)s", value=value),
-    "online_url": lambda value: _l("Ny länk till mötet: %(value)s", value=value),
-}
+#: Details whose change moves the event in calendars (mail.changes has the words for each).
+CALENDAR_FIELDS = ("title", "venue", "address", "online_url")
 
 
 @dataclass(frozen=True)
@@ -113,9 +105,8 @@ def create_event(sessions: list[SessionTimes], actor: User | None = None, **deta
     return event
 
 
-def _span(session: EventSession | SessionTimes) -> LazyString:
-    """A session's time, written when read: in the language of whoever reads it."""
-    return LazyString(formatting.time_span, session.starts_at, session.ends_at)
+def _span(session: EventSession | SessionTimes) -> tuple[datetime, datetime]:
+    return (session.starts_at, session.ends_at)
 
 
 def _apply_sessions(event: Event, specs: list[SessionTimes]) -> tuple[list, list, list]:
@@ -131,27 +122,15 @@ def _apply_sessions(event: Event, specs: list[SessionTimes]) -> tuple[list, list
         if session is None:
             session = EventSession(starts_at=spec.starts_at, ends_at=spec.ends_at, label=spec.label)
             new.append(session)
-            told.append(_l("Nytt tillfälle: %(when)s", when=_span(spec)))
+            told.append(Change("new_session", {"when": _span(spec)}))
             continue
         if (session.starts_at, session.ends_at) != (spec.starts_at, spec.ends_at):
-            told.append(
-                _l(
-                    "Ny tid: %(when)s (tidigare %(before)s)",
-                    when=_span(spec),
-                    before=_span(session),
-                )
-            )
+            told.append(Change("new_time", {"when": _span(spec), "before": _span(session)}))
         if session.label != spec.label:
-            told.append(
-                _l(
-                    "Ny rubrik: %(label)s (tidigare %(before)s)",
-                    label=spec.label or _l("(ingen)"),
-                    before=session.label or _l("(ingen)"),
-                )
-            )
+            told.append(Change("new_label", {"label": spec.label, "before": session.label}))
         session.starts_at, session.ends_at, session.label = spec.starts_at, spec.ends_at, spec.label
     removed = list(existing.values())
-    told += [_l("Inställt tillfälle: %(when)s", when=_span(session)) for session in removed]
+    told += [Change("removed_session", {"when": _span(session)}) for session in removed]
     kept = [session for session in event.sessions if session not in removed]
     event.sessions = sorted([*kept, *new], key=lambda session: session.starts_at)
     return told, removed, new
@@ -182,8 +161,8 @@ def update_event(
     titles = {session: session_summary(session) for session in event.sessions}
     held = calendar_entries.holders(event)
     changes = [
-        told(details[field] or _l("(ingen)"))
-        for field, told in CALENDAR_FIELDS.items()
+        Change(field, {"value": details[field]})
+        for field in CALENDAR_FIELDS
         if field in details and details[field] != getattr(event, field)
     ]
     for field, value in details.items():
@@ -207,7 +186,7 @@ def update_event(
         _tell_holders(event, changes, _merge(updated, cancelled))
     if event.status == EventStatus.PUBLISHED and more_seats:
         promote_waiting(event)
-    audit.record(actor, "ändrade", event, "; ".join(str(change) for change in changes))
+    audit.record(actor, "ändrade", event, "; ".join(describe(change) for change in changes))
     return event
 
 
@@ -250,23 +229,14 @@ def _invitations(holders: Iterable[Holder]) -> list[tuple[Invitation, Holder]]:
     return [(invitation, waiting[invitation.id]) for invitation in found]
 
 
-def _tell_holders(event: Event, changes: list[str], told: dict[str, Holder]) -> None:
+def _tell_holders(event: Event, changes: list[Change], told: dict[str, Holder]) -> None:
     """Everyone registered hears of the change, the seated with their entries sent again;
     invited members who have not answered get their entries and their answer links."""
-    leave_urls = compose.leave_urls(event)
     for registration in _active_registrations(event):
         holder = told.pop(registration.email, None)
-        compose.queue_change(
-            registration,
-            personal_url(registration),
-            changes,
-            holder.items if holder else [],
-            leave_urls,
-        )
+        compose.queue_change(registration, changes, holder.items if holder else [])
     for invitation, holder in _invitations(told.values()):
-        compose.queue_invitation_change(
-            invitation, event, changes, holder.items, answer_urls(invitation), leave_urls
-        )
+        compose.queue_invitation_change(invitation, event, changes, holder.items)
 
 
 def publish_event(event_id: int, actor: User | None = None) -> Event:
@@ -338,20 +308,11 @@ def cancel_event(event_id: int, message: str, actor: User | None = None) -> Even
     told = calendar_entries.cancel_for_everyone(titles, calendar_entries.holders(event))
     event.status = EventStatus.CANCELLED
     message = message.strip()
-    leave_urls = compose.leave_urls(event)
     for registration in _active_registrations(event):
         holder = told.pop(registration.email, None)
-        compose.queue_event_cancelled(
-            registration,
-            personal_url(registration),
-            message,
-            holder.items if holder else [],
-            leave_urls=leave_urls,
-        )
+        compose.queue_event_cancelled(registration, message, holder.items if holder else [])
     for invitation, holder in _invitations(told.values()):
-        compose.queue_invitation_cancelled(
-            invitation, event, message, holder.items, leave_urls=leave_urls
-        )
+        compose.queue_invitation_cancelled(invitation, event, message, holder.items)
     db.session.flush()
     audit.record(actor, "ställde in", event, message[:500])
     return event

@@ -27,7 +27,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, calendar_entries, links, registrations
+from eventreg.services import audit, calendar_entries, registrations
 from eventreg.services.errors import EventRegError, RegistrationClosed
 from eventreg.services.registrations import Applicant
 
@@ -59,22 +59,11 @@ def invite_members(event: Event, actor: User | None = None) -> int:
         invitation = Invitation(event_id=event.id, member=member)
         db.session.add(invitation)
         db.session.flush()
-        compose.queue_invitation(
-            invitation,
-            event,
-            _invite(invitation, event),
-            answer_urls(invitation),
-            links.leave_url(member),
-        )
+        compose.queue_invitation(invitation, event, _invite(invitation, event))
         count += 1
     if count:
         audit.record(actor, "bjöd in medlemmar", event, f"{count} inbjudningar")
     return count
-
-
-def answer_urls(invitation: Invitation) -> dict[str, str]:
-    """ "Jag kommer" and "Jag kommer inte", signed for this invitation."""
-    return {answer: links.answer_url(invitation, answer) for answer in ("kommer", "kommer-inte")}
 
 
 def _invite(invitation: Invitation, event: Event) -> list[CalendarItem]:
@@ -182,14 +171,7 @@ def send_invitation_reminders(now: datetime | None = None) -> int:
             .values(reminded_at=now)
         ).rowcount
         if claimed:
-            compose.queue_invitation(
-                invitation,
-                event,
-                _invite(invitation, event),
-                answer_urls(invitation),
-                links.leave_url(invitation.member),
-                reminder=True,
-            )
+            compose.queue_invitation(invitation, event, _invite(invitation, event), reminder=True)
             sent += 1
     return sent
 

@@ -6,7 +6,7 @@ never), used by the calendar, the event pages, network pages and the feeds.
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from eventreg.extensions import db
@@ -44,20 +44,19 @@ def visible_event(event_id: int, with_sessions: bool = True) -> Event | None:
     return db.session.scalar(query)
 
 
-def _confirmed(event_id) -> Select:
-    return select(func.count()).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED
-    )
+#: Built once: everyone asks for the sign-up form at once when a course opens.
+_EVENT_AND_SEATED = select(
+    Event,
+    select(func.count())
+    .where(Registration.event_id == Event.id, Registration.status == RegistrationStatus.CONFIRMED)
+    .scalar_subquery(),
+).where(Event.id == bindparam("event_id"), Event.status.in_(VISIBLE))
 
 
 def visible_event_and_seated(event_id: int) -> tuple[Event, int] | None:
     """A visible event (sessions loaded when first read) and how many have seats: one query,
-    for the sign-up form, which is asked for by everyone at once when a course opens."""
-    row = db.session.execute(
-        select(Event, _confirmed(Event.id).scalar_subquery()).where(
-            Event.id == event_id, is_visible()
-        )
-    ).one_or_none()
+    for the sign-up form."""
+    row = db.session.execute(_EVENT_AND_SEATED, {"event_id": event_id}).one_or_none()
     return (row[0], row[1]) if row else None
 
 

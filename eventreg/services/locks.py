@@ -1,11 +1,19 @@
 """The one lock that keeps seat decisions (and the statistics that follow them) in order."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from eventreg.extensions import db
 from eventreg.models import Event
 from eventreg.services.errors import RegistrationClosed
+
+#: Built once: every sign-up takes this lock.
+_LOCK = (
+    select(Event)
+    .where(Event.id == bindparam("event_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
 
 
 def lock_event(event_id: int) -> Event:
@@ -16,12 +24,7 @@ def lock_event(event_id: int) -> Event:
 
     :raise RegistrationClosed: if there is no such event.
     """
-    event = db.session.execute(
-        select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    event = db.session.execute(_LOCK, {"event_id": event_id}).scalar_one_or_none()
     if event is None:
         raise RegistrationClosed(_("Evenemanget finns inte."))
     locked_events(db.session()).add(event.id)

@@ -20,7 +20,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, invitations, links
+from eventreg.services import audit, invitations
 from eventreg.services.errors import EventRegError
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.registrations import Applicant, check_library
@@ -144,7 +144,7 @@ def request_membership(network_id: int, applicant: Applicant) -> NetworkMember:
         return existing
     status = MemberStatus.ACTIVE if network.join_policy == JoinPolicy.OPEN else MemberStatus.PENDING
     member = add_member(network, applicant, status)
-    compose.queue_membership(member, links.leave_url(member))
+    compose.queue_membership(member)
     return member
 
 
@@ -152,7 +152,7 @@ def approve_member(member: NetworkMember, actor: User) -> None:
     if member.status != MemberStatus.PENDING:
         return
     member.status = MemberStatus.ACTIVE
-    compose.queue_membership(member, links.leave_url(member))
+    compose.queue_membership(member)
     audit.record(actor, "godkände medlem", None, f"{member.network.name}: medlem {member.id}")
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from eventreg.calendar import CalendarItem
 from eventreg.extensions import db
@@ -31,7 +31,6 @@ from eventreg.models import (
 from eventreg.models.base import utcnow
 from eventreg.services import audit, calendar_entries
 from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
-from eventreg.services.links import personal_url
 from eventreg.services.locks import lock_event
 from eventreg.text import without_control_characters
 
@@ -97,13 +96,21 @@ def seats_left(event: Event, confirmed: int) -> int | None:
     return None if event.capacity is None else max(event.capacity - confirmed, 0)
 
 
+#: Statements that every sign-up runs, built once with their parameters left open: building
+#: a statement costs more CPU than running it.
+_CONFIRMED = select(func.count()).where(
+    Registration.event_id == bindparam("event_id"),
+    Registration.status == RegistrationStatus.CONFIRMED,
+)
+_ACTIVE = select(Registration).where(
+    Registration.event_id == bindparam("event_id"),
+    Registration.email == bindparam("email"),
+    Registration.status != RegistrationStatus.CANCELLED,
+)
+
+
 def confirmed_count(event_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-    )
+    return db.session.scalar(_CONFIRMED, {"event_id": event_id})
 
 
 def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
@@ -140,13 +147,7 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def active_registration(event_id: int, email: str) -> Registration | None:
     """The person's seat or waiting-list place at the event, if any."""
-    return db.session.execute(
-        select(Registration).where(
-            Registration.event_id == event_id,
-            Registration.email == email,
-            Registration.status != RegistrationStatus.CANCELLED,
-        )
-    ).scalar_one_or_none()
+    return db.session.execute(_ACTIVE, {"event_id": event_id, "email": email}).scalar_one_or_none()
 
 
 def check_library(library_id: int | None) -> None:
@@ -219,12 +220,11 @@ def register(
     db.session.add(registration)
     db.session.flush()
     if registration.status == RegistrationStatus.CONFIRMED:
-        compose.queue_confirmation(registration, personal_url(registration), _seat(registration))
+        compose.queue_confirmation(registration, _seat(registration))
     else:
         # An invitation may have put the meeting in their calendar: without a seat, it goes.
         compose.queue_waitlisted(
             registration,
-            personal_url(registration),
             waitlist_position(registration),
             calendar_entries.withdraw(event.sessions, email),
         )
@@ -264,7 +264,6 @@ def _resend_link(registration: Registration, now: datetime) -> None:
         registration.link_sent_at = now
     compose.queue_link_reminder(
         registration,
-        personal_url(registration),
         waitlist_position(registration),
         held_back=bool(recently),
     )
@@ -328,7 +327,6 @@ def cancel_registration(
         withdrawn = calendar_entries.withdraw(event.sessions, registration.email)
     compose.queue_cancellation(
         registration,
-        personal_url(registration),
         withdrawn,
         by_coordinator=actor is not None,
         by_calendar=declined_in_calendar,
@@ -359,7 +357,7 @@ def give_seat(registration_id: int, actor: User) -> Registration:
         event.capacity += 1
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = utcnow()
-    compose.queue_promotion(registration, personal_url(registration), _seat(registration))
+    compose.queue_promotion(registration, _seat(registration))
     audit.record(
         actor,
         "gav plats från reservlistan",
@@ -392,6 +390,6 @@ def promote_waiting(event: Event) -> list[Registration]:
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
-        compose.queue_promotion(registration, personal_url(registration), _seat(registration))
+        compose.queue_promotion(registration, _seat(registration))
         log.info("%r promoted from the waiting list", registration)
     return promoted

@@ -16,7 +16,6 @@ from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
 from eventreg.services import invitations
-from eventreg.services.links import personal_url
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,6 @@ def send_event_reminders(now: datetime) -> int:
         .order_by(Registration.id)
     ).all()
     sent = 0
-    leave_urls: dict[int, dict[str, str]] = {}  # per event
     for registration in due:
         claimed = db.session.execute(
             update(Registration)
@@ -49,12 +47,7 @@ def send_event_reminders(now: datetime) -> int:
             .values(reminded_at=now)
         ).rowcount
         if claimed:
-            event = registration.event
-            if event.id not in leave_urls:
-                leave_urls[event.id] = compose.leave_urls(event)
-            compose.queue_event_reminder(
-                registration, personal_url(registration), leave_urls[event.id]
-            )
+            compose.queue_event_reminder(registration)
             sent += 1
     return sent
 

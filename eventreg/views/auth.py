@@ -32,7 +32,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = run(
-            lambda: accounts.sign_in(form.email.data, form.password.data, request.remote_addr or ""),
+            lambda: accounts.sign_in(
+                form.email.data, form.password.data, request.remote_addr or ""
+            ),
             form=form,
         )
         if user is not None:

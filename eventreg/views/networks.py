@@ -96,7 +96,9 @@ def answer(token: str, answer: str):
     ):
         if accept and answered.registration_id:
             registration = db.session.get(Registration, answered.registration_id)
-            flash(_("Tack! Du är anmäld. Vi har skickat en bekräftelse till din e-post."), "success")
+            flash(
+                _("Tack! Du är anmäld. Vi har skickat en bekräftelse till din e-post."), "success"
+            )
             return redirect(
                 url_for("registration.manage", token=links.registration_token(registration))
             )

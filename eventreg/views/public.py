@@ -44,6 +44,7 @@ class Page:
 #: The calendar's kind filter, with Swedish words in the URL.
 KIND_FILTERS = {"kurs": EventKind.COURSE, "natverkstraff": EventKind.NETWORK_MEETING}
 
+
 @bp.get("/")
 @cached_page
 def calendar():

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from eventreg.extensions import db
 from eventreg.mail.outbox import queue, run_worker
+from eventreg.mail.writing import Written
 from eventreg.models import OutboxMessage, OutboxStatus
 from eventreg.models.base import utcnow
 from eventreg.services.registrations import Applicant, register
@@ -28,9 +29,7 @@ def queue_mails(count: int) -> None:
             kind="test",
             to=(f"Person {n}", f"person{n}@bibliotek.test"),
             reply_to=("Karin", "karin@region.test"),
-            subject=f"Meddelande {n}",
-            body_text="Hej!",
-            body_html="<p>Hej!</p>",
+            written=Written(f"Meddelande {n}", "Hej!", "<p>Hej!</p>"),
         )
     db.session.commit()
 
@@ -307,9 +306,7 @@ def test_an_address_the_relay_cannot_take_fails_that_message_only_and_at_once(ap
         kind="test",
         to=("Åsa", "åsa@exämple.se"),
         reply_to=("Åsa", "åsa@exämple.se"),
-        subject="Till en adress med å",
-        body_text="Hej!",
-        body_html="<p>Hej!</p>",
+        written=Written("Till en adress med å", "Hej!", "<p>Hej!</p>"),
     )
     queue_mails(1)
     delivered = deliver(smtp)

@@ -4,6 +4,8 @@ The limits count per client address in the database, so every gunicorn worker se
 count: here two app instances stand for two workers.
 """
 
+import re
+
 from helpers import csrf_token, deliver, make_event
 from sqlalchemy import func, select
 
@@ -163,4 +165,8 @@ def test_held_back_mail_is_shown_for_what_it_is(app, client, coordinator_client)
     sign_up(client, event_id, 1)
     sign_up(client, event_id, 1)
     page = coordinator_client.get("/samordnare/utskick?status=held_back").get_data(as_text=True)
-    assert "Hölls tillbaka" in page and "Din anmälan" in page
+    assert "Hölls tillbaka" in page and "Personliga länken igen" in page
+    detail = re.search(r'href="(/samordnare/utskick/\d+)"', page).group(1)
+    mail = coordinator_client.get(detail).get_data(as_text=True)
+    assert "Din anmälan: Bokprat för unga läsare" in mail  # as it would read
+    assert "har försökt anmäla dig" in mail

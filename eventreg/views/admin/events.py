@@ -221,7 +221,9 @@ def delete(event_id: int):
     event = get_event(event_id)
     form = ButtonForm()
     if form.validate_on_submit():
-        if run(lambda: events.delete_draft(event.id, current_user), success="Utkastet är borttaget."):
+        if run(
+            lambda: events.delete_draft(event.id, current_user), success="Utkastet är borttaget."
+        ):
             return redirect(url_for(".dashboard"))
         return redirect(url_for(".event", event_id=event.id))
     return render_template("admin/delete_event.html", event=event, form=form)

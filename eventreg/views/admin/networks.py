@@ -173,9 +173,7 @@ def plan_meetings(network_id: int):
         return redirect(url_for(".network_page", network_id=network.id))
     elif not form.is_submitted():
         form.title.data = f"Nätverksträff: {network.name}"
-    return render_template(
-        "admin/network_series.html", network=network, form=form
-    ), status(form)
+    return render_template("admin/network_series.html", network=network, form=form), status(form)
 
 
 @bp.post("/evenemang/<int:event_id>/bjud-in")

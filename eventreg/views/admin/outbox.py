@@ -9,6 +9,7 @@ from eventreg.calendar import replies_are_read
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.ids import page_number
+from eventreg.mail import writing
 from eventreg.mail.outbox import retry
 from eventreg.models import InboundMessage, InboundOutcome, OutboxMessage, OutboxStatus, Role
 from eventreg.views.admin import bp
@@ -33,9 +34,36 @@ def outbox():
         query = query.where(OutboxMessage.status == status)
     page = db.paginate(query, page=page_number(), per_page=50, max_per_page=100)
     return render_template(
-        "admin/outbox.html", page=page, status=status, labels=STATUS_LABELS, form=ButtonForm()
+        "admin/outbox.html",
+        page=page,
+        status=status,
+        labels=STATUS_LABELS,
+        kinds=KIND_LABELS,
+        form=ButtonForm(),
     )
 
+
+#: Which mail it is, for the list (a mail gets its subject when the worker writes it).
+KIND_LABELS = {
+    "confirmation": "Bekräftelse",
+    "promotion": "Plats från reservlistan",
+    "waitlisted": "Reservlista",
+    "link": "Personliga länken igen",
+    "cancellation": "Avbokning",
+    "session-declined": "Nej till ett tillfälle",
+    "update": "Ändring",
+    "event-cancelled": "Inställt",
+    "message": "Meddelande",
+    "reminder": "Påminnelse",
+    "membership": "Medlemskap",
+    "invitation": "Inbjudan",
+    "invitation-reminder": "Påminnelse om inbjudan",
+    "invitation-update": "Ändrad inbjudan",
+    "invitation-cancelled": "Inställd inbjudan",
+    "invitation-withdrawn": "Återkallad inbjudan",
+    "declined": "Tackat nej",
+    "forward": "Vidarebefordrat",
+}
 
 #: What the reader did with a message, as coordinators read it.
 OUTCOME_LABELS = {
@@ -80,9 +108,15 @@ def calendar_replies():
 @bp.get("/utskick/<int:message_id>")
 @requires(Role.COORDINATOR)
 def outbox_message(message_id: int):
+    """A message as it was sent, or, before the worker has written it, as it will read."""
     message = db.get_or_404(OutboxMessage, message_id)
     return render_template(
-        "admin/outbox_message.html", message=message, labels=STATUS_LABELS, form=ButtonForm()
+        "admin/outbox_message.html",
+        message=message,
+        written=message if message.written_at else writing.write(message),
+        labels=STATUS_LABELS,
+        kinds=KIND_LABELS,
+        form=ButtonForm(),
     )
 
 

@@ -97,6 +97,6 @@ def municipality_page(municipality_id: int):
         success="Kommunen är sparad.",
     ):
         return redirect(url_for(".libraries_page"))
-    return render_template(
-        "admin/municipality.html", form=form, municipality=municipality
-    ), status(form)
+    return render_template("admin/municipality.html", form=form, municipality=municipality), status(
+        form
+    )

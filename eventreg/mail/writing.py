@@ -1,0 +1,244 @@
+"""Writing a queued mail: its subject, plain text, HTML and invite, in the reader's language.
+
+The mail worker writes each message just before it first sends it (a retry sends the same
+words), from what the request decided (``mail.compose``) and the database as it is then. Each
+kind of mail has its subject and template here; the templates are ``templates/email``.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from flask import render_template
+from flask_babel import LazyString, force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from eventreg.calendar import CalendarItem, SessionSnapshot, attendee_message
+from eventreg.extensions import db
+from eventreg.mail.changes import Change, describe
+from eventreg.models import (
+    Event,
+    Invitation,
+    MemberStatus,
+    NetworkMember,
+    OutboxMessage,
+    Registration,
+)
+from eventreg.services import links
+from eventreg.urls import external_url
+
+CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class Written:
+    """A mail's words and invite, as written."""
+
+    subject: str
+    body_text: str
+    body_html: str
+    ics: str = ""
+    ics_method: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    subject: LazyString | None
+    template: str
+    #: For a mail about an invitation: what a CANCEL's DESCRIPTION says (why the entry goes).
+    cancelled_because: LazyString | None = None
+    extra: dict = field(default_factory=dict)
+
+
+KINDS = {
+    "confirmation": Kind(_l("Bekräftelse: %(title)s"), "confirmation"),
+    "promotion": Kind(
+        _l("Du har fått en plats: %(title)s"), "confirmation", extra={"promoted": True}
+    ),
+    "waitlisted": Kind(_l("Reservlista: %(title)s"), "waitlisted"),
+    "link": Kind(_l("Din anmälan: %(title)s"), "link"),
+    "cancellation": Kind(_l("Avbokad: %(title)s"), "cancellation"),
+    "session-declined": Kind(_l("Noterat: %(title)s"), "session_declined"),
+    "update": Kind(_l("Ändrat: %(title)s"), "update"),
+    "event-cancelled": Kind(_l("Inställt: %(title)s"), "event_cancelled"),
+    "message": Kind(None, "coordinator_message"),  # the coordinator wrote the subject
+    "reminder": Kind(_l("Påminnelse: %(title)s"), "event_reminder"),
+    "invitation": Kind(_l("Inbjudan: %(title)s"), "invitation"),
+    "invitation-reminder": Kind(
+        _l("Påminnelse: inbjudan: %(title)s"), "invitation", extra={"reminder": True}
+    ),
+    "invitation-update": Kind(_l("Ändrat: %(title)s"), "update", _l("Tillfället är inställt.")),
+    "invitation-cancelled": Kind(
+        _l("Inställt: %(title)s"), "event_cancelled", _l("Träffen är inställd.")
+    ),
+    "invitation-withdrawn": Kind(
+        _l("Inbjudan återkallad: %(title)s"),
+        "invitation_withdrawn",
+        _l("Du är inte längre medlem i nätverket."),
+    ),
+    "declined": Kind(_l("Tack för ditt svar: %(title)s"), "declined", _l("Du har tackat nej.")),
+}
+#: A further session's own short mail.
+SESSION_SUBJECTS = {
+    "REQUEST": _l("Kalenderinbjudan: %(title)s"),
+    CANCEL: _l("Inställt: %(title)s"),
+}
+
+
+def _tidy(text: str) -> str:
+    """Templates are generous with blank lines; a mail has at most one between paragraphs."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _render(template: str, **context) -> tuple[str, str]:
+    return (
+        _tidy(render_template(f"email/{template}.txt", **context)),
+        render_template(f"email/{template}.html", **context),
+    )
+
+
+def write(message: OutboxMessage) -> Written:
+    """The message's words, in its language, from its context and the database as it is now."""
+    context = json.loads(message.context)
+    with force_locale(message.language):
+        if message.kind == "forward":
+            return _forward(message, context)
+        if message.kind == "membership":
+            return _membership(message, context)
+        return _about_event(message, context)
+
+
+def _leave_url(network_id: int | None, email: str) -> str | None:
+    """A network's mail lets the member leave: their link, if they are a member."""
+    if network_id is None:
+        return None
+    member = db.session.scalar(
+        select(NetworkMember).where(
+            NetworkMember.network_id == network_id,
+            NetworkMember.email == email,
+            NetworkMember.status == MemberStatus.ACTIVE,
+        )
+    )
+    return links.leave_url(member) if member else None
+
+
+def _about_event(message: OutboxMessage, context: dict) -> Written:
+    kind_name = message.kind.removesuffix("-session")
+    kind = KINDS[kind_name]
+    event = db.session.scalar(
+        select(Event)
+        .where(Event.id == message.event_id)
+        .options(selectinload(Event.sessions), selectinload(Event.network))
+    )
+    registration = (
+        db.session.get(Registration, message.registration_id) if message.registration_id else None
+    )
+    invitation = (
+        db.session.get(Invitation, context["invitation_id"]) if "invitation_id" in context else None
+    )
+    item = CalendarItem.from_json(context["item"]) if "item" in context else None
+    personal_url = links.personal_url(registration) if registration else ""
+    answer_urls = (
+        {answer: links.answer_url(invitation, answer) for answer in ("kommer", "kommer-inte")}
+        if invitation is not None
+        else None
+    )
+
+    def footer(method: str) -> str:
+        if invitation is None:
+            if method == CANCEL:
+                return _("Din anmälan: %(url)s", url=personal_url)
+            return _("Din anmälan (se eller avboka): %(url)s", url=personal_url)
+        if method == CANCEL:
+            return str(kind.cancelled_because or "")
+        return "\n".join(
+            (
+                _("Jag kommer: %(url)s", url=answer_urls["kommer"]),
+                _("Jag kommer inte: %(url)s", url=answer_urls["kommer-inte"]),
+            )
+        )
+
+    values = dict(
+        kind.extra,
+        name=message.to_name,
+        registration=registration,
+        event=event,
+        network=event.network,
+        session=item.session if item else None,
+        event_url=external_url("public.event", event_id=event.id),
+        personal_url=personal_url,
+        answer_urls=answer_urls,
+        leave_url=_leave_url(event.network_id, message.to_email),
+        more_invites=context.get("more_invites", 0),
+        position=context.get("position"),
+        message=context.get("message", ""),
+        by_coordinator=context.get("by_coordinator", False),
+        by_calendar=context.get("by_calendar", False),
+        changes=[describe(Change.from_json(change)) for change in context.get("changes", ())],
+        declined_session=(
+            SessionSnapshot.from_json(context["declined_session"])
+            if "declined_session" in context
+            else None
+        ),
+    )
+    if message.kind.endswith("-session"):
+        template = "session_cancel" if item.method == CANCEL else "session_invite"
+        subject = str(SESSION_SUBJECTS[item.method]) % {"title": item.summary}
+    else:
+        template = kind.template
+        subject = (
+            context["subject"]
+            if kind.subject is None
+            else str(kind.subject) % {"title": event.title}
+        )
+    text, html = _render(template, **values)
+    if item is None:
+        return Written(subject, text, html)
+    attendee = (message.to_name, message.to_email)
+    return Written(
+        subject,
+        text,
+        html,
+        attendee_message(event, attendee, item, footer(item.method)),
+        item.method,
+    )
+
+
+def _membership(message: OutboxMessage, context: dict) -> Written:
+    """Welcome to a network, or: your request waits for approval."""
+    member = db.session.get(NetworkMember, context["member_id"])
+    network = member.network
+    active = context["active"]
+    subject = (
+        _("Välkommen till %(network)s", network=network.name)
+        if active
+        else _("Din ansökan till %(network)s", network=network.name)
+    )
+    text, html = _render(
+        "membership",
+        member=member,
+        network=network,
+        active=active,
+        leave_url=links.leave_url(member),
+    )
+    return Written(subject, text, html)
+
+
+def _forward(message: OutboxMessage, context: dict) -> Written:
+    """A message the mailbox got, sent on to a person: for coordinators, in Swedish."""
+    event = db.session.get(Event, message.event_id) if message.event_id else None
+    subject = f"Vidarebefordrat: {context['subject']}" if context["subject"] else "Vidarebefordrat"
+    text, html = _render(
+        "forward",
+        name=message.to_name,
+        reason=context["reason"],
+        event=event,
+        sender=context["sender"],
+        sender_name=context["sender_name"],
+        original_subject=context["subject"],
+        complete=context["complete"],
+    )
+    return Written(subject, text, html)
