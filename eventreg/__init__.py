@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eventreg import config, i18n, ratelimits
+from eventreg import config, i18n
 from eventreg.database import configure_sqlite
 from eventreg.extensions import babel, csrf, db, login_manager, migrate
 from eventreg.ids import IdConverter
@@ -48,7 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     db.init_app(app)
-    ratelimits.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

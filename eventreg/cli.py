@@ -125,8 +125,9 @@ def purge_personal_data_command():
     click.echo(
         f"Behov raderade för {report.needs_erased} anmälningar, "
         f"{report.calendar_entries_deleted} kalenderposter, {report.anonymised} anmälningar "
-        f"anonymiserade, {report.mails_deleted} gamla mejl och "
-        f"{report.login_attempts_deleted} inloggningsförsök borttagna."
+        f"anonymiserade, {report.mails_deleted} gamla mejl, "
+        f"{report.login_attempts_deleted} inloggningsförsök och "
+        f"{report.rate_limit_counts_deleted} gamla räknare för för många försök borttagna."
     )
 
 

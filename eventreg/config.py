@@ -108,8 +108,6 @@ DEFAULTS = {
     "RATELIMIT_SIGN_UP": "40 per minute;200 per hour",
     "RATELIMIT_NETWORK_JOIN": "10 per minute;50 per hour",
     "RATELIMIT_LINK": "5 per minute;30 per hour",
-    #: Flask-Limiter's response headers are not needed by browsers.
-    "RATELIMIT_HEADERS_ENABLED": False,
     #: How often the mail worker reads the mailbox for answers (0: leave it to cron).
     "REPLY_CHECK_SECONDS": 60,
     #: A message larger than this is not downloaded: its sender and subject are forwarded.

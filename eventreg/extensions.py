@@ -1,8 +1,6 @@
 """Flask extensions, created here and bound to an app in ``create_app``."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,8 +13,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_migration_item)
 csrf = CSRFProtect()
 babel = Babel()
-#: Counted in the database (eventreg.ratelimits), shared by every worker; per client address.
-limiter = Limiter(get_remote_address, storage_uri="eventreg-database://", strategy="fixed-window")
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."

@@ -72,7 +72,7 @@ def queue(
     )
     if written is not None:
         values.update(_written(written))
-    db.session.execute(_INSERT, values)
+    db.session.connection().execute(_INSERT, values)
 
 
 def _written(written: writing.Written) -> dict:

@@ -6,7 +6,7 @@ never), used by the calendar, the event pages, network pages and the feeds.
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from eventreg.extensions import db
@@ -44,20 +44,29 @@ def visible_event(event_id: int, with_sessions: bool = True) -> Event | None:
     return db.session.scalar(query)
 
 
-#: Built once: everyone asks for the sign-up form at once when a course opens.
-_EVENT_AND_SEATED = select(
-    Event,
+#: What decides which sign-up page a visitor gets (the columns ``sign_up_state`` reads, when the
+#: event last changed) and how many have seats. Built once, and read as columns rather than as
+#: an event: when a course opens everyone asks for the form at once, and the page itself comes
+#: from memory.
+_SIGN_UP_FACTS = select(
+    Event.id,
+    Event.status,
+    Event.capacity,
+    Event.registration_deadline,
+    Event.registration_opens_at,
+    Event.first_start,
+    Event.invited_only,
+    Event.updated_at,
     select(func.count())
     .where(Registration.event_id == Event.id, Registration.status == RegistrationStatus.CONFIRMED)
-    .scalar_subquery(),
+    .scalar_subquery()
+    .label("seated"),
 ).where(Event.id == bindparam("event_id"), Event.status.in_(VISIBLE))
 
 
-def visible_event_and_seated(event_id: int) -> tuple[Event, int] | None:
-    """A visible event (sessions loaded when first read) and how many have seats: one query,
-    for the sign-up form."""
-    row = db.session.execute(_EVENT_AND_SEATED, {"event_id": event_id}).one_or_none()
-    return (row[0], row[1]) if row else None
+def sign_up_facts(event_id: int) -> Row | None:
+    """A visible event's sign-up facts and ``seated``, in one query, or None."""
+    return db.session.connection().execute(_SIGN_UP_FACTS, {"event_id": event_id}).one_or_none()
 
 
 def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -22,6 +22,7 @@ from eventreg.models import (
     LoginAttempt,
     OutboxMessage,
     OutboxStatus,
+    RateLimitCounter,
     Registration,
     RegistrationStatus,
     User,
@@ -44,6 +45,8 @@ class PurgeReport:
     anonymised: int
     mails_deleted: int
     login_attempts_deleted: int
+    #: Rate-limit counts name a client address; once their window has closed they count nothing.
+    rate_limit_counts_deleted: int
 
 
 def _anonymous_values(now: datetime) -> dict:
@@ -113,7 +116,10 @@ def purge(now: datetime | None = None) -> PurgeReport:
     attempts = db.session.execute(
         delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_ATTEMPT_RETENTION)
     ).rowcount
-    report = PurgeReport(needs, entries, anonymised, mails, attempts)
+    counts = db.session.execute(
+        delete(RateLimitCounter).where(RateLimitCounter.expires_at <= now)
+    ).rowcount
+    report = PurgeReport(needs, entries, anonymised, mails, attempts, counts)
     log.info("personal data purged: %r", report)
     return report
 

@@ -9,18 +9,22 @@ transaction, so a registration and its confirmation are saved together or not at
 import enum
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, exists, func, select
 
 from eventreg.calendar import CalendarItem
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
 from eventreg.models import (
+    CalendarEntry,
+    EntryState,
     Event,
+    EventSession,
     EventStatus,
     Library,
     PartStat,
@@ -65,7 +69,19 @@ class Applicant:
     language: str = "sv"
 
 
-def closes_at(event: Event) -> datetime:
+class SignUpFacts(Protocol):
+    """What decides whether an event takes sign-ups: an :class:`Event`, or the columns of one
+    (``listings.sign_up_facts`` reads only these for the sign-up form)."""
+
+    status: str
+    capacity: int | None
+    registration_deadline: date
+    registration_opens_at: datetime | None
+    first_start: datetime | None
+    invited_only: bool
+
+
+def closes_at(event: SignUpFacts) -> datetime:
     """Sign-up closes at the end of the last day to sign up, or when the event starts."""
     end_of_deadline = datetime.combine(
         event.registration_deadline + timedelta(days=1), time(0), tzinfo=STOCKHOLM
@@ -74,7 +90,7 @@ def closes_at(event: Event) -> datetime:
 
 
 def sign_up_state(
-    event: Event, confirmed: int, now: datetime | None = None, invited: bool = False
+    event: SignUpFacts, confirmed: int, now: datetime | None = None, invited: bool = False
 ) -> SignUpState:
     """Whether a visitor (or an ``invited`` member) can sign up now, given how many have seats."""
     now = now or utcnow()
@@ -98,14 +114,40 @@ def seats_left(event: Event, confirmed: int) -> int | None:
 
 #: Statements that every sign-up runs, built once with their parameters left open: building
 #: a statement costs more CPU than running it.
-_CONFIRMED = select(func.count()).where(
-    Registration.event_id == bindparam("event_id"),
-    Registration.status == RegistrationStatus.CONFIRMED,
-)
-_ACTIVE = select(Registration).where(
+def _counting(status: RegistrationStatus) -> Select:
+    return select(func.count()).where(
+        Registration.event_id == bindparam("event_id"), Registration.status == status
+    )
+
+
+_CONFIRMED = _counting(RegistrationStatus.CONFIRMED)
+_IS_ACTIVE = (
     Registration.event_id == bindparam("event_id"),
     Registration.email == bindparam("email"),
     Registration.status != RegistrationStatus.CANCELLED,
+)
+_ACTIVE = select(Registration).where(*_IS_ACTIVE)
+
+#: What a sign-up decides on, read in one statement once the event is locked (so none of it
+#: can change before the commit): seats taken, the waiting list's length, the person's own
+#: registration if any, whether their calendar holds sessions of the event (from an
+#: invitation), and whether the chosen library is one that forms offer.
+_SIGN_UP_LOOK = select(
+    _CONFIRMED.scalar_subquery().label("confirmed"),
+    _counting(RegistrationStatus.WAITLISTED).scalar_subquery().label("waitlisted"),
+    select(Registration.id).where(*_IS_ACTIVE).limit(1).scalar_subquery().label("registered"),
+    exists()
+    .where(
+        CalendarEntry.session_id == EventSession.id,
+        EventSession.event_id == bindparam("event_id"),
+        CalendarEntry.email == bindparam("email"),
+        CalendarEntry.state == EntryState.HELD,
+    )
+    .label("holds_sessions"),
+    select(Library.active)
+    .where(Library.id == bindparam("library_id"))
+    .scalar_subquery()
+    .label("library_active"),
 )
 
 
@@ -155,7 +197,11 @@ def check_library(library_id: int | None) -> None:
     if library_id is not None:
         library = db.session.get(Library, library_id)
         if library is None or not library.active:
-            raise EventRegError(_("Välj din arbetsplats i listan."), field="library")
+            raise _not_a_library()
+
+
+def _not_a_library() -> EventRegError:
+    return EventRegError(_("Välj din arbetsplats i listan."), field="library")
 
 
 def _one_line(text: str) -> str:
@@ -180,8 +226,12 @@ def register(
     """
     event = lock_event(event_id)
     now = utcnow()
-    confirmed = confirmed_count(event.id)
-    state = sign_up_state(event, confirmed, now, invited)
+    email = applicant.email.strip().lower()
+    look = db.session.connection().execute(
+        _SIGN_UP_LOOK,
+        {"event_id": event.id, "email": email, "library_id": applicant.library_id},
+    ).one()
+    state = sign_up_state(event, look.confirmed, now, invited)
     if actor is not None:
         _check_coordinator_may_add(event, now)
     elif state == SignUpState.NOT_YET_OPEN:
@@ -190,14 +240,14 @@ def register(
         raise RegistrationClosed(_("Träffen är för inbjudna. Anmäl dig via länken i din inbjudan."))
     elif state not in (SignUpState.OPEN, SignUpState.WAITING_LIST):
         raise RegistrationClosed(_("Anmälan till det här evenemanget är stängd."))
-    check_library(applicant.library_id)
-    has_seat = event.capacity is None or confirmed < event.capacity
+    if applicant.library_id is not None and not look.library_active:
+        raise _not_a_library()
+    has_seat = event.capacity is None or look.confirmed < event.capacity
 
-    email = applicant.email.strip().lower()
-    existing = active_registration(event.id, email)
-    if existing is not None and actor is not None:
+    if look.registered is not None and actor is not None:
         raise EventRegError("Den här personen är redan anmäld.", field="email")
-    if existing is not None:
+    if look.registered is not None:
+        existing = db.session.get(Registration, look.registered)
         _resend_link(existing, now)
         return existing
 
@@ -223,11 +273,8 @@ def register(
         compose.queue_confirmation(registration, _seat(registration))
     else:
         # An invitation may have put the meeting in their calendar: without a seat, it goes.
-        compose.queue_waitlisted(
-            registration,
-            waitlist_position(registration),
-            calendar_entries.withdraw(event.sessions, email),
-        )
+        withdrawn = calendar_entries.withdraw(event.sessions, email) if look.holds_sessions else []
+        compose.queue_waitlisted(registration, look.waitlisted + 1, withdrawn)
     if actor is not None:
         audit.record(actor, "lade till deltagare", event, f"registrering {registration.id}")
     log.info("%r created for %r", registration, event)

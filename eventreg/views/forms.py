@@ -10,6 +10,7 @@ from typing import TypeVar
 from flask import flash
 from flask_wtf import FlaskForm
 
+from eventreg import ratelimits
 from eventreg.extensions import db
 from eventreg.services.errors import EventRegError
 
@@ -24,13 +25,22 @@ def show_error(form: FlaskForm, error: EventRegError) -> None:
         form.form_errors.append(error.message)
 
 
-def run(action: Callable[[], T], form: FlaskForm | None = None, success: str = "") -> T | None:
+def run(
+    action: Callable[[], T],
+    form: FlaskForm | None = None,
+    success: str = "",
+    limit: str = "",
+) -> T | None:
     """Run the service behind a form or a button and commit once; return what it returned.
 
     A rule's refusal is rolled back and told: next to its field, or above the form, when there
     is a ``form``; as a flashed message otherwise. Then None is returned, so an action must
     return something (the object it saved). ``success`` is flashed after the commit.
+    ``limit`` names the rate limit of a public form (``ratelimits.hit``): the post is counted
+    in the same transaction, and past the limit answered 429 without acting.
     """
+    if limit:
+        ratelimits.hit(limit)
     try:
         result = action()
     except EventRegError as error:

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventreg import feeds, ratelimits
+from eventreg import feeds
 from eventreg.calendar import feed
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
@@ -43,14 +43,15 @@ def network_list():
 
 
 @bp.route("/natverk/<int:network_id>", methods=["GET", "POST"])
-@ratelimits.limit("network-join")
 def network(network_id: int):
     network = db.get_or_404(Network, network_id)
     form = RegistrationForm(serves_meal=False).offer_libraries(library_options())
     for field in ("role_title", "accessibility_needs", "message"):
         delattr(form, field)
     if form.validate_on_submit() and run(
-        lambda: networks.request_membership(network.id, applicant_from(form)), form=form
+        lambda: networks.request_membership(network.id, applicant_from(form)),
+        form=form,
+        limit="network-join",
     ):
         flash(
             _(

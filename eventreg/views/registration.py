@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from eventreg import pagecache, ratelimits
+from eventreg import pagecache
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.registration import LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
@@ -20,38 +20,42 @@ ACCEPTING = (SignUpState.OPEN, SignUpState.WAITING_LIST)
 
 
 @bp.route("/evenemang/<int:event_id>/anmalan", methods=["GET", "POST"])
-@ratelimits.limit("sign-up")
 def sign_up(event_id: int):
     """The sign-up form; the service decides whether the event takes sign-ups now.
 
     When a popular course opens, everyone asks for the form and posts it at once. A post goes
-    straight to the service (which locks the event and says why not, if not), and the form is
-    served from memory while nothing about the event has changed: one query each.
+    straight to the service (which locks the event and says why not, if not); the form is
+    served from memory while nothing about the event has changed, after one small query.
     """
-    form = RegistrationForm(serves_meal=True)  # a page without the field posts it empty
-    if form.validate_on_submit() and run(
-        lambda: registrations.register(event_id, applicant_from(form)), form=form
-    ):
-        session["signed_up"] = {"event_id": event_id, "email": form.email.data}
-        return redirect(url_for(".thanks", event_id=event_id))
-    found = listings.visible_event_and_seated(event_id)
-    if found is None:
+    form = None
+    if request.method == "POST":
+        form = RegistrationForm(serves_meal=True)  # a page without the field posts it empty
+        if form.validate_on_submit() and run(
+            lambda: registrations.register(event_id, applicant_from(form)),
+            form=form,
+            limit="sign-up",
+        ):
+            session["signed_up"] = {"event_id": event_id, "email": form.email.data}
+            return redirect(url_for(".thanks", event_id=event_id))
+    facts = listings.sign_up_facts(event_id)
+    if facts is None:
         abort(404)
-    event, seated = found
-    if not event.serves_meal:
-        del form.dietary_needs
-    state = registrations.sign_up_state(event, seated)
+    state = registrations.sign_up_state(facts, facts.seated)
 
     def render() -> str:
-        form.offer_libraries(library_options())
-        return render_template("registration/sign_up.html", event=event, form=form, state=state)
+        event = get_visible_event(event_id)
+        shown = form or RegistrationForm(serves_meal=event.serves_meal)
+        if not event.serves_meal and "dietary_needs" in shown:
+            del shown.dietary_needs
+        shown.offer_libraries(library_options())
+        return render_template("registration/sign_up.html", event=event, form=shown, state=state)
 
-    if form.is_submitted():
+    if form is not None:
         return render(), status(form)
     if not pagecache.may_store():
         return render()
     return pagecache.remember(
-        (request.full_path, event.updated_at, state, pagecache.minute()), render, with_form=True
+        (request.full_path, facts.updated_at, state, pagecache.minute()), render, with_form=True
     )
 
 
@@ -85,13 +89,12 @@ def thanks(event_id: int):
 
 
 @bp.route("/evenemang/<int:event_id>/min-lank", methods=["GET", "POST"])
-@ratelimits.limit("link")
 def link_again(event_id: int):
     """A lost personal link, mailed again; the answer is the same for any address."""
     event = get_visible_event(event_id)
     form = LinkAgainForm()
     if form.validate_on_submit() and run(
-        lambda: registrations.send_link_again(event.id, form.email.data), form=form
+        lambda: registrations.send_link_again(event.id, form.email.data), form=form, limit="link"
     ):
         flash(
             _(

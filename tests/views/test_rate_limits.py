@@ -5,12 +5,15 @@ count: here two app instances stand for two workers.
 """
 
 import re
+from datetime import timedelta
 
 from helpers import csrf_token, deliver, make_event
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
-from eventreg.models import OutboxMessage, Registration, RegistrationStatus
+from eventreg.models import OutboxMessage, RateLimitCounter, Registration, RegistrationStatus
+from eventreg.models.base import utcnow
+from eventreg.services import personal_data
 
 
 def sign_up(client, event_id: int, n: int, address: str = "198.51.100.66"):
@@ -80,6 +83,50 @@ def test_another_client_is_not_held_back_by_a_script(app, client):
     for n in range(45):
         sign_up(client, event_id, n)
     assert sign_up(client, event_id, 1000, address="192.0.2.7").status_code == 302
+
+
+def test_past_the_limit_a_post_to_an_event_that_does_not_exist_is_refused_too(app, client):
+    with app.app_context():
+        event_id = make_event(capacity=100).id
+        db.session.commit()
+    token = csrf_token(client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True))
+
+    def post(to: int, n: int) -> int:
+        return client.post(
+            f"/evenemang/{to}/anmalan",
+            data={
+                "csrf_token": token,
+                "name": f"Person {n}",
+                "email": f"person{n}@bibliotek.se",
+                "library": "other",
+                "other_workplace": "Biblioteket",
+                "consent": "y",
+            },
+        ).status_code
+
+    assert post(event_id + 1000, 0) == 404  # what does nothing is not counted
+    assert [post(event_id, n) for n in range(40)] == [302] * 40
+    assert post(event_id + 1000, 41) == 429
+
+
+def test_a_clients_count_is_forgotten_once_its_window_has_closed(app, client):
+    with app.app_context():
+        event_id = make_event().id
+        db.session.commit()
+    assert sign_up(client, event_id, 1, address="203.0.113.9").status_code == 302
+
+    def counts_naming_the_client() -> int:
+        return db.session.scalar(
+            select(func.count()).where(RateLimitCounter.key.contains("203.0.113.9"))
+        )
+
+    with app.app_context():
+        assert counts_naming_the_client() == 2  # this minute and this hour
+        personal_data.purge(utcnow() + timedelta(minutes=2))
+        assert counts_naming_the_client() == 1
+        personal_data.purge(utcnow() + timedelta(hours=2))
+        db.session.commit()
+        assert counts_naming_the_client() == 0
 
 
 def test_joining_a_network_and_asking_for_a_link_are_limited_too(app, client, network_id):
