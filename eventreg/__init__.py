@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventreg import config, i18n
-from eventreg.database import configure_sqlite
+from eventreg.database import configure
 from eventreg.extensions import babel, csrf, db, login_manager, migrate
 from eventreg.ids import IdConverter
 
@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, default_timezone="Europe/Stockholm")
     Mail(app)
     with app.app_context():
-        configure_sqlite(app, db.engine)
+        configure(app, db.engine)
 
     from eventreg import cli, templating
     from eventreg.statistics import counting

@@ -1,10 +1,14 @@
-"""How eventreg talks to SQLite so that several processes can write without "database is locked".
+"""How eventreg's requests use their database: write transactions that queue, reads that do not.
 
 SQLite allows one writer. A deferred transaction that reads first and writes later cannot wait
 for the lock (upgrading fails at once with SQLITE_BUSY), so every transaction that may write
 starts with ``BEGIN IMMEDIATE`` and waits up to the busy timeout. Requests with a safe HTTP method
 never write and use a plain ``BEGIN``, so readers never queue behind writers (WAL lets them read
 a consistent snapshot while someone writes).
+
+On PostgreSQL a request with a safe method runs in autocommit: under READ COMMITTED each
+statement sees its own snapshot inside a transaction too, so BEGIN and ROLLBACK would only cost
+two round trips per page. Everything else (posts, the mail worker, commands) has transactions.
 """
 
 from contextvars import ContextVar
@@ -18,10 +22,29 @@ _read_only: ContextVar[bool] = ContextVar("eventreg_read_only", default=False)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def configure_sqlite(app: Flask, engine: Engine) -> None:
-    """Turn on WAL, the busy timeout, foreign keys and our own BEGIN for an SQLite engine."""
-    if engine.dialect.name != "sqlite":
-        return
+def configure(app: Flask, engine: Engine) -> None:
+    """Mark each request as reading or writing, and begin its transactions accordingly."""
+
+    @app.before_request
+    def _mark_read_only():
+        _read_only.set(request.method in _SAFE_METHODS)
+
+    @app.teardown_request
+    def _unmark_read_only(_exc):
+        _read_only.set(False)
+
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(app, engine)
+    elif engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):
+            # The connection is idle here (a pool's ping leaves it so): autocommit may change.
+            connection.connection.dbapi_connection.autocommit = _read_only.get()
+
+
+def _configure_sqlite(app: Flask, engine: Engine) -> None:
+    """WAL, the busy timeout, foreign keys and our own BEGIN."""
     busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)
 
     @event.listens_for(engine, "connect")
@@ -38,14 +61,6 @@ def configure_sqlite(app: Flask, engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
-
-    @app.before_request
-    def _mark_read_only():
-        _read_only.set(request.method in _SAFE_METHODS)
-
-    @app.teardown_request
-    def _unmark_read_only(_exc):
-        _read_only.set(False)
 
 
 def render_migration_item(type_, obj, autogen_context):

@@ -17,8 +17,8 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Logga in för att fortsätta."
 login_manager.login_message_category = "info"
-# "strong": a session cookie used with another User-Agent or IP address (as Flask-Login sees
-# them) is dropped. Both can be copied, so this only stops the careless thief; what protects a
-# session is the cookie's Secure, HttpOnly and SameSite flags, its lifetime, and signing out,
-# which ends the session on the server (User.session_version).
-login_manager.session_protection = "strong"
+# Flask-Login's own session protection is off: for a permanent session (ours last a working
+# day) its "strong" mode only marks the session not fresh, and it rewrote every anonymous
+# visitor's session on every page. The user loader (views.auth.load_user) refuses a session
+# used from another address or browser, or signed out since.
+login_manager.session_protection = None

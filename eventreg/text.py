@@ -1,6 +1,9 @@
 """Text as eventreg keeps it, whoever typed it."""
 
-import unicodedata
+import re
+
+#: Unicode's control characters (category Cc) but tab and line breaks.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def without_control_characters(value):
@@ -8,4 +11,4 @@ def without_control_characters(value):
     and line breaks stay for the fields that refuse or keep them."""
     if not isinstance(value, str):
         return value
-    return "".join(ch for ch in value if ch in "\t\n\r" or unicodedata.category(ch) != "Cc")
+    return _CONTROL.sub("", value)

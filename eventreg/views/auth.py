@@ -1,5 +1,7 @@
 """Coordinators sign in and out here; the public never needs an account."""
 
+import hashlib
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,12 +17,26 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The account a session cookie names, unless it has been signed out since."""
+    """The account a session cookie names, unless it has been signed out since, or the cookie
+    has been carried to another place or browser."""
     account, _, version = session_id.partition(".")
     if not (account.isascii() and account.isdigit() and version.isascii() and version.isdigit()):
         return None
+    if session.get("browser") != _browser():
+        return None
     user = db.session.get(User, int(account))
     return user if user is not None and user.session_version == int(version) else None
+
+
+def _browser() -> str:
+    """Where a session is used: the client's address and browser, as a digest kept in it.
+
+    A cookie copied to another machine or browser is not signed in there. Both can be forged by
+    a thief who knows them, so this stops the careless one; what protects a session is the
+    cookie's Secure, HttpOnly and SameSite flags, its lifetime, and signing out.
+    """
+    used = f"{request.remote_addr}|{request.user_agent.string}"
+    return hashlib.sha256(used.encode()).hexdigest()
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])
@@ -41,6 +57,7 @@ def login():
             session.clear()
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)
+            session["browser"] = _browser()
             return redirect(target)
         if not form.form_errors:  # the same words for a wrong address and a wrong password
             form.form_errors.append("Fel e-postadress eller lösenord.")

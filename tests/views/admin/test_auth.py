@@ -180,3 +180,21 @@ def test_a_page_for_administrators_says_no_in_the_sites_own_words(coordinator_cl
     assert response.status_code == 403
     assert "Du har inte behörighet" in page and '<html lang="sv">' in page
     assert "Forbidden" not in page
+
+
+def test_a_session_cookie_copied_to_another_browser_is_not_signed_in(client, coordinator, app):
+    login(client, coordinator)
+    copied = client.get_cookie("session").value
+
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    elsewhere = thief.get("/samordnare/", headers={"User-Agent": "Thief/1.0"})
+    assert elsewhere.status_code == 302  # to the sign-in page
+    assert client.get("/samordnare/").status_code == 200
+
+
+def test_a_visitor_reading_pages_is_not_sent_a_new_cookie_on_every_page(client, app):
+    token_page = client.get("/logga-in")  # a form: the session gets its CSRF token
+    assert "session=" in token_page.headers.get("Set-Cookie", "")
+    for path in ("/", "/logga-in", "/personuppgifter"):
+        assert "Set-Cookie" not in client.get(path).headers, path
