@@ -2,13 +2,13 @@
 
 SQLite allows one writer. A deferred transaction that reads first and writes later cannot wait
 for the lock (upgrading fails at once with SQLITE_BUSY), so every transaction that may write
-starts with ``BEGIN IMMEDIATE`` and waits up to the busy timeout. Requests with a safe HTTP method
-never write and use a plain ``BEGIN``, so readers never queue behind writers (WAL lets them read
-a consistent snapshot while someone writes).
+starts with ``BEGIN IMMEDIATE`` and waits up to the busy timeout.
 
-On PostgreSQL a request with a safe method runs in autocommit: under READ COMMITTED each
-statement sees its own snapshot inside a transaction too, so BEGIN and ROLLBACK would only cost
-two round trips per page. Everything else (posts, the mail worker, commands) has transactions.
+Requests with a safe HTTP method never write, and run without a transaction (autocommit): each
+statement reads a consistent snapshot of its own, as under PostgreSQL's READ COMMITTED inside a
+transaction too, so a BEGIN and a ROLLBACK would only cost time on every page (two round trips
+on PostgreSQL). Readers never queue behind writers (SQLite's WAL lets them read while someone
+writes). Everything else (posts, the mail worker, commands) has transactions.
 """
 
 from contextvars import ContextVar
@@ -44,7 +44,7 @@ def configure(app: Flask, engine: Engine) -> None:
 
 
 def _configure_sqlite(app: Flask, engine: Engine) -> None:
-    """WAL, the busy timeout, foreign keys and our own BEGIN."""
+    """WAL, the busy timeout, foreign keys and our own BEGIN (none for reading)."""
     busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)
 
     @event.listens_for(engine, "connect")
@@ -60,7 +60,8 @@ def _configure_sqlite(app: Flask, engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+        if not _read_only.get():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def render_migration_item(type_, obj, autogen_context):

@@ -11,7 +11,8 @@ from eventreg.models.networks import Network
 
 
 class RateLimitCounter(Base):
-    """One fixed window of one limit for one client (Flask-Limiter's key)."""
+    """One fixed window of one limit for one client, keyed as ``limits`` names it
+    (``LIMITER/<form>/<client>/<amount>/<multiples>/<period>``)."""
 
     __tablename__ = "rate_limit_counter"
 

@@ -252,7 +252,7 @@ def register(
         return existing
 
     registration = Registration(
-        event=event,
+        event_id=event.id,
         status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
         name=_one_line(applicant.name),
         email=email,
