@@ -17,14 +17,15 @@ the outbox says every message was sent at the first attempt. Throughput is given
 wall time (process start-up included) and between the first and the last message received.
 
 Also measured, in one process inside an app context: building one invite
-(``eventreg.calendar.attendee_message``), composing a whole confirmation, building the MIME
-message the worker sends, and ``register()`` itself.
+(``eventreg.calendar.attendee_message``), queueing a confirmation (what a sign-up does), writing
+it (what the worker does before sending: templates and invite), building the MIME message the
+worker sends, and ``register()`` itself.
 """
 
 import cProfile
+import json
 import os
 import pstats
-import resource
 import socket
 import statistics as stats
 import subprocess
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from resource import RUSAGE_CHILDREN as CHILDREN
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,13 +52,13 @@ from bench import report  # noqa: E402
 from bench.mailsink import Sink  # noqa: E402
 from bench.run import VENV_BIN, app_env, run_checked, wait_for_quiet  # noqa: E402
 from bench.seed import _details  # noqa: E402
-from bench.server import busy_cpu_seconds, children_cpu_seconds  # noqa: E402
+from bench.server import busy_cpu_seconds, children_cpu_seconds, own_cpu_seconds  # noqa: E402
 from eventreg import create_app  # noqa: E402
 from eventreg.calendar import CalendarItem, attendee_message, session_summary  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.formatting import STOCKHOLM  # noqa: E402
-from eventreg.mail import compose  # noqa: E402
+from eventreg.mail import compose, writing  # noqa: E402
 from eventreg.mail.transport import build_message  # noqa: E402
 from eventreg.models import (  # noqa: E402
     Event,
@@ -87,16 +89,6 @@ class Settings:
 
 FULL = Settings(mails=2_000, events=20, workers=(1, 4), rounds=2, micro_calls=2_000)
 QUICK = Settings(mails=200, events=4, workers=(1, 4), rounds=1, micro_calls=200)
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _self_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _median_ms(values: list[float]) -> float:
@@ -147,15 +139,15 @@ def queue_mails(settings: Settings) -> dict:
         db.session.commit()
         took.append(time.perf_counter() - began)
     rows = db.session.execute(
-        select(OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.ics)
+        select(OutboxMessage.message_id, OutboxMessage.kind, OutboxMessage.context)
     ).all()
     problems = []
     if len(rows) != settings.mails:
         problems.append(f"{len(rows)} messages queued, expected {settings.mails}")
     if any(kind != "confirmation" for _, kind, _ in rows):
         problems.append("not all queued messages are confirmations")
-    if any("METHOD:REQUEST" not in ics for _, _, ics in rows):
-        problems.append("not every confirmation has an invite")
+    if any(json.loads(context).get("item", {}).get("method") != "REQUEST" for *_, context in rows):
+        problems.append("not every confirmation is queued with its invite")
     db.session.rollback()  # on SQLite an open transaction would hold the write lock
     return {
         "expected": [message_id for message_id, _, _ in rows],
@@ -248,13 +240,13 @@ def deliver(
 
     sink.command("reset")
     wait_for_quiet()
-    busy, own, children = busy_cpu_seconds(), _self_cpu(), _children_cpu()
+    busy, own, children = busy_cpu_seconds(), own_cpu_seconds(), own_cpu_seconds(CHILDREN)
     sink_before, database_before = sink.cpu_seconds(), database_cpu()
     wall = run_workers(workers, env, log)
-    worker_cpu = _children_cpu() - children
+    worker_cpu = own_cpu_seconds(CHILDREN) - children
     sink_cpu = sink.cpu_seconds() - sink_before
     database = database_cpu() - database_before
-    other = busy_cpu_seconds() - busy - worker_cpu - sink_cpu - database - (_self_cpu() - own)
+    other = busy_cpu_seconds() - busy - worker_cpu - sink_cpu - database - (own_cpu_seconds() - own)
     received = sink.command("dump")["received"]
     times = sorted(at for at, _, _ in received)
     span = times[-1] - times[0] if len(times) > 1 else 0.0
@@ -321,9 +313,12 @@ def microbenchmarks(settings: Settings) -> dict:
         return attendee_message(registration.event, attendee, item, footer)
 
     def confirmation():
-        compose.queue_confirmation(registration, url, [item])
+        compose.queue_confirmation(registration, [item])
 
     outbox = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+
+    def write():
+        return writing.write(outbox)
 
     def mime():
         return build_message(outbox).as_bytes()
@@ -335,6 +330,7 @@ def microbenchmarks(settings: Settings) -> dict:
     results["profile"] = _profile(invite, 500)
     results["mime_profile"] = _profile(mime, 200)
     results["invite_bytes"] = len(invite().encode())
+    results["write"] = _per_call_ms(write, settings.micro_calls // 4)
     results["queue_confirmation"] = _per_call_ms(confirmation, settings.micro_calls // 4)
     db.session.rollback()  # the confirmations queued above
     return results
@@ -502,8 +498,10 @@ def render(results: list[dict], settings: Settings, command: str, host: dict, co
         "| --- | ---: | ---: |",
         f"| `attendee_message` (one session's REQUEST, {micro['invite_bytes']:,} bytes of "
         f"iCalendar) | {micro['attendee_message'][0]:.3f} | {micro['attendee_message'][1]:.3f} |",
-        f"| `compose.queue_confirmation` (text + HTML templates + invite; no commit) "
+        f"| `compose.queue_confirmation` (what a sign-up does: decide and insert; no commit) "
         f"| {micro['queue_confirmation'][0]:.3f} | {micro['queue_confirmation'][1]:.3f} |",
+        f"| `writing.write` (what the worker does first: text + HTML templates + invite) "
+        f"| {micro['write'][0]:.3f} | {micro['write'][1]:.3f} |",
         f"| `build_message(outbox).as_bytes()` (the worker's MIME message) "
         f"| {micro['build_message'][0]:.3f} | {micro['build_message'][1]:.3f} |",
         f"| `socket.getfqdn()` (Flask-Mail's `make_msgid()` calls it per `Message`) "

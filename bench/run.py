@@ -203,14 +203,14 @@ def check_eventreg_signups(database_url: str, event_id: int, settings: Settings)
     """What is wrong with the burst's outcome in eventreg's database; empty when all is right.
 
     Right means: seats went to the first ``capacity`` sign-ups, everyone after them is on the
-    waiting list in sign-up order (their mail names their position), and each person has
-    exactly one mail in the outbox.
+    waiting list in sign-up order (their mail, as queued for the worker to write, names their
+    position), and each person has exactly one mail in the outbox.
     """
     engine = create_engine(database_url)
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT r.id, r.status, o.kind, o.body_text FROM registration r "
+                "SELECT r.id, r.status, o.kind, o.context FROM registration r "
                 "LEFT JOIN outbox_message o ON o.registration_id = r.id "
                 "WHERE r.event_id = :event ORDER BY r.id, o.id"
             ),
@@ -237,7 +237,7 @@ def check_eventreg_signups(database_url: str, event_id: int, settings: Settings)
     out_of_order = [
         row.id
         for position, row in enumerate(waitlisted, start=1)
-        if row.kind != "waitlisted" or f"nummer {position} på reservlistan" not in row.body_text
+        if row.kind != "waitlisted" or json.loads(row.context).get("position") != position
     ]
     if out_of_order:
         problems.append(f"{len(out_of_order)} waiting-list mails with the wrong position")

@@ -39,7 +39,6 @@ row, and pages whose number of queries grows with the data (N+1) are listed.
 import enum
 import os
 import re
-import resource
 import statistics as stats
 import sys
 import tempfile
@@ -61,7 +60,7 @@ from sqlalchemy import select, text  # noqa: E402
 from bench import report  # noqa: E402
 from bench.run import run_checked, wait_for_quiet  # noqa: E402
 from bench.seed import _details  # noqa: E402
-from bench.server import busy_cpu_seconds, children_cpu_seconds  # noqa: E402
+from bench.server import busy_cpu_seconds, children_cpu_seconds, own_cpu_seconds  # noqa: E402
 from eventreg import create_app  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
@@ -430,11 +429,6 @@ class Recorder:
             self.statements.append((statement, parameters))
 
 
-def _cpu_self() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 class Meter:
     """Times pages; says how busy the machine was with other processes meanwhile."""
 
@@ -462,7 +456,7 @@ class Meter:
 
     def measure(self, client, page: Page) -> dict:
         wait_for_quiet()
-        busy, own, database = busy_cpu_seconds(), _cpu_self(), self._database_cpu()
+        busy, own, database = busy_cpu_seconds(), own_cpu_seconds(), self._database_cpu()
         started = time.monotonic()
         warm, response = self._get(client, page)
         minimum = self.settings.min_requests if warm < 1.0 else 3
@@ -474,7 +468,7 @@ class Meter:
             took, response = self._get(client, page)
             times.append(took)
         wall = time.monotonic() - started
-        ours = (_cpu_self() - own) + (self._database_cpu() - database)
+        ours = (own_cpu_seconds() - own) + (self._database_cpu() - database)
         problem = None
         if page.check:
             body = response.get_data(as_text=not page.key.endswith("xlsx"))
@@ -781,11 +775,18 @@ def _database_section(result: dict) -> list[str]:
         )
     if not failing and not scans:
         lines.append("- Every page is within the target and no plan scans a large table.")
-    lines += ["", "<details><summary>Query plans of every page at "
+    flagged = [
+        key
+        for key in result["labels"]
+        if key in failing or any(key == scanned for scanned, _number, _plan in scans)
+    ]
+    if not flagged:
+        return [*lines, ""]
+    lines += ["", "<details><summary>Query plans of those pages at "
               f"{top['events']:,} events ({result['database']})</summary>", ""]  # fmt: skip
-    for key, label in result["labels"].items():
+    for key in flagged:
         plans = top["pages"][key]["plans"]
-        lines += [f"**{label}**: {len(plans)} distinct SELECT(s)", ""]
+        lines += [f"**{result['labels'][key]}**: {len(plans)} distinct SELECT(s)", ""]
         for number, plan in enumerate(plans, start=1):
             lines += [
                 f"{number}. {plan['ms']:,.2f} ms"
@@ -799,8 +800,7 @@ def _database_section(result: dict) -> list[str]:
                 "   ```",
                 "",
             ]
-    lines += ["</details>", ""]
-    return lines
+    return [*lines, "</details>", ""]
 
 
 def render(results: list[dict], settings: Settings, command: str, host: dict, code: str) -> str:
@@ -829,7 +829,8 @@ def render(results: list[dict], settings: Settings, command: str, host: dict, co
         f"{results[0]['term'][0]} to {results[0]['term'][1]}.",
         "- **Plans:** at the largest size, each distinct SELECT of one request is run and timed "
         "alone, then planned with `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF)` (PostgreSQL: actual "
-        "rows and loops) or `EXPLAIN QUERY PLAN` (SQLite).",
+        "rows and loops) or `EXPLAIN QUERY PLAN` (SQLite); the plans are shown for pages that "
+        "miss the target or scan a large table.",
         "",
         "| Target | " + " | ".join(r["database"] for r in results) + " |",
         "| --- |" + " --- |" * len(results),

@@ -1,4 +1,4 @@
-"""A gunicorn server under test, and what the kernel says about its workers.
+"""A gunicorn server under test, and what the kernel says about its workers and the machine.
 
 CPU time and peak memory are read from ``/proc`` for the worker processes only (the children of
 the gunicorn master): they do the work, and the master's own cost does not grow with load.
@@ -6,6 +6,7 @@ the gunicorn master): they do the work, and the master's own cost does not grow 
 
 import http.client
 import os
+import resource
 import socket
 import subprocess
 import time
@@ -48,6 +49,12 @@ def busy_cpu_seconds() -> float:
     fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
     return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def own_cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    """User + system CPU time of this process (or, with RUSAGE_CHILDREN, of its ended children)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def free_port() -> int:

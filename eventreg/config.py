@@ -63,10 +63,12 @@ def from_environment(instance_path: str) -> dict:
 DEFAULTS = {
     #: True only for `make run` and tests (no SECRET_KEY given): allows the demo sign-in.
     "DEVELOPMENT": False,
+    #: A pooled connection is tried before use: a restarted PostgreSQL costs no failed request.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    #: A form left open over lunch must still submit.
     "WTF_CSRF_TIME_LIMIT": None,
     #: Forms take WTForms' Swedish messages from their Meta (see eventreg.forms), not Flask-Babel.
-    "WTF_I18N_ENABLED": False,  # a form left open over lunch must still submit
+    "WTF_I18N_ENABLED": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     #: A coordinator's sign-in lasts a working day.

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from helpers import PASSWORD, app_config, login, serve
+from helpers import PASSWORD, app_config, applicant, login, serve
 from imapserver import DovecotServer
 from pgcluster import PostgresCluster
 
@@ -26,7 +26,6 @@ from eventreg.models import Role
 from eventreg.services.accounts import create_user
 from eventreg.services.networks import add_member, create_network
 from eventreg.services.places import import_libraries
-from eventreg.services.registrations import Applicant
 
 
 class SMTPRecorder:
@@ -225,7 +224,7 @@ def network_id(app):
         )
         add_member(
             network,
-            Applicant(
+            applicant(
                 name="Åsa Öberg", email="asa@vetlanda.se", library_id=None, other_workplace="X"
             ),
         )

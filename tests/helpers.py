@@ -1,4 +1,5 @@
-"""Factories and helpers shared by the tests: events, mail delivery, forms with CSRF."""
+"""Factories and helpers shared by the tests: events, people signing up, mail delivery, forms
+with CSRF."""
 
 import http.client
 import re
@@ -23,10 +24,14 @@ from eventreg.models import (
     CountedEvent,
     EventKind,
     EventParticipation,
+    Library,
     MonthlyEvents,
     MonthlyParticipation,
+    Registration,
 )
+from eventreg.services import registrations
 from eventreg.services.events import SessionTimes, create_event, publish_event
+from eventreg.services.registrations import Applicant
 from eventreg.statistics import counting as statistics_counting
 
 
@@ -91,6 +96,44 @@ def make_event(
     if publish:
         publish_event(event.id)
     return event
+
+
+def applicant(n: int = 1, *, library: str | None = None, **details) -> Applicant:
+    """Person ``n`` as a sign-up form gives them to the services: "Person n",
+    person<n>@bibliotek.se, working at the county library whose name starts with ``library``,
+    or at a school library outside the list. ``details`` replace any of it."""
+    library_id = None
+    if library is not None:
+        library_id = db.session.scalars(
+            select(Library.id).where(Library.name.startswith(library)).order_by(Library.id)
+        ).first()
+    values = {
+        "name": f"Person {n}",
+        "email": f"person{n}@bibliotek.se",
+        "library_id": library_id,
+        **details,
+    }
+    values.setdefault("other_workplace", "" if values["library_id"] else "Skolbiblioteket")
+    return Applicant(**values)
+
+
+def sign_up(event, n: int = 1, *, library: str | None = None, **details) -> Registration:
+    """Person ``n`` signs up for ``event`` through the service, committed."""
+    registration = registrations.register(event.id, applicant(n, library=library, **details))
+    db.session.commit()
+    return registration
+
+
+def sign_up_form(n: int = 1, **fields) -> dict:
+    """What person ``n`` posts to the sign-up form (without the CSRF token)."""
+    return {
+        "name": f"Person {n}",
+        "email": f"person{n}@bibliotek.se",
+        "library": "other",
+        "other_workplace": "Skolbiblioteket",
+        "consent": "y",
+        **fields,
+    }
 
 
 def deliver(smtp) -> list[EmailMessage]:

@@ -7,6 +7,7 @@ migration fails this test.
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from helpers import applicant
 
 from eventreg.extensions import db
 
@@ -30,7 +31,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
 
     from eventreg import create_app
     from eventreg.models import Attendance, EventSession, Registration
-    from eventreg.services.registrations import Applicant, register
+    from eventreg.services.registrations import register
 
     app = create_app(
         {
@@ -46,7 +47,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
         seated = [
             register(
                 event.id,
-                Applicant(name=f"P{n}", email=f"p{n}@b.se", library_id=None, other_workplace="X"),
+                applicant(name=f"P{n}", email=f"p{n}@b.se"),
             )
             for n in range(3)
         ][0]

@@ -32,7 +32,15 @@ from dataclasses import dataclass, field, replace
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
-from helpers import PASSWORD, app_config, deliver, make_event, personal_link, stockholm
+from helpers import (
+    PASSWORD,
+    app_config,
+    applicant,
+    deliver,
+    make_event,
+    personal_link,
+    stockholm,
+)
 from playwright.sync_api import Page, expect
 from replies import plain
 from sqlalchemy import select
@@ -58,7 +66,6 @@ from eventreg.services import calendar_replies, networks, registrations
 from eventreg.services.accounts import create_user
 from eventreg.services.events import SessionTimes
 from eventreg.services.places import import_libraries
-from eventreg.services.registrations import Applicant
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
@@ -272,7 +279,7 @@ def fill(smtp) -> Site:
         """Sign someone up: their registration's id, and the personal link in their mail."""
         registration = registrations.register(
             event.id,
-            Applicant(
+            applicant(
                 name="Karin Ek",
                 email=email,
                 library_id=library_id,
@@ -334,7 +341,7 @@ def fill_workspace(smtp, site: Site) -> None:
     draft = make_event(title=DRAFT, publish=False, days=60, actor=user)
 
     def add(name: str, email: str) -> int:
-        applicant = Applicant(
+        person = applicant(
             name=name,
             email=email,
             library_id=site.ids["library"],
@@ -342,7 +349,7 @@ def fill_workspace(smtp, site: Site) -> None:
             dietary_needs="Glutenfri kost",
             accessibility_needs="Rullstolsplats",
         )
-        return registrations.register(workshop.id, applicant, actor=user).id
+        return registrations.register(workshop.id, person, actor=user).id
 
     seated = add("Anna Berg", "anna.berg@vetlanda.se")
     add("Karin Ek", "karin.ek@vetlanda.se")
@@ -370,7 +377,7 @@ def fill_workspace(smtp, site: Site) -> None:
         contact_email=COORDINATOR,
         join_policy=JoinPolicy.APPROVAL,
     )
-    member = Applicant(name="Anna Berg", email="anna.berg@vetlanda.se", library_id=None)
+    member = applicant(name="Anna Berg", email="anna.berg@vetlanda.se", library_id=None)
     networks.add_member(network, replace(member, library_id=site.ids["library"]), actor=user)
     networks.add_member(
         network,

@@ -3,7 +3,7 @@
 tests/mail/test_invites.py reads the invites with icalendar, the library that wrote them, and a
 writer and its own reader can agree on a mistake. ical.js is an independent second reader: what
 it reads (times in UTC, UID, METHOD, SEQUENCE, names) must be what we meant, and the bytes must
-be valid on the wire (shared/reference/calendar-invites.md, "How we check ourselves").
+be valid on the wire (RFC 5545 3.1: CRLF line ends, lines folded at 75 octets).
 
 The invites are made the real way: services, outbox, SMTP, HTTP.
 """
@@ -14,17 +14,16 @@ from email import policy
 
 import icalendar
 import pytest
-from helpers import calendar_part, deliver, make_event
+from helpers import applicant, calendar_part, deliver, make_event, sign_up
 from replies import reply
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail.inbound import parse
-from eventreg.models import Invitation, Library
+from eventreg.models import Invitation
 from eventreg.services import events, invitations, networks, registrations
 from eventreg.services.events import SessionTimes
-from eventreg.services.registrations import Applicant
 
 pytestmark = [pytest.mark.usefixtures("ctx"), pytest.mark.interop]
 
@@ -66,15 +65,6 @@ def winter_sessions(count: int) -> list[SessionTimes]:
     """
     monday = next_clock_change(10) + timedelta(days=1)
     return [morning(monday + timedelta(weeks=n), f"Del {n + 1}") for n in range(count)]
-
-
-def sign_up(event, name: str, email: str):
-    library = db.session.scalars(select(Library).where(Library.name.startswith("Vetlanda"))).first()
-    registration = registrations.register(
-        event.id, Applicant(name=name, email=email, library_id=library.id)
-    )
-    db.session.commit()
-    return registration
 
 
 def utc(moment: datetime) -> str:
@@ -154,7 +144,7 @@ def read_invites(icaljs, mails) -> list[dict]:
 
 def test_confirmation_is_a_request_read_as_meant(icaljs, smtp):
     event = make_event(title=TITLE, sessions=winter_sessions(1))
-    sign_up(event, *ANNA)
+    sign_up(event, name=ANNA[0], email=ANNA[1], library="Vetlanda")
 
     (confirmation,) = read_invites(icaljs, deliver(smtp))
 
@@ -164,7 +154,7 @@ def test_confirmation_is_a_request_read_as_meant(icaljs, smtp):
 
 def test_course_sends_one_request_per_session_each_with_its_own_uid(icaljs, smtp):
     event = make_event(title=TITLE, sessions=winter_sessions(3))
-    sign_up(event, *ANNA)
+    sign_up(event, name=ANNA[0], email=ANNA[1], library="Vetlanda")
 
     invites = read_invites(icaljs, deliver(smtp))
 
@@ -176,8 +166,8 @@ def test_course_sends_one_request_per_session_each_with_its_own_uid(icaljs, smtp
 
 def test_cancel_outranks_the_request_and_the_promoted_person_gets_requests(icaljs, smtp):
     event = make_event(title=TITLE, sessions=winter_sessions(2), capacity=1)
-    anna = sign_up(event, *ANNA)
-    sign_up(event, *BO)
+    anna = sign_up(event, name=ANNA[0], email=ANNA[1], library="Vetlanda")
+    sign_up(event, name=BO[0], email=BO[1], library="Vetlanda")
     confirmation, session_invite, waitlisted = deliver(smtp)
     assert calendar_part(waitlisted) is None
     registrations.cancel_registration(anna.id)
@@ -244,7 +234,7 @@ def test_summer_and_winter_times_across_both_clock_changes(icaljs, smtp, client)
             morning(autumn + day),  # Monday, CET
         ]
     )
-    sign_up(event, *ANNA)
+    sign_up(event, name=ANNA[0], email=ANNA[1], library="Vetlanda")
     mails = deliver(smtp)
     download = client.get(f"/evenemang/{event.id}/kalender.ics").get_data(as_text=True)
 
@@ -260,7 +250,7 @@ def test_summer_and_winter_times_across_both_clock_changes(icaljs, smtp, client)
 
 def test_an_update_keeps_the_uid_raises_the_sequence_and_moves_the_time(icaljs, smtp):
     event = make_event(title=TITLE, sessions=winter_sessions(1))
-    sign_up(event, *ANNA)
+    sign_up(event, name=ANNA[0], email=ANNA[1], library="Vetlanda")
     (confirmation,) = deliver(smtp)
     (session,) = event.sessions
     later = SessionTimes(
@@ -284,9 +274,7 @@ def test_a_network_invitation_asks_for_an_answer(icaljs, smtp):
     network = networks.create_network(
         None, name="Nätverket", contact_name="Karin Lindqvist", contact_email="karin@region.test"
     )
-    networks.add_member(
-        network, Applicant(name=ANNA[0], email=ANNA[1], library_id=None, other_workplace="X")
-    )
+    networks.add_member(network, applicant(name=ANNA[0], email=ANNA[1]))
     event = make_event(
         title=TITLE, sessions=winter_sessions(1), network_id=network.id, publish=False
     )
@@ -323,9 +311,7 @@ def test_the_feed_publishes_events_and_marks_the_cancelled(icaljs, client):
 
 def member_of(network, person) -> None:
     name, email = person
-    networks.add_member(
-        network, Applicant(name=name, email=email, library_id=None, other_workplace="X")
-    )
+    networks.add_member(network, applicant(name=name, email=email))
 
 
 def test_an_invited_members_entry_follows_the_meeting_and_a_revived_one_goes_above(icaljs, smtp):
@@ -388,7 +374,7 @@ def test_an_invited_members_entry_follows_the_meeting_and_a_revived_one_goes_abo
 @pytest.mark.parametrize("client", ["outlook", "gmail", "apple"])
 def test_answers_as_calendars_send_them_read_alike_in_ical_js_and_eventreg(icaljs, smtp, client):
     event = make_event(title=TITLE, sessions=winter_sessions(1))
-    sign_up(event, *ANNA)
+    sign_up(event, name=ANNA[0], email=ANNA[1], library="Vetlanda")
     (confirmation,) = deliver(smtp)
     (invite,) = icalendar.Calendar.from_ical(invite_bytes(confirmation)).walk("VEVENT")
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers import WebClient, deliver, make_event
+from helpers import WebClient, applicant, deliver, make_event, sign_up_form
 from sqlalchemy import select, update
 
 from eventreg.extensions import db
@@ -18,7 +18,7 @@ from eventreg.mail.outbox import queue, run_worker
 from eventreg.mail.writing import Written
 from eventreg.models import OutboxMessage, OutboxStatus
 from eventreg.models.base import utcnow
-from eventreg.services.registrations import Applicant, register
+from eventreg.services.registrations import register
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -48,7 +48,7 @@ def test_mail_is_not_sent_inside_the_transaction_that_queues_it(smtp):
     event = make_event()
     register(
         event.id,
-        Applicant(name="Anna", email="anna@b.test", library_id=None, other_workplace="Skolan"),
+        applicant(name="Anna", email="anna@b.test"),
     )
     db.session.rollback()  # the request failed after the service ran
     assert deliver(smtp) == []
@@ -171,23 +171,13 @@ def test_several_workers_send_every_message_exactly_once(app, smtp):
     assert statuses() == ["sent"] * 60
 
 
-def sign_up_form(n: int) -> dict:
-    return {
-        "name": f"Person {n}",
-        "email": f"p{n}@bibliotek.se",
-        "library": "other",
-        "other_workplace": "Skolbiblioteket",
-        "consent": "y",
-    }
-
-
 def test_a_slow_relay_never_holds_up_sign_ups(app, smtp, live_server):
     """The worker talks to SMTP outside any transaction: on SQLite a write lock held during a
     slow DATA made every sign-up wait for the relay (and fail after the busy timeout)."""
     event_id = make_event(capacity=None).id
     register(
         event_id,
-        Applicant(name="Först", email="forst@b.test", library_id=None, other_workplace="X"),
+        applicant(name="Först", email="forst@b.test"),
     )
     db.session.commit()
     smtp.delay = 4.0

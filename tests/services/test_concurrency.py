@@ -8,7 +8,13 @@ import multiprocessing
 import threading
 import time
 
-from helpers import assert_participation_is_counted_right, csrf_token, make_event
+from helpers import (
+    applicant,
+    assert_participation_is_counted_right,
+    csrf_token,
+    make_event,
+    sign_up_form,
+)
 from sqlalchemy import func, select
 
 from eventreg import create_app
@@ -22,16 +28,6 @@ from eventreg.models import (
 )
 from eventreg.services import events, registrations
 from eventreg.services.errors import EventRegError
-from eventreg.services.registrations import Applicant
-
-
-def applicant(n: int) -> Applicant:
-    return Applicant(
-        name=f"Person {n}",
-        email=f"p{n}@bibliotek.test",
-        library_id=None,
-        other_workplace="Skolbiblioteket",
-    )
 
 
 def sign_up_all(app, event_id: int, numbers: range, barrier, errors: list) -> None:
@@ -213,14 +209,7 @@ def test_simultaneous_sign_ups_through_the_pages_get_no_error_page(app):
         barrier.wait()
         response = clients[n].post(
             url,
-            data={
-                "csrf_token": tokens[n],
-                "name": f"Person {n}",
-                "email": f"p{n}@bibliotek.se",
-                "library": "other",
-                "other_workplace": "Skolbiblioteket",
-                "consent": "y",
-            },
+            data={"csrf_token": tokens[n], **sign_up_form(n)},
         )
         statuses.append(response.status_code)
 

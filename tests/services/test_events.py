@@ -2,7 +2,7 @@
 
 import icalendar
 import pytest
-from helpers import calendar_part, deliver, make_event, stockholm
+from helpers import calendar_part, deliver, make_event, sign_up, stockholm
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -10,18 +10,8 @@ from eventreg.models import AuditEntry, EventStatus, OutboxMessage, Registration
 from eventreg.services import events, registrations
 from eventreg.services.errors import InvalidEvent
 from eventreg.services.events import SessionTimes
-from eventreg.services.registrations import Applicant
 
 pytestmark = pytest.mark.usefixtures("ctx")
-
-
-def person(event, n):
-    registration = registrations.register(
-        event.id,
-        Applicant(name=f"Person {n}", email=f"p{n}@bib.test", library_id=None, other_workplace="X"),
-    )
-    db.session.commit()
-    return registration
 
 
 def specs(event, **replace):
@@ -39,8 +29,8 @@ def outbox_count() -> int:
 
 def test_a_new_time_sends_each_attendee_an_update_with_the_same_uid_and_higher_sequence(smtp):
     event = make_event(capacity=1)
-    person(event, 1)
-    person(event, 2)  # waiting list
+    sign_up(event, 1)
+    sign_up(event, 2)  # waiting list
     (invite, _waitlisted) = deliver(smtp)
     session = event.sessions[0]
 
@@ -62,7 +52,7 @@ def test_a_new_time_sends_each_attendee_an_update_with_the_same_uid_and_higher_s
 
 def test_a_typo_in_the_description_sends_nothing():
     event = make_event()
-    person(event, 1)
+    sign_up(event, 1)
     before = outbox_count()
     events.update_event(
         event.id, specs(event), description="Rättat stavfel.", summary="Ny sammanfattning"
@@ -75,7 +65,7 @@ def test_a_typo_in_the_description_sends_nothing():
 def test_a_new_place_updates_every_session(smtp):
     sessions = [SessionTimes(stockholm(d, 9), stockholm(d, 12)) for d in (10, 17)]
     event = make_event(sessions=sessions)
-    person(event, 1)
+    sign_up(event, 1)
     deliver(smtp)
 
     events.update_event(event.id, specs(event), venue="Huskvarna bibliotek")
@@ -93,7 +83,7 @@ def test_a_new_place_updates_every_session(smtp):
 def test_a_removed_session_is_cancelled_and_an_added_one_invited(smtp):
     sessions = [SessionTimes(stockholm(d, 9), stockholm(d, 12)) for d in (10, 17)]
     event = make_event(sessions=sessions)
-    person(event, 1)
+    sign_up(event, 1)
     first_invites = deliver(smtp)
     removed_uid = vevents(first_invites[1])[0]["UID"]
     keep = event.sessions[0]
@@ -119,7 +109,7 @@ def test_a_removed_session_is_cancelled_and_an_added_one_invited(smtp):
 def test_capacity_below_the_confirmed_is_refused_and_nothing_changes():
     event = make_event(capacity=3)
     for n in (1, 2, 3):
-        person(event, n)
+        sign_up(event, n)
     with pytest.raises(InvalidEvent) as refused:
         events.update_event(event.id, specs(event), capacity=2, title="Nytt namn")
     assert refused.value.field == "capacity"
@@ -129,7 +119,7 @@ def test_capacity_below_the_confirmed_is_refused_and_nothing_changes():
 
 def test_more_seats_promote_the_waiting_list():
     event = make_event(capacity=1)
-    people = [person(event, n) for n in (1, 2, 3)]
+    people = [sign_up(event, n) for n in (1, 2, 3)]
     events.update_event(event.id, specs(event), capacity=2)
     db.session.commit()
     assert [p.status for p in people] == ["confirmed", "confirmed", "waitlisted"]
@@ -144,8 +134,8 @@ def test_deadline_after_the_first_session_is_refused():
 
 def test_cancelling_the_event_tells_everyone_and_clears_calendars(smtp):
     event = make_event(capacity=1)
-    person(event, 1)
-    person(event, 2)
+    sign_up(event, 1)
+    sign_up(event, 2)
     invite, _ = deliver(smtp)
 
     events.cancel_event(event.id, "Föreläsaren är sjuk. Vi återkommer med nytt datum.")
@@ -165,7 +155,7 @@ def test_cancelling_the_event_tells_everyone_and_clears_calendars(smtp):
 
 def test_unpublish_only_without_registrations_and_delete_only_drafts():
     event = make_event()
-    person(event, 1)
+    sign_up(event, 1)
     with pytest.raises(InvalidEvent):
         events.unpublish_event(event.id)
     with pytest.raises(InvalidEvent):
@@ -181,7 +171,7 @@ def test_duplicate_is_a_draft_copy_with_the_same_sessions():
     event = make_event(
         sessions=[SessionTimes(stockholm(d, 9), stockholm(d, 12), f"Del {d}") for d in (10, 17)]
     )
-    person(event, 1)
+    sign_up(event, 1)
     copy = events.duplicate_event(event.id)
     db.session.commit()
     assert copy.id != event.id
@@ -206,7 +196,7 @@ def test_changes_are_written_to_the_audit_log():
 
 def test_a_cancelled_registration_gets_no_update(smtp):
     event = make_event()
-    registration = person(event, 1)
+    registration = sign_up(event, 1)
     registrations.cancel_registration(registration.id)
     db.session.commit()
     deliver(smtp)
@@ -221,7 +211,7 @@ def test_a_new_session_label_updates_that_session_only(smtp):
         SessionTimes(stockholm(d, 9), stockholm(d, 12), f"Del {n}") for n, d in ((1, 10), (2, 17))
     ]
     event = make_event(sessions=sessions)
-    person(event, 1)
+    sign_up(event, 1)
     deliver(smtp)
     first, second = event.sessions
     events.update_event(

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import icalendar
 import pytest
-from helpers import calendar_part, counting, deliver, make_event, stockholm
+from helpers import applicant, calendar_part, counting, deliver, make_event, stockholm
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -19,15 +19,8 @@ from eventreg.models import (
 from eventreg.services import invitations, networks, registrations, reminders
 from eventreg.services.errors import RegistrationClosed
 from eventreg.services.events import SessionTimes, cancel_event, publish_event, update_event
-from eventreg.services.registrations import Applicant
 
 pytestmark = pytest.mark.usefixtures("ctx")
-
-
-def person(n: int) -> Applicant:
-    return Applicant(
-        name=f"Medlem {n}", email=f"m{n}@bibliotek.se", library_id=None, other_workplace="X"
-    )
 
 
 @pytest.fixture
@@ -36,7 +29,7 @@ def network():
         None, name="Barnnätverket", contact_name="Karin", contact_email="karin@region.se"
     )
     for n in (1, 2, 3):
-        networks.add_member(network, person(n))
+        networks.add_member(network, applicant(n))
     db.session.commit()
     return network
 
@@ -73,8 +66,8 @@ def test_publishing_a_meeting_invites_every_active_member_with_a_calendar_invite
     mails = deliver(smtp)
 
     assert sorted(m["To"] for m in mails) == [
-        "Medlem 1 <m1@bibliotek.se>",
-        "Medlem 2 <m2@bibliotek.se>",
+        "Person 1 <person1@bibliotek.se>",
+        "Person 2 <person2@bibliotek.se>",
     ]
     text = mails[0].get_body(("plain",)).get_content()
     assert "/inbjudan/" in text and "/kommer-inte" in text and "/natverk/lamna/" in text
@@ -132,7 +125,7 @@ def test_invited_only_meetings_take_no_public_sign_ups(network):
     event = meeting(network, invited_only=True)
     assert registrations.sign_up_state(event, 0) == registrations.SignUpState.INVITED_ONLY
     with pytest.raises(RegistrationClosed, match="för inbjudna"):
-        registrations.register(event.id, person(9))
+        registrations.register(event.id, applicant(9))
     invitations.answer(invitation_of(event, 1).id, accept=True)
     db.session.commit()
     assert registrations.confirmed_count(event.id) == 1
@@ -160,8 +153,8 @@ def test_event_reminders_go_once_to_seated_people_days_before(app, smtp):
     soon = make_event(days=1, capacity=1, online_url="https://meet.test/x")
     later = make_event(days=20)
     for event in (soon, later):
-        registrations.register(event.id, person(1))
-    registrations.register(soon.id, person(2))  # waiting list: no reminder
+        registrations.register(event.id, applicant(1))
+    registrations.register(soon.id, applicant(2))  # waiting list: no reminder
     db.session.commit()
     deliver(smtp)
     assert reminders.send_reminders().events == 1
@@ -173,10 +166,10 @@ def test_event_reminders_go_once_to_seated_people_days_before(app, smtp):
 
 
 def test_joining_is_open_or_waits_for_approval(network):
-    pending = networks.request_membership(network.id, person(7))
+    pending = networks.request_membership(network.id, applicant(7))
     assert pending.status == MemberStatus.PENDING
     network.join_policy = JoinPolicy.OPEN
-    joined = networks.request_membership(network.id, person(8))
+    joined = networks.request_membership(network.id, applicant(8))
     assert joined.status == MemberStatus.ACTIVE
     networks.approve_member(pending, None)
     db.session.commit()
@@ -187,7 +180,7 @@ def test_joining_is_open_or_waits_for_approval(network):
 def test_a_pasted_list_adds_new_members_and_reports_lines_without_address(network):
     result = networks.add_members_from_text(
         network,
-        "Anna Ek <anna@vetlanda.se>\nBo Al, bo@habo.se\nm1@bibliotek.se\nbara ett namn\n\n",
+        "Anna Ek <anna@vetlanda.se>\nBo Al, bo@habo.se\nperson1@bibliotek.se\nbara ett namn\n\n",
         None,
     )
     db.session.commit()
@@ -202,7 +195,7 @@ def test_a_member_who_left_is_not_invited_and_can_come_back(network):
     networks.remove_member(member)
     event = meeting(network)
     assert db.session.scalar(select(func.count()).where(Invitation.event_id == event.id)) == 2
-    networks.add_member(network, person(1))
+    networks.add_member(network, applicant(1))
     assert member.status == MemberStatus.ACTIVE
 
 
@@ -228,7 +221,7 @@ def test_a_series_of_meetings_invites_for_each(network):
 
 def test_a_no_by_invitation_also_cancels_a_seat_taken_on_the_event_page(network):
     event = meeting(network)
-    registrations.register(event.id, person(1))
+    registrations.register(event.id, applicant(1))
     db.session.commit()
     invitations.answer(invitation_of(event, 1).id, accept=False)
     db.session.commit()
@@ -252,11 +245,11 @@ def test_mail_about_a_meeting_reads_the_same_for_2_or_8_attendees(network):
     Reads are counted; each mail is of course one INSERT into the outbox.
     """
     for n in range(4, 9):
-        networks.add_member(network, person(n))
+        networks.add_member(network, applicant(n))
     meetings = [meeting(network), meeting(network)]
     for event, members in zip(meetings, (range(1, 3), range(1, 9)), strict=True):
         for n in members:
-            registrations.register(event.id, person(n))
+            registrations.register(event.id, applicant(n))
     db.session.commit()
 
     def queries(change) -> list[int]:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from helpers import make_event
+from helpers import applicant, make_event
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -19,7 +19,7 @@ from eventreg.models import (
 from eventreg.models.base import utcnow
 from eventreg.services import personal_data
 from eventreg.services.accounts import create_user
-from eventreg.services.registrations import Applicant, register
+from eventreg.services.registrations import register
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -28,7 +28,7 @@ def registration(event, email="anna@bibliotek.se"):
     library = db.session.scalar(select(Library).where(Library.name == "Habo bibliotek"))
     created = register(
         event.id,
-        Applicant(
+        applicant(
             name="Anna Ek",
             email=email,
             library_id=library.id,

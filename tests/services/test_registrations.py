@@ -3,13 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from helpers import make_event, stockholm
+from helpers import applicant, make_event, sign_up, stockholm
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import (
     CalendarEntry,
-    Library,
     OutboxMessage,
     Registration,
     RegistrationStatus,
@@ -17,22 +16,9 @@ from eventreg.models import (
 from eventreg.models.base import utcnow
 from eventreg.services import links, registrations
 from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
-from eventreg.services.registrations import Applicant, SignUpState
+from eventreg.services.registrations import SignUpState
 
 pytestmark = pytest.mark.usefixtures("ctx")
-
-
-def applicant(n: int = 1, **overrides) -> Applicant:
-    library_id = db.session.scalar(select(Library.id).order_by(Library.id))
-    values = {"name": f"Person {n}", "email": f"person{n}@bibliotek.test", "library_id": library_id}
-    values.update(overrides)
-    return Applicant(**values)
-
-
-def sign_up(event, n: int = 1, **overrides) -> Registration:
-    registration = registrations.register(event.id, applicant(n, **overrides))
-    db.session.commit()
-    return registration
 
 
 def outbox_kinds(registration: Registration) -> list[str]:

@@ -2,7 +2,7 @@
 
 import icalendar
 import pytest
-from helpers import make_event, stockholm
+from helpers import applicant, make_event, stockholm
 
 from eventreg.extensions import db
 from eventreg.models import EventKind
@@ -79,12 +79,10 @@ def test_meeting_link_is_never_on_the_public_page(client, events):
 
 def test_full_event_offers_the_waiting_list_and_closed_event_says_so(app, client):
     with app.app_context():
-        from eventreg.services.registrations import Applicant, register
+        from eventreg.services.registrations import register
 
         full = make_event(capacity=1)
-        register(
-            full.id, Applicant(name="A", email="a@b.test", library_id=None, other_workplace="X")
-        )
+        register(full.id, applicant(name="A", email="a@b.test"))
         closed = make_event(days=5, deadline_days=-1)
         db.session.commit()
         full_id, closed_id = full.id, closed.id

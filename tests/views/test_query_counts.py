@@ -5,13 +5,13 @@ registration; these tests count the SQL statements of a request at two sizes.
 """
 
 import pytest
-from helpers import counting, login, make_event, stockholm
+from helpers import applicant, counting, login, make_event, stockholm
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Library
 from eventreg.services.events import SessionTimes
-from eventreg.services.registrations import Applicant, register
+from eventreg.services.registrations import register
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -40,7 +40,7 @@ def add_events(app, count: int) -> int:
             for p in range(3):
                 register(
                     last.id,
-                    Applicant(
+                    applicant(
                         name=f"P{p}",
                         email=f"p{n}-{p}@b.se",
                         library_id=libraries[(n + p) % len(libraries)],
@@ -72,7 +72,7 @@ def test_the_attendee_list_and_export_do_not_grow_with_attendees(app, coordinato
         for p in range(30):
             register(
                 event_id,
-                Applicant(
+                applicant(
                     name=f"Q{p}", email=f"q{p}@b.se", library_id=libraries[p % len(libraries)]
                 ),
             )

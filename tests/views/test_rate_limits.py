@@ -7,7 +7,7 @@ count: here two app instances stand for two workers.
 import re
 from datetime import timedelta
 
-from helpers import csrf_token, deliver, make_event
+from helpers import csrf_token, deliver, make_event, sign_up_form
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -21,14 +21,7 @@ def sign_up(client, event_id: int, n: int, address: str = "198.51.100.66"):
     page = client.get(url, environ_base={"REMOTE_ADDR": address}).get_data(as_text=True)
     return client.post(
         url,
-        data={
-            "csrf_token": csrf_token(page),
-            "name": f"Person {n}",
-            "email": f"person{n}@bibliotek.se",
-            "library": "other",
-            "other_workplace": "Biblioteket",
-            "consent": "y",
-        },
+        data={"csrf_token": csrf_token(page), **sign_up_form(n)},
         environ_base={"REMOTE_ADDR": address},
     )
 
@@ -93,15 +86,7 @@ def test_past_the_limit_a_post_to_an_event_that_does_not_exist_is_refused_too(ap
 
     def post(to: int, n: int) -> int:
         return client.post(
-            f"/evenemang/{to}/anmalan",
-            data={
-                "csrf_token": token,
-                "name": f"Person {n}",
-                "email": f"person{n}@bibliotek.se",
-                "library": "other",
-                "other_workplace": "Biblioteket",
-                "consent": "y",
-            },
+            f"/evenemang/{to}/anmalan", data={"csrf_token": token, **sign_up_form(n)}
         ).status_code
 
     assert post(event_id + 1000, 0) == 404  # what does nothing is not counted
@@ -139,14 +124,7 @@ def test_joining_a_network_and_asking_for_a_link_are_limited_too(app, client, ne
         joins.append(
             client.post(
                 f"/natverk/{network_id}",
-                data={
-                    "csrf_token": csrf_token(page),
-                    "name": f"Person {n}",
-                    "email": f"p{n}@bibliotek.se",
-                    "library": "other",
-                    "other_workplace": "X",
-                    "consent": "y",
-                },
+                data={"csrf_token": csrf_token(page), **sign_up_form(n)},
             ).status_code
         )
     links = []

@@ -5,14 +5,14 @@ first test fails if it does not declare the role it needs.
 """
 
 import pytest
-from helpers import csrf_token, login, make_event
+from helpers import applicant, csrf_token, login, make_event
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Library, Municipality, OutboxMessage, Role
 from eventreg.services.accounts import create_user
 from eventreg.services.networks import add_member, create_network
-from eventreg.services.registrations import Applicant, register
+from eventreg.services.registrations import register
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def ids(app):
         event = make_event()
         registration = register(
             event.id,
-            Applicant(
+            applicant(
                 name="Hemlig Person",
                 email="hemlig@bibliotek.se",
                 library_id=None,
@@ -36,7 +36,7 @@ def ids(app):
         )
         member = add_member(
             network,
-            Applicant(name="Medlem", email="medlem@b.se", library_id=None, other_workplace="X"),
+            applicant(name="Medlem", email="medlem@b.se"),
         )
         db.session.commit()
         return {

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from helpers import calendar_part, csrf_token, deliver, make_event, submit
+from helpers import applicant, calendar_part, csrf_token, deliver, make_event, submit
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Attendance, Library, OutboxMessage, OutboxStatus, Registration
 from eventreg.models.base import utcnow
-from eventreg.services.registrations import Applicant, register
+from eventreg.services.registrations import register
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def event_id(app):
         ):
             register(
                 event.id,
-                Applicant(name=name, email=email, library_id=library.id, dietary_needs="Vegan"),
+                applicant(name=name, email=email, library_id=library.id, dietary_needs="Vegan"),
             )
         db.session.commit()
         return event.id
@@ -157,7 +157,7 @@ def test_formulas_in_names_are_exported_as_text(app, coordinator_client):
         event = make_event()
         register(
             event.id,
-            Applicant(
+            applicant(
                 name='=HYPERLINK("http://evil")',
                 email="x@y.se",
                 library_id=None,

@@ -4,12 +4,12 @@ import re
 
 import icalendar
 import pytest
-from helpers import calendar_part, deliver, make_event, stockholm, submit
+from helpers import applicant, calendar_part, deliver, make_event, stockholm, submit
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Event, EventStatus
-from eventreg.services.registrations import Applicant, register
+from eventreg.services.registrations import register
 
 
 def event_form(**overrides) -> dict:
@@ -138,7 +138,7 @@ def test_editing_a_published_event_updates_attendees_calendars(app, coordinator_
         event = make_event(days=30, capacity=5)
         register(
             event.id,
-            Applicant(name="Anna", email="anna@bibliotek.se", library_id=None, other_workplace="X"),
+            applicant(name="Anna", email="anna@bibliotek.se"),
         )
         db.session.commit()
         event_id = event.id
@@ -180,7 +180,7 @@ def test_lowering_capacity_below_the_confirmed_is_explained(app, coordinator_cli
         for n in range(3):
             register(
                 event.id,
-                Applicant(name=f"P{n}", email=f"p{n}@b.se", library_id=None, other_workplace="X"),
+                applicant(name=f"P{n}", email=f"p{n}@b.se"),
             )
         db.session.commit()
         event_id, session_id = event.id, event.sessions[0].id
@@ -198,7 +198,7 @@ def test_cancel_an_event_with_a_message_to_everyone(app, coordinator_client, smt
         event = make_event(capacity=5)
         register(
             event.id,
-            Applicant(name="Anna", email="anna@bibliotek.se", library_id=None, other_workplace="X"),
+            applicant(name="Anna", email="anna@bibliotek.se"),
         )
         db.session.commit()
         event_id = event.id

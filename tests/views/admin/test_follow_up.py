@@ -4,12 +4,12 @@ import csv
 import io
 
 import pytest
-from helpers import csrf_token, login, make_event, stockholm, submit
+from helpers import applicant, csrf_token, login, make_event, stockholm, submit
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Attendance, Library, Municipality, Registration, User
-from eventreg.services.registrations import Applicant, register
+from eventreg.services.registrations import register
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def held_event(app):
         event = make_event(days=3, capacity=5, focus_area="reading", audience="Barnbibliotekarier")
         libraries = {lib.name: lib.id for lib in db.session.scalars(select(Library))}
         people = [
-            register(event.id, Applicant(name=n, email=e, library_id=libraries[lib]))
+            register(event.id, applicant(name=n, email=e, library_id=libraries[lib]))
             for n, e, lib in (
                 ("Åsa", "asa@vetlanda.se", "Vetlanda stadsbibliotek"),
                 ("Bo", "bo@vetlanda.se", "Vetlanda stadsbibliotek"),

@@ -1,12 +1,11 @@
 """Networks in the workspace: create one, paste members, plan a term of meetings, invite."""
 
-from helpers import deliver, stockholm, submit
+from helpers import applicant, deliver, stockholm, submit
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
 from eventreg.models import Event, Invitation, Network, NetworkMember
 from eventreg.services.networks import create_network, request_membership
-from eventreg.services.registrations import Applicant
 
 
 def test_create_a_network_paste_members_and_plan_a_term(app, coordinator_client, smtp):
@@ -76,7 +75,7 @@ def test_approve_and_remove_members(app, coordinator_client, smtp):
         network = create_network(None, name="N", contact_name="K", contact_email="k@r.se")
         member = request_membership(
             network.id,
-            Applicant(name="Cia", email="cia@habo.se", library_id=None, other_workplace="X"),
+            applicant(name="Cia", email="cia@habo.se"),
         )
         db.session.commit()
         network_id, member_id = network.id, member.id
