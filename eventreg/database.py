@@ -36,15 +36,30 @@ def configure(app: Flask, engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(app, engine)
     elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine)
 
-        @event.listens_for(engine, "begin")
-        def _on_begin(connection):
-            # The connection is idle here (a pool's ping leaves it so): autocommit may change.
-            connection.connection.dbapi_connection.autocommit = _read_only.get()
+
+def _configure_postgresql(engine: Engine) -> None:
+    """Autocommit while a request only reads, and a transaction again once the connection is
+    back in the pool. Autocommit set by the caller (``isolation_level="AUTOCOMMIT"``, as for
+    VACUUM) is left alone."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if _read_only.get():  # the connection is idle here (a pool's ping leaves it so)
+            pooled = connection.connection
+            pooled.dbapi_connection.autocommit = True
+            pooled.info["reading"] = True
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection, record):
+        if record.info.pop("reading", False) and dbapi_connection is not None:
+            dbapi_connection.autocommit = False
 
 
 def _configure_sqlite(app: Flask, engine: Engine) -> None:
-    """WAL, the busy timeout, foreign keys and our own BEGIN (none for reading)."""
+    """WAL, the busy timeout, foreign keys and our own BEGIN (none for reading, nor for a
+    caller that asks for autocommit)."""
     busy_ms = int(app.config["SQLITE_BUSY_TIMEOUT"] * 1000)
 
     @event.listens_for(engine, "connect")
@@ -60,7 +75,8 @@ def _configure_sqlite(app: Flask, engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if not _read_only.get():
+        asked = connection.get_execution_options().get("isolation_level")
+        if not _read_only.get() and asked != "AUTOCOMMIT":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

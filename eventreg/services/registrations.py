@@ -112,8 +112,10 @@ def seats_left(event: Event, confirmed: int) -> int | None:
     return None if event.capacity is None else max(event.capacity - confirmed, 0)
 
 
-#: Statements that every sign-up runs, built once with their parameters left open: building
-#: a statement costs more CPU than running it.
+# Statements that every sign-up runs, built once with their parameters left open: building
+# a statement costs more CPU than running it.
+
+
 def _counting(status: RegistrationStatus) -> Select:
     return select(func.count()).where(
         Registration.event_id == bindparam("event_id"), Registration.status == status
@@ -227,10 +229,14 @@ def register(
     event = lock_event(event_id)
     now = utcnow()
     email = applicant.email.strip().lower()
-    look = db.session.connection().execute(
-        _SIGN_UP_LOOK,
-        {"event_id": event.id, "email": email, "library_id": applicant.library_id},
-    ).one()
+    look = (
+        db.session.connection()
+        .execute(
+            _SIGN_UP_LOOK,
+            {"event_id": event.id, "email": email, "library_id": applicant.library_id},
+        )
+        .one()
+    )
     state = sign_up_state(event, look.confirmed, now, invited)
     if actor is not None:
         _check_coordinator_may_add(event, now)
