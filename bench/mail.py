@@ -58,6 +58,7 @@ from eventreg.calendar import CalendarItem, attendee_message, session_summary  #
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.formatting import STOCKHOLM  # noqa: E402
+from eventreg.links import personal_url  # noqa: E402
 from eventreg.mail import compose, writing  # noqa: E402
 from eventreg.mail.transport import build_message  # noqa: E402
 from eventreg.models import (  # noqa: E402
@@ -70,7 +71,6 @@ from eventreg.models import (  # noqa: E402
 )
 from eventreg.models.base import utcnow  # noqa: E402
 from eventreg.services.events import SessionTimes, create_event, publish_event  # noqa: E402
-from eventreg.services.links import personal_url  # noqa: E402
 from eventreg.services.places import import_libraries  # noqa: E402
 from eventreg.services.registrations import Applicant, register  # noqa: E402
 

@@ -13,12 +13,11 @@ from flask_migrate import upgrade
 
 from eventreg import demo
 from eventreg.calendar import replies_are_read
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
-from eventreg.mail.mailbox import read_replies
 from eventreg.mail.outbox import run_worker
 from eventreg.models import Role
-from eventreg.services import accounts, personal_data, reminders
-from eventreg.services.errors import EventRegError
+from eventreg.services import accounts, calendar_replies, personal_data, reminders
 from eventreg.statistics import counting
 
 LIBRARIES_CSV = Path(__file__).parent / "data" / "libraries.csv"
@@ -60,7 +59,10 @@ def mail_worker_command(once: bool):
         once=once,
         schedule=[
             (config["REMINDER_CHECK_SECONDS"], _queue_reminders),
-            (config["REPLY_CHECK_SECONDS"] if replies_are_read() else 0, read_replies),
+            (
+                config["REPLY_CHECK_SECONDS"] if replies_are_read() else 0,
+                calendar_replies.read_mailbox,
+            ),
         ],
         stop=stop,
     )
@@ -79,7 +81,7 @@ def read_replies_command():
     """Read the Kalendarium's mailbox: act on answers from calendars, forward the rest."""
     if not replies_are_read():
         raise click.ClickException("IMAP_SERVER är inte satt: det finns ingen brevlåda att läsa.")
-    click.echo(f"{read_replies()} mejl lästa.")
+    click.echo(f"{calendar_replies.read_mailbox()} mejl lästa.")
 
 
 @click.command("create-coordinator")

@@ -1,12 +1,8 @@
 """Reading the Kalendarium's own mailbox over IMAP: each message handled once, then moved aside.
 
 Answers pressed in Outlook, Gmail or Apple Calendar go to the ORGANIZER of the invite, which is
-this mailbox. :func:`read_replies` fetches what is new, lets ``services.calendar_replies`` act on
-each message and record it in one transaction, then moves it to IMAP_DONE_FOLDER. A message
-recorded before (by another worker at the same moment, or before a crash between the commit and
-the move) is only moved: its key is unique.
-
-No database transaction is open while the IMAP server (or the token endpoint) is talked to.
+this mailbox. :func:`open_mailbox` gives what is new and moves a message to IMAP_DONE_FOLDER when
+told it is done; ``services.calendar_replies.read_mailbox`` acts on each one.
 Works with Dovecot and other IMAP4rev1 servers with a password, and with Microsoft 365 /
 Exchange Online through OAuth 2.0 (XOAUTH2, RFC 7628), where basic authentication is off.
 """
@@ -23,13 +19,6 @@ from urllib.parse import urlencode
 from urllib.request import urlopen
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
-from eventreg.extensions import db
-from eventreg.mail.inbound import parse
-from eventreg.models import InboundMessage
-from eventreg.services import calendar_replies
 
 log = logging.getLogger(__name__)
 
@@ -138,35 +127,3 @@ def open_mailbox() -> Iterator[Mailbox]:
     finally:
         with suppress(OSError, imaplib.IMAP4.error):
             client.logout()
-
-
-def _already_recorded(key: str) -> bool:
-    found = db.session.scalar(select(InboundMessage.id).where(InboundMessage.key == key))
-    db.session.rollback()
-    return found is not None
-
-
-def read_replies() -> int:
-    """Handle what is new in the mailbox; return how many messages were read."""
-    config = current_app.config
-    db.session.rollback()  # nothing of ours may stay open while we talk to the server
-    read = 0
-    with open_mailbox() as mailbox:
-        for fetched in mailbox.new_messages(config["REPLY_BATCH_SIZE"], config["REPLY_MAX_BYTES"]):
-            message = parse(fetched.raw, fetched.complete)
-            try:
-                calendar_replies.handle(message)
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()
-                if not _already_recorded(message.key):
-                    log.exception("message %r could not be recorded; left", message.key)
-                    continue
-                log.info("message %r was handled before; moving it", message.key)
-            except Exception:  # a bug: the message stays for a fixed version, the rest go on
-                db.session.rollback()
-                log.exception("message %r could not be handled; left in the mailbox", message.key)
-                continue
-            mailbox.done(fetched.uid)
-            read += 1
-    return read

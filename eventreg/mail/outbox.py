@@ -23,12 +23,12 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import insert, or_, select, update
 
+from eventreg import audit
 from eventreg.extensions import db
 from eventreg.mail import writing
 from eventreg.mail.transport import PermanentFailure, TransientFailure, open_transport
 from eventreg.models import OutboxMessage, OutboxStatus, User
 from eventreg.models.base import utcnow
-from eventreg.services import audit
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from eventreg import links
 from eventreg.calendar import CalendarItem, SessionSnapshot, attendee_message
 from eventreg.extensions import db
 from eventreg.mail.changes import Change, describe
@@ -27,7 +28,6 @@ from eventreg.models import (
     OutboxMessage,
     Registration,
 )
-from eventreg.services import links
 from eventreg.urls import external_url
 
 CANCEL = "CANCEL"

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from eventreg import audit
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import LoginAttempt, Role, User
 from eventreg.models.base import utcnow
-from eventreg.services import audit
-from eventreg.services.errors import EventRegError
 
 log = logging.getLogger(__name__)
 

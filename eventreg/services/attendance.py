@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from eventreg import audit
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import Attendance, EventSession, Registration, RegistrationStatus, User
 from eventreg.models.base import utcnow
-from eventreg.services import audit
-from eventreg.services.errors import EventRegError
 
 #: Marking may start this long before a session, as people arrive.
 _EARLY = timedelta(hours=1)

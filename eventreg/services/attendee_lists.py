@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from eventreg import audit
 from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import Event, Library, Municipality, Registration, RegistrationStatus, User
-from eventreg.services import audit
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
 """Answers pressed in Outlook, Gmail or Apple Calendar count, as the links in the mail do.
 
 An invite's ORGANIZER is the Kalendarium's own mailbox, so a calendar's iTIP REPLY (RFC 5546
-3.2.3) comes back there, and ``mail.mailbox`` hands every message it reads to :func:`handle`.
+3.2.3) comes back there. :func:`read_mailbox` reads what is new (``mail.mailbox``) and hands
+each message to :func:`handle`, in a transaction of its own, then moves it aside; a message
+recorded before (by another worker at the same moment, or before a crash between the commit and
+the move) is only moved, as its key is unique. No transaction is open while the IMAP server is
+talked to.
 Only an answer that is surely about what we sent is acted on: its UID is a session of ours, its
 ATTENDEE got that session from us and still holds it, its SEQUENCE is the one we last sent them,
 and it comes from the ATTENDEE's own address. Then:
@@ -20,11 +24,14 @@ import logging
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from eventreg.calendar import Reply, session_id_from_uid
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.mail import compose
-from eventreg.mail.inbound import Inbound
+from eventreg.mail.inbound import Inbound, parse
+from eventreg.mail.mailbox import open_mailbox
 from eventreg.models import (
     CalendarEntry,
     EntryState,
@@ -38,7 +45,6 @@ from eventreg.models import (
     RegistrationStatus,
 )
 from eventreg.services import calendar_entries, invitations, registrations
-from eventreg.services.errors import EventRegError
 
 log = logging.getLogger(__name__)
 
@@ -205,3 +211,35 @@ def _event_answered(message: Inbound) -> Event | None:
         .limit(1)
     )
     return db.session.get(Event, event_id) if event_id else None
+
+
+def read_mailbox() -> int:
+    """Handle what is new in the mailbox; return how many messages were read."""
+    config = current_app.config
+    db.session.rollback()  # nothing of ours may stay open while we talk to the server
+    read = 0
+    with open_mailbox() as mailbox:
+        for fetched in mailbox.new_messages(config["REPLY_BATCH_SIZE"], config["REPLY_MAX_BYTES"]):
+            message = parse(fetched.raw, fetched.complete)
+            try:
+                handle(message)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                if not _already_recorded(message.key):
+                    log.exception("message %r could not be recorded; left", message.key)
+                    continue
+                log.info("message %r was handled before; moving it", message.key)
+            except Exception:  # a bug: the message stays for a fixed version, the rest go on
+                db.session.rollback()
+                log.exception("message %r could not be handled; left in the mailbox", message.key)
+                continue
+            mailbox.done(fetched.uid)
+            read += 1
+    return read
+
+
+def _already_recorded(key: str) -> bool:
+    found = db.session.scalar(select(InboundMessage.id).where(InboundMessage.key == key))
+    db.session.rollback()
+    return found is not None

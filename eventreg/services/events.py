@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from eventreg import formatting
+from eventreg import audit, formatting
 from eventreg.calendar import entry_text, session_summary
+from eventreg.errors import InvalidEvent
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
@@ -31,9 +32,8 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, calendar_entries
+from eventreg.services import calendar_entries
 from eventreg.services.calendar_entries import Holder
-from eventreg.services.errors import InvalidEvent
 from eventreg.services.invitations import invite_members
 from eventreg.services.locks import lock_event
 from eventreg.services.registrations import confirmed_count, promote_waiting

@@ -13,7 +13,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from eventreg import audit
 from eventreg.calendar import CalendarItem
+from eventreg.errors import EventRegError, RegistrationClosed
 from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import (
@@ -27,8 +29,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, calendar_entries, registrations
-from eventreg.services.errors import EventRegError, RegistrationClosed
+from eventreg.services import calendar_entries, registrations
 from eventreg.services.registrations import Applicant
 
 

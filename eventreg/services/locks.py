@@ -3,9 +3,9 @@
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
+from eventreg.errors import RegistrationClosed
 from eventreg.extensions import db
 from eventreg.models import Event
-from eventreg.services.errors import RegistrationClosed
 
 #: Built once: every sign-up takes this lock.
 _LOCK = (

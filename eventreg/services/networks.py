@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from eventreg import audit
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
@@ -20,8 +22,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, invitations
-from eventreg.services.errors import EventRegError
+from eventreg.services import invitations
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.registrations import Applicant, check_library
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import String, cast, delete, or_, select, update
 
+from eventreg import audit
 from eventreg.extensions import db
 from eventreg.models import (
     CalendarEntry,
@@ -28,7 +29,6 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit
 from eventreg.services.registrations import can_cancel, cancel_registration
 
 log = logging.getLogger(__name__)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from eventreg import audit
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import Library, Municipality, User
-from eventreg.services import audit
-from eventreg.services.errors import EventRegError
 
 
 def library_options() -> list[tuple[int, str, str]]:

@@ -16,7 +16,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, exists, func, select
 
+from eventreg import audit
 from eventreg.calendar import CalendarItem
+from eventreg.errors import EventRegError, InvalidLink, RegistrationClosed
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
@@ -33,8 +35,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import audit, calendar_entries
-from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
+from eventreg.services import calendar_entries
 from eventreg.services.locks import lock_event
 from eventreg.text import without_control_characters
 

@@ -11,8 +11,8 @@ from flask import flash
 from flask_wtf import FlaskForm
 
 from eventreg import ratelimits
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
-from eventreg.services.errors import EventRegError
 
 T = TypeVar("T")
 

@@ -6,16 +6,16 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventreg import feeds
+from eventreg import feeds, links
 from eventreg.calendar import feed
+from eventreg.errors import InvalidLink
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.networks import AnswerForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.models import Event, MemberStatus, Network, Registration
 from eventreg.models.base import utcnow
-from eventreg.services import invitations, links, listings, networks
-from eventreg.services.errors import InvalidLink
+from eventreg.services import invitations, listings, networks
 from eventreg.services.places import library_options
 from eventreg.views.forms import run, status
 from eventreg.views.registration import applicant_from

@@ -3,12 +3,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from eventreg import pagecache
+from eventreg import links, pagecache
+from eventreg.errors import InvalidLink
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.registration import LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
-from eventreg.services import links, listings, registrations
-from eventreg.services.errors import InvalidLink
+from eventreg.services import listings, registrations
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
 from eventreg.views.forms import run, status

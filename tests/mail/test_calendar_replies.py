@@ -27,7 +27,7 @@ from eventreg.models import (
     Registration,
     RegistrationStatus,
 )
-from eventreg.services import events, networks, registrations
+from eventreg.services import calendar_replies, events, networks, registrations
 from eventreg.services.events import SessionTimes
 
 pytestmark = [pytest.mark.usefixtures("ctx"), pytest.mark.imap]
@@ -49,7 +49,7 @@ def read(imap, *raws: bytes) -> list[InboundMessage]:
         imap.append(raw)
     before = db.session.scalar(select(func.max(InboundMessage.id))) or 0
     db.session.commit()
-    mailbox.read_replies()
+    calendar_replies.read_mailbox()
     return list(
         db.session.scalars(
             select(InboundMessage).where(InboundMessage.id > before).order_by(InboundMessage.id)
@@ -288,7 +288,7 @@ def test_each_message_is_handled_once_by_two_readers_and_after_a_crash(imap, smt
 
     def reader():
         with app.app_context():
-            mailbox.read_replies()
+            calendar_replies.read_mailbox()
 
     threads = [threading.Thread(target=reader) for _ in range(2)]
     for thread in threads:
@@ -316,9 +316,9 @@ def test_a_crash_between_recording_and_moving_does_not_act_twice(imap, smtp, mon
 
     monkeypatch.setattr(mailbox.Mailbox, "done", crash)
     with pytest.raises(ConnectionResetError):
-        mailbox.read_replies()
+        calendar_replies.read_mailbox()
     monkeypatch.undo()
-    mailbox.read_replies()  # the restarted worker
+    calendar_replies.read_mailbox()  # the restarted worker
 
     db.session.refresh(anna)
     assert anna.status == RegistrationStatus.CANCELLED
@@ -402,7 +402,7 @@ def test_a_microsoft_365_mailbox_is_read_with_an_app_token_instead_of_a_password
             IMAP_OAUTH2_CLIENT_ID="app-id",
             IMAP_OAUTH2_CLIENT_SECRET="hemlighet",
         )
-        assert mailbox.read_replies() == 1
+        assert calendar_replies.read_mailbox() == 1
         assert server.messages() == []
     provider.shutdown()
     provider.server_close()

@@ -18,6 +18,7 @@ from helpers import (
 from sqlalchemy import func, select
 
 from eventreg import create_app
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import (
     Event,
@@ -27,7 +28,6 @@ from eventreg.models import (
     RegistrationStatus,
 )
 from eventreg.services import events, registrations
-from eventreg.services.errors import EventRegError
 
 
 def sign_up_all(app, event_id: int, numbers: range, barrier, errors: list) -> None:

@@ -5,10 +5,10 @@ import pytest
 from helpers import calendar_part, deliver, make_event, sign_up, stockholm
 from sqlalchemy import func, select
 
+from eventreg.errors import InvalidEvent
 from eventreg.extensions import db
 from eventreg.models import AuditEntry, EventStatus, OutboxMessage, RegistrationStatus
 from eventreg.services import events, registrations
-from eventreg.services.errors import InvalidEvent
 from eventreg.services.events import SessionTimes
 
 pytestmark = pytest.mark.usefixtures("ctx")

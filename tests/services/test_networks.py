@@ -7,6 +7,7 @@ import pytest
 from helpers import applicant, calendar_part, counting, deliver, make_event, stockholm
 from sqlalchemy import func, select
 
+from eventreg.errors import RegistrationClosed
 from eventreg.extensions import db
 from eventreg.models import (
     EventKind,
@@ -17,7 +18,6 @@ from eventreg.models import (
     OutboxMessage,
 )
 from eventreg.services import invitations, networks, registrations, reminders
-from eventreg.services.errors import RegistrationClosed
 from eventreg.services.events import SessionTimes, cancel_event, publish_event, update_event
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -6,6 +6,8 @@ import pytest
 from helpers import applicant, make_event, sign_up, stockholm
 from sqlalchemy import select
 
+from eventreg import links
+from eventreg.errors import EventRegError, InvalidLink, RegistrationClosed
 from eventreg.extensions import db
 from eventreg.models import (
     CalendarEntry,
@@ -14,8 +16,7 @@ from eventreg.models import (
     RegistrationStatus,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import links, registrations
-from eventreg.services.errors import EventRegError, InvalidLink, RegistrationClosed
+from eventreg.services import registrations
 from eventreg.services.registrations import SignUpState
 
 pytestmark = pytest.mark.usefixtures("ctx")

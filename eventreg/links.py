@@ -9,9 +9,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from eventreg.errors import InvalidLink
 from eventreg.extensions import db
 from eventreg.models import Invitation, NetworkMember, Registration
-from eventreg.services.errors import InvalidLink
 from eventreg.urls import external_url
 
 REGISTRATION = "registration-link"
