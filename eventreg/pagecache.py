@@ -16,7 +16,6 @@ from functools import wraps
 from threading import Lock
 
 from flask import current_app, request, session
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
@@ -60,7 +59,9 @@ def data_version() -> tuple:
 
 
 def may_store() -> bool:
-    return not current_user.is_authenticated and not session.get("_flashes")
+    """For visitors nobody is signed in as (Flask-Login keeps the account in the session, and
+    reading that costs less than loading the user), with no message waiting for them."""
+    return "_user_id" not in session and not session.get("_flashes")
 
 
 def remember(key: tuple, render: Callable[[], str], with_form: bool = False) -> str:
