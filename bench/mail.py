@@ -51,7 +51,7 @@ from sqlalchemy.orm import selectinload  # noqa: E402
 from bench import report  # noqa: E402
 from bench.mailsink import Sink  # noqa: E402
 from bench.run import VENV_BIN, app_env, run_checked, wait_for_quiet  # noqa: E402
-from bench.seed import _details  # noqa: E402
+from bench.seed import _details, plan_areas  # noqa: E402
 from bench.server import busy_cpu_seconds, children_cpu_seconds, own_cpu_seconds  # noqa: E402
 from eventreg import create_app  # noqa: E402
 from eventreg.calendar import CalendarItem, attendee_message, session_summary  # noqa: E402
@@ -105,12 +105,13 @@ def _p95_ms(values: list[float]) -> float:
 def queue_mails(settings: Settings) -> dict:
     """Events, then one sign-up per person through ``register``; what was queued."""
     import_libraries(LIBRARIES_CSV)
+    areas = plan_areas()
     today = datetime.now(STOCKHOLM).date()
     event_ids = []
     for number in range(settings.events):
         day = today + timedelta(days=40 + number)
         details = {
-            **_details(number, day),
+            **_details(number, day, areas),
             "capacity": None,
             "registration_deadline": day - timedelta(days=5),
         }

@@ -59,7 +59,7 @@ from sqlalchemy import select, text  # noqa: E402
 
 from bench import report  # noqa: E402
 from bench.run import run_checked, wait_for_quiet  # noqa: E402
-from bench.seed import _details  # noqa: E402
+from bench.seed import _details, plan_areas  # noqa: E402
 from bench.server import busy_cpu_seconds, children_cpu_seconds, own_cpu_seconds  # noqa: E402
 from eventreg import create_app  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
@@ -140,6 +140,8 @@ class Seeder:
         self.big_event_id: int | None = None
         self.tables = db.metadata.tables
         self.checked: set[str] = set()
+        self.areas = plan_areas()
+        db.session.commit()
 
     # Rows
 
@@ -170,7 +172,7 @@ class Seeder:
         """Rows for one event: the event, its sessions, registrations and attendance."""
         event_id = ids["event"]
         ids["event"] += 1
-        details = _details(number, first_day)
+        details = _details(number, first_day, self.areas)
         if big:
             details.update(
                 title="Länsdagen för folkbibliotek (300 anmälda)",

@@ -26,20 +26,24 @@ from eventreg import create_app  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.formatting import STOCKHOLM  # noqa: E402
-from eventreg.models import EventKind, FocusArea, Library  # noqa: E402
+from eventreg.models import EventKind, FocusArea, Library, LibraryPlan  # noqa: E402
 from eventreg.services.events import SessionTimes, create_event, publish_event  # noqa: E402
 from eventreg.services.places import import_libraries  # noqa: E402
 
 #: Realistic variety, so the calendar renders what a real term looks like (short and long
 #: summaries, one to three sessions, online and on-site, limited and unlimited seats).
 TOPICS = [
-    ("Bokprat som metod", FocusArea.READING, "Barn- och skolbibliotekarier"),
-    ("Digitala guider på biblioteket", FocusArea.DIGITAL, "All personal"),
-    ("Språkcafé – så kommer du igång", FocusArea.SOCIETY, "All personal"),
-    ("Medie- och informationskunnighet", FocusArea.DIGITAL, "Bibliotekarier"),
-    ("Nätverksträff för barnbibliotekarier", FocusArea.READING, "Barnbibliotekarier"),
-    ("Bibliotekschefsnätverket", FocusArea.SOCIETY, "Bibliotekschefer"),
+    ("Bokprat som metod", 0, "Barn- och skolbibliotekarier"),
+    ("Digitala guider på biblioteket", 1, "All personal"),
+    ("Språkcafé – så kommer du igång", 2, "All personal"),
+    ("Medie- och informationskunnighet", 1, "Bibliotekarier"),
+    ("Nätverksträff för barnbibliotekarier", 0, "Barnbibliotekarier"),
+    ("Bibliotekschefsnätverket", 2, "Bibliotekschefer"),
 ]
+#: The plan benchmark events are tagged from (TOPICS name its areas by number): it covers every
+#: date the benchmarks use.
+PLAN = ("Biblioteksplanen", date(2000, 1, 1), date(2099, 12, 31))
+PLAN_AREAS = ("Läsfrämjande", "Digital delaktighet", "Biblioteken i samhället")
 VENUES = [
     ("Jönköpings stadsbibliotek, hörsalen", "Dag Hammarskjölds plats 1, Jönköping"),
     ("Vetlanda bibliotek", "Storgatan 16, Vetlanda"),
@@ -60,7 +64,21 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
 
 
-def _details(number: int, first_day: date) -> dict:
+def plan_areas() -> list[int]:
+    """The ids of the benchmark plan's areas, the plan made on first use (not committed)."""
+    name, starts_on, ends_on = PLAN
+    plan = db.session.scalar(select(LibraryPlan).where(LibraryPlan.name == name))
+    if plan is None:
+        plan = LibraryPlan(name=name, starts_on=starts_on, ends_on=ends_on)
+        plan.areas = [
+            FocusArea(name=area, position=position) for position, area in enumerate(PLAN_AREAS)
+        ]
+        db.session.add(plan)
+        db.session.flush()
+    return [area.id for area in plan.areas]
+
+
+def _details(number: int, first_day: date, areas: list[int]) -> dict:
     title, focus, audience = TOPICS[number % len(TOPICS)]
     venue, address = VENUES[number % len(VENUES)]
     meeting = number % 3 == 2
@@ -71,7 +89,7 @@ def _details(number: int, first_day: date) -> dict:
         "summary": "En dag om metoder, erfarenheter och nytt från regionen." * (1 + number % 2),
         "description": DESCRIPTION,
         "audience": audience,
-        "focus_area": focus,
+        "focus_area_id": areas[focus],
         "organiser": "Biblioteksutveckling, Region Jönköpings län",
         "contact_name": "Karin Lindqvist",
         "contact_email": "karin.lindqvist@example.se",
@@ -100,12 +118,13 @@ def _sessions(number: int, first_day: date) -> list[SessionTimes]:
 
 def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
     import_libraries(LIBRARIES_CSV)
+    areas = plan_areas()
     today = date.today()
     made = []
     for number in range(events):
         # Spread over about two years, several events a day, all in the future.
         first_day = today + timedelta(days=5 + number * 730 // max(events, 1))
-        event = create_event(_sessions(number, first_day), **_details(number, first_day))
+        event = create_event(_sessions(number, first_day), **_details(number, first_day, areas))
         publish_event(event.id)
         made.append(event)
     burst_day = today + timedelta(days=30)
@@ -114,7 +133,7 @@ def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
         burst = create_event(
             [SessionTimes(_at(burst_day, 9), _at(burst_day, 16))],
             **{
-                **_details(1, burst_day),
+                **_details(1, burst_day, areas),
                 "title": f"Anmälningsrusning {number + 1}",
                 "capacity": burst_capacity,
             },

@@ -12,14 +12,40 @@ from sqlalchemy import func, select
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventKind, FocusArea, JoinPolicy, Library, Role, User
+from eventreg.models import Event, EventKind, JoinPolicy, Library, LibraryPlan, Role, User
 from eventreg.services.accounts import create_user
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.networks import add_member, create_network, plan_series
 from eventreg.services.places import import_libraries
+from eventreg.services.plans import AreaText, save_plan
 from eventreg.services.registrations import Applicant, register
 
 ORGANISER = "Biblioteksutveckling, Region Jönköpings län"
+
+#: The region's library plans: the one that has ended, and the one in force.
+PLANS = (
+    (
+        "Regional biblioteksplan 2023–2025",
+        date(2023, 1, 1),
+        date(2025, 12, 31),
+        (
+            ("Biblioteken i samhället", "Libraries in society"),
+            ("Digital delaktighet och kompetens", "Digital inclusion and skills"),
+            ("Läsfrämjande, berättelser och bildning", "Reading, stories and learning"),
+        ),
+    ),
+    (
+        "Regional biblioteksplan 2026–2029",
+        date(2026, 1, 1),
+        date(2029, 12, 31),
+        (
+            ("Läsfrämjande för alla åldrar", "Reading for all ages"),
+            ("Digital delaktighet", "Digital inclusion"),
+            ("Biblioteket som mötesplats och demokratiarena", "The library as a meeting place"),
+            ("Kompetens och samverkan", "Skills and collaboration"),
+        ),
+    ),
+)
 
 #: The demo sign-in, for development only (the README names it).
 DEMO_COORDINATOR = ("samordnare@example.se", "Karin Lindqvist", "demo-losenord")
@@ -39,8 +65,18 @@ def _session(day: date, start: tuple[int, int], end: tuple[int, int], label: str
     return SessionTimes(_at(day, *start), _at(day, *end), label)
 
 
-def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
-    """(details, sessions, publish) for each demo event."""
+def _plans(actor: User | None) -> dict[str, int]:
+    """The demo plans (unless there are some); the ids of the current plan's areas by name."""
+    for name, starts_on, ends_on, areas in PLANS:
+        plan = db.session.scalar(select(LibraryPlan).where(LibraryPlan.name == name))
+        if plan is None:
+            texts = [AreaText(sv, en) for sv, en in areas]
+            plan = save_plan(None, name, starts_on, ends_on, texts, actor)
+    return {area.name: area.id for area in plan.areas}
+
+
+def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], bool]]:
+    """(details, sessions, publish) for each demo event, tagged with ``areas`` of the plan."""
     bokprat = _weekday_in(14)
     digital = _weekday_in(21)
     sprak = _weekday_in(3)
@@ -66,7 +102,7 @@ def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
                     "Ta gärna med en bok du själv vill prata om."
                 ),
                 "audience": "Barn- och skolbibliotekarier",
-                "focus_area": FocusArea.READING,
+                "focus_area_id": areas["Läsfrämjande för alla åldrar"],
                 "venue": "Jönköpings stadsbibliotek, hörsalen",
                 "address": "Dag Hammarskjölds plats 1, Jönköping",
                 "capacity": 40,
@@ -88,7 +124,7 @@ def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
                     "Mellan träffarna prövar du det vi gått igenom på ditt eget bibliotek."
                 ),
                 "audience": "All personal",
-                "focus_area": FocusArea.DIGITAL,
+                "focus_area_id": areas["Digital delaktighet"],
                 "venue": "Vetlanda bibliotek",
                 "address": "Storgatan 16, Vetlanda",
                 "online_url": "https://teams.example.se/meet/digitala-guider",
@@ -110,7 +146,7 @@ def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
                 "title": "Språkcafé – så kommer du igång",
                 "summary": "Erfarenheter från tre bibliotek som driver språkcaféer med frivilliga.",
                 "audience": "All personal",
-                "focus_area": FocusArea.SOCIETY,
+                "focus_area_id": areas["Biblioteket som mötesplats och demokratiarena"],
                 "venue": "Värnamo bibliotek",
                 "address": "Stora torget, Värnamo",
                 "capacity": 3,
@@ -126,7 +162,7 @@ def _demo_events() -> list[tuple[dict, list[SessionTimes], bool]]:
                 "title": "Medie- och informationskunnighet i praktiken",
                 "summary": "Planeras för nästa termin.",
                 "audience": "All personal",
-                "focus_area": FocusArea.DIGITAL,
+                "focus_area_id": areas["Digital delaktighet"],
                 "venue": "Nässjö bibliotek",
                 "capacity": 30,
                 "registration_deadline": nasta - timedelta(days=10),
@@ -220,7 +256,7 @@ def seed(libraries_csv: Path, force: bool = False) -> str:
     if db.session.scalar(select(func.count()).select_from(Event)) and not force:
         return f"{libraries} bibliotek tillagda; det finns redan evenemang, inga demoevenemang tillagda."
     events = []
-    for details, sessions, publish in _demo_events():
+    for details, sessions, publish in _demo_events(_plans(None)):
         event = create_event(sessions, **details)
         if publish:
             publish_event(event.id)

@@ -10,15 +10,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from eventreg import formatting
-from eventreg.models import EventKind, EventSession, FocusArea
+from eventreg.models import EventKind, EventSession
 from eventreg.urls import webcal_url
 
 KIND_LABELS = {EventKind.COURSE: _l("Kurs"), EventKind.NETWORK_MEETING: _l("Nätverksträff")}
-FOCUS_AREA_LABELS = {
-    FocusArea.SOCIETY: _l("Biblioteken i samhället"),
-    FocusArea.DIGITAL: _l("Digital delaktighet och kompetens"),
-    FocusArea.READING: _l("Läsfrämjande, berättelser och bildning"),
-}
 
 EVENT_STATUS_LABELS = {"draft": "Utkast", "published": "Publicerat", "cancelled": "Inställt"}
 REGISTRATION_STATUS_LABELS = {
@@ -52,7 +47,6 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS,
-        FOCUS_AREA_LABELS=FOCUS_AREA_LABELS,
         EVENT_STATUS_LABELS=EVENT_STATUS_LABELS,
         REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
         webcal_url=webcal_url,

@@ -7,7 +7,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -24,7 +24,9 @@ from eventreg.models import (
     CountedEvent,
     EventKind,
     EventParticipation,
+    FocusArea,
     Library,
+    LibraryPlan,
     MonthlyEvents,
     MonthlyParticipation,
     Registration,
@@ -96,6 +98,24 @@ def make_event(
     if publish:
         publish_event(event.id)
     return event
+
+
+#: The plan every test event may be tagged from: it covers every date a test uses.
+TEST_PLAN = "Testplanen"
+
+
+def focus_area(name: str = "Läsfrämjande") -> int:
+    """The id of the focus area ``name`` of the test plan, made on first use."""
+    plan = db.session.scalar(select(LibraryPlan).where(LibraryPlan.name == TEST_PLAN))
+    if plan is None:
+        plan = LibraryPlan(name=TEST_PLAN, starts_on=date(2000, 1, 1), ends_on=date(2099, 12, 31))
+        db.session.add(plan)
+    area = next((area for area in plan.areas if area.name == name), None)
+    if area is None:
+        area = FocusArea(plan=plan, name=name, position=len(plan.areas))
+        db.session.add(area)
+        db.session.flush()
+    return area.id
 
 
 def applicant(n: int = 1, *, library: str | None = None, **details) -> Applicant:

@@ -5,6 +5,7 @@ here it remains to show that autogenerate would find nothing to add: a model cha
 migration fails this test.
 """
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from helpers import applicant
@@ -87,4 +88,81 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
         ).all()
         autoincrement = {name for name, sql in tables if "AUTOINCREMENT" in sql}
         assert {"event", "event_session", "registration"} <= autoincrement
+        db.engine.dispose()
+
+
+BEFORE_PLANS = "304e0b484deb"
+#: An event of the old enum's area "digital", and what the statistics had counted for it.
+OLD_ROWS = (
+    "INSERT INTO event (kind, status, title, summary, description, audience, focus_area, "
+    "organiser, contact_name, contact_email, venue, address, online_url, online_note, capacity, "
+    "serves_meal, meal_note, registration_deadline, invited_only, created_at, updated_at) "
+    "VALUES ('course', 'published', 'Digitala guider', '', '', 'All personal', 'digital', 'O', "
+    "'C', 'c@region.se', '', '', '', '', 10, false, '', '2025-03-01', false, "
+    "'2025-01-01 00:00:00', '2025-01-01 00:00:00')",
+    "INSERT INTO counted_event (event_id, day, focus_area, audience, sessions) "
+    "SELECT id, '2025-03-10', 'digital', 'All personal', 1 FROM event",
+    "INSERT INTO monthly_events (month, focus_area, audience, events, sessions) "
+    "VALUES ('2025-03-01', 'digital', 'All personal', 1, 1)",
+    "INSERT INTO monthly_participation (month, library_id, focus_area, audience, seated, came, "
+    "no_shows) VALUES ('2025-03-01', 0, 'digital', 'All personal', 3, 2, 1)",
+)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_the_old_focus_areas_become_the_plan_2023_2025_and_back(kind, tmp_path, request):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from eventreg import create_app
+
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database("eventreg_plans")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+
+    def rows(sql: str) -> list[tuple]:
+        with db.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+
+    with app.app_context():
+        upgrade(revision=BEFORE_PLANS)
+        with db.engine.begin() as connection:
+            for sql in OLD_ROWS:
+                connection.execute(text(sql))
+        upgrade()
+        assert rows("SELECT name FROM library_plan") == [("Regional biblioteksplan 2023–2025",)]
+        assert rows(
+            "SELECT focus_area.name FROM event JOIN focus_area ON focus_area.id = event.focus_area_id"
+        ) == [("Digital delaktighet och kompetens",)]
+        (digital,) = rows("SELECT focus_area_id FROM event")[0]
+        for table in ("counted_event", "monthly_events", "monthly_participation"):
+            assert rows(f"SELECT focus_area_id FROM {table}") == [(digital,)], table
+        assert rows("SELECT seated, came, no_shows FROM monthly_participation") == [(3, 2, 1)]
+
+        downgrade(revision=BEFORE_PLANS)
+        assert rows("SELECT focus_area FROM event") == [("digital",)]
+        assert rows("SELECT focus_area, seated FROM monthly_participation") == [("digital", 3)]
+        upgrade()
+        db.engine.dispose()
+
+
+def test_a_database_whose_events_never_had_a_focus_area_gets_no_plan(tmp_path):
+    """Another region's database: the migration adds nobody's plan to it."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from eventreg import create_app
+
+    url = f"sqlite:///{tmp_path / 'no-plan.sqlite'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision=BEFORE_PLANS)
+        with db.engine.begin() as connection:
+            connection.execute(text(OLD_ROWS[0].replace("'digital'", "NULL")))
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM library_plan")).scalar() == 0
+            assert connection.execute(text("SELECT focus_area_id FROM event")).all() == [(None,)]
         db.engine.dispose()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from helpers import (
     applicant,
     assert_participation_is_counted_right,
+    focus_area,
     make_event,
     participation_rows,
     stockholm,
@@ -14,8 +15,10 @@ from sqlalchemy import select, update
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Attendance, Library, MonthlyEvents, MonthlyParticipation, Registration
+from eventreg.services import plans
 from eventreg.services.events import SessionTimes, cancel_event, update_event
 from eventreg.services.personal_data import erase_person
+from eventreg.services.plans import AreaText
 from eventreg.services.registrations import cancel_registration, register
 from eventreg.statistics import report as statistics
 
@@ -36,7 +39,8 @@ def test_counts_follow_sign_ups_attendance_edits_cancellations_and_erasure(ctx, 
 
     admin = db.session.scalar(select(User).where(User.email == administrator))
     vetlanda = library_ids()["Vetlanda stadsbibliotek"]
-    event = make_event(capacity=2, days=20, focus_area="reading", audience="Barnbibliotekarier")
+    reading, digital = focus_area("Läsfrämjande"), focus_area("Digital delaktighet")
+    event = make_event(capacity=2, days=20, focus_area_id=reading, audience="Barnbibliotekarier")
     month = stockholm(20).date().replace(day=1)
     seated = [register(event.id, applicant(n, library_id=vetlanda)) for n in (1, 2)]
     waiting = register(event.id, applicant(3))
@@ -52,9 +56,9 @@ def test_counts_follow_sign_ups_attendance_edits_cancellations_and_erasure(ctx, 
     )
     assert_participation_is_counted_right()
     row = db.session.scalar(select(MonthlyParticipation))
-    assert (row.library_id, row.focus_area, row.seated, row.came, row.no_shows) == (
+    assert (row.library_id, row.focus_area_id, row.seated, row.came, row.no_shows) == (
         vetlanda,
-        "reading",
+        reading,
         2,
         1,
         1,
@@ -64,10 +68,12 @@ def test_counts_follow_sign_ups_attendance_edits_cancellations_and_erasure(ctx, 
     assert_participation_is_counted_right()
     assert waiting.status == "confirmed"
 
-    update_event(event.id, [SessionTimes(session.starts_at, session.ends_at)], focus_area="digital")
+    update_event(
+        event.id, [SessionTimes(session.starts_at, session.ends_at)], focus_area_id=digital
+    )
     assert_participation_is_counted_right()
-    assert {row.focus_area for row in db.session.scalars(select(MonthlyParticipation))} == {
-        "digital"
+    assert {row.focus_area_id for row in db.session.scalars(select(MonthlyParticipation))} == {
+        digital
     }
     later = SessionTimes(stockholm(60, 9), stockholm(60, 12))
     update_event(event.id, [later], audience="Alla")
@@ -117,7 +123,7 @@ def test_a_report_adds_whole_months_and_the_days_around_them(ctx):
     dates = [at(year, 3, 15), at(year, 4, 1, 0, 30), at(year, 4, 30, 21), at(year, 5, 1)]
     number = 0
     for people, when in enumerate(dates, start=1):
-        event = make_event(sessions=[when], focus_area="society")
+        event = make_event(sessions=[when], focus_area_id=focus_area("Biblioteken i samhället"))
         for _ in range(people):
             number += 1
             register(event.id, applicant(number, library_id=habo))
@@ -154,3 +160,14 @@ def test_rebuild_statistics_counts_again_after_a_change_by_hand(app):
     assert "Statistiken är räknad på nytt." in result.output
     with app.app_context():
         assert seated_per_month() == {}
+
+
+def test_the_period_before_is_the_plan_before_or_as_many_months_or_days(ctx):
+    plans.save_plan(None, "Äldre", date(2023, 1, 1), date(2025, 12, 31), [AreaText("A")], None)
+    plans.save_plan(None, "Nyare", date(2026, 1, 1), date(2029, 12, 31), [AreaText("B")], None)
+    before = statistics.previous_period
+    assert before(date(2026, 1, 1), date(2029, 12, 31)) == (date(2023, 1, 1), date(2025, 12, 31))
+    assert before(date(2026, 1, 1), date(2026, 6, 30)) == (date(2025, 7, 1), date(2025, 12, 31))
+    assert before(date(2026, 7, 1), date(2026, 12, 31)) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert before(date(2026, 1, 1), date(2026, 12, 31)) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert before(date(2026, 3, 10), date(2026, 3, 19)) == (date(2026, 2, 28), date(2026, 3, 9))

@@ -1,7 +1,9 @@
 """Flask-WTF forms. They check shape; the rules live in the services."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, StringField
+from wtforms import FieldList, Form, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eventreg.i18n import current_language
 from eventreg.text import without_control_characters
@@ -41,3 +43,29 @@ class BaseSubForm(Form):
 
     class Meta(CleanTextMeta, SwedishMeta):
         pass
+
+
+class Rows(FieldList):
+    """A table of sub-forms whose rows are named in messages: "Datum (tillfälle 2): …"."""
+
+    def __init__(self, *args, row_name: str = "rad", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_name = row_name
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def single_line(form, field) -> None:
+    """Names go into mail headers and lists: no line breaks (the form's filter has already
+    taken out every other control character)."""
+    if field.data and any(ch in field.data for ch in "\r\n\t"):
+        raise ValidationError(_l("Texten får inte innehålla radbrytningar eller kontrolltecken."))
+
+
+def text_field(label: str, maximum: int, required: str | None = None, **kwargs) -> StringField:
+    """A one-line text, trimmed; ``required`` is the message when it is left empty."""
+    validators = [DataRequired(required)] if required else [Optional()]
+    validators += [Length(max=maximum, message=f"Högst {maximum} tecken."), single_line]
+    return StringField(label, filters=[strip], validators=validators, default="", **kwargs)

@@ -3,8 +3,8 @@
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from eventreg.forms import BaseForm
-from eventreg.forms.registration import mail_address, single_line
+from eventreg.forms import BaseForm, single_line
+from eventreg.forms.registration import mail_address
 
 
 class AccountForm(BaseForm):

@@ -10,13 +10,11 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    FieldList,
     FormField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
-    StringField,
     SubmitField,
     TextAreaField,
     TimeField,
@@ -34,24 +32,14 @@ from wtforms.validators import (
 )
 
 from eventreg.formatting import STOCKHOLM
-from eventreg.forms import BaseForm, BaseSubForm
-from eventreg.forms.registration import mail_address, single_line
+from eventreg.forms import BaseForm, BaseSubForm, Rows, strip, text_field
+from eventreg.forms.registration import mail_address
 from eventreg.ids import parse_id
 from eventreg.models import Event, EventKind, FocusArea, Network
 from eventreg.services.events import SessionTimes
-from eventreg.templating import FOCUS_AREA_LABELS, KIND_LABELS
+from eventreg.templating import KIND_LABELS
 
 AUDIENCES = ["All personal", "Bibliotekschefer", "Barnbibliotekarier", "Skolbibliotekarier"]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _text(label: str, maximum: int, required: str | None = None, **kwargs) -> StringField:
-    validators = [DataRequired(required)] if required else [Optional()]
-    validators += [Length(max=maximum, message=f"Högst {maximum} tecken."), single_line]
-    return StringField(label, filters=[_strip], validators=validators, default="", **kwargs)
 
 
 def at(day: date, clock: time) -> datetime:
@@ -70,7 +58,7 @@ class SessionForm(BaseSubForm):
     day = DateField("Datum", validators=[InputRequired("Ange datum.")])
     starts = TimeField("Börjar", validators=[InputRequired("Ange starttid.")])
     ends = TimeField("Slutar", validators=[InputRequired("Ange sluttid.")])
-    session_label = _text("Rubrik", 200, description="Frivilligt, t.ex. ”Del 2: Bokprat”.")
+    session_label = text_field("Rubrik", 200, description="Frivilligt, t.ex. ”Del 2: Bokprat”.")
     remove = BooleanField("Ta bort tillfället")
 
     def validate_ends(self, field):
@@ -84,46 +72,45 @@ class EventForm(BaseForm):
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         validators=[InputRequired("Välj typ av evenemang.")],
     )
-    title = _text("Titel", 200, "Ge evenemanget en titel.")
-    summary = _text(
+    title = text_field("Titel", 200, "Ge evenemanget en titel.")
+    summary = text_field(
         "Kort beskrivning", 500, description="En eller två meningar som visas i kalendariet."
     )
     description = TextAreaField(
         "Beskrivning",
         description="Markdown: **fet**, *kursiv*, listor med - och länkar som [text](https://…).",
-        filters=[_strip],
+        filters=[strip],
         default="",
         validators=[Optional(), Length(max=20000, message="Högst 20 000 tecken.")],
     )
-    audience = _text("Målgrupp", 200, "Ange målgruppen, t.ex. ”All personal”.")
-    focus_area = SelectField(
+    audience = text_field("Målgrupp", 200, "Ange målgruppen, t.ex. ”All personal”.")
+    focus_area_id = SelectField(
         "Fokusområde i biblioteksplanen",
-        choices=[SelectChoice("", "Inget särskilt")]
-        + [SelectChoice(area.value, label) for area, label in FOCUS_AREA_LABELS.items()],
+        description="Områdena i den plan som gäller när evenemanget hålls.",
         default="",
     )
-    organiser = _text("Arrangör", 200, "Ange arrangör.")
-    contact_name = _text("Kontaktperson", 200, "Ange kontaktperson.")
+    organiser = text_field("Arrangör", 200, "Ange arrangör.")
+    contact_name = text_field("Kontaktperson", 200, "Ange kontaktperson.")
     contact_email = EmailField(
         "Kontaktpersonens e-post",
         description="Svar på utskick går hit, och den står som arrangör i kalenderinbjudan.",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Ange kontaktpersonens e-post."),
             mail_address,
             Length(max=254),
         ],
     )
-    venue = _text(
+    venue = text_field(
         "Lokal",
         200,
         description="T.ex. ”Stadsbiblioteket, hörsalen”. Lämna tomt om allt är digitalt.",
     )
-    address = _text("Adress", 300)
+    address = text_field("Adress", 300)
     online_url = URLField(
         "Länk till digitalt möte",
         description="Visas bara för den som har fått en plats: i mejlet och på den personliga sidan.",
-        filters=[_strip],
+        filters=[strip],
         default="",
         validators=[
             Optional(),
@@ -131,7 +118,7 @@ class EventForm(BaseForm):
             Length(max=500),
         ],
     )
-    online_note = _text(
+    online_note = text_field(
         "Om det digitala mötet",
         300,
         description="Syns för alla, t.ex. ”Teams-länk skickas till anmälda”.",
@@ -145,7 +132,9 @@ class EventForm(BaseForm):
         ],
     )
     serves_meal = BooleanField("Mat eller fika serveras (anmälan frågar efter specialkost)")
-    meal_note = _text("Vad serveras?", 200, description="T.ex. ”Lunch och eftermiddagsfika ingår”.")
+    meal_note = text_field(
+        "Vad serveras?", 200, description="T.ex. ”Lunch och eftermiddagsfika ingår”."
+    )
     opens_day = DateField(
         "Anmälan öppnar (datum)",
         description="Lämna tomt för att öppna direkt vid publicering.",
@@ -164,7 +153,7 @@ class EventForm(BaseForm):
     )
     invited_only = BooleanField("Bara för inbjudna medlemmar (särskilt inbjudna)")
     #: No max_entries: WTForms would drop the rest without a word. validate_sessions says it.
-    sessions = FieldList(FormField(SessionForm), min_entries=1)
+    sessions = Rows(FormField(SessionForm), row_name="tillfälle", min_entries=1)
 
     add_session = SubmitField("Lägg till tillfälle")
     preview = SubmitField("Förhandsgranska beskrivningen")
@@ -195,7 +184,7 @@ class EventForm(BaseForm):
             "summary": self.summary.data,
             "description": self.description.data,
             "audience": self.audience.data,
-            "focus_area": FocusArea(self.focus_area.data) if self.focus_area.data else None,
+            "focus_area_id": parse_id(self.focus_area_id.data),
             "organiser": self.organiser.data,
             "contact_name": self.contact_name.data,
             "contact_email": self.contact_email.data.lower(),
@@ -211,6 +200,13 @@ class EventForm(BaseForm):
             "network_id": parse_id(self.network_id.data),
             "invited_only": self.invited_only.data and bool(self.network_id.data),
         }
+
+    def offer_focus_areas(self, areas: list[FocusArea]) -> "EventForm":
+        """The areas to choose from, grouped by plan (``services.plans.areas_to_offer``)."""
+        self.focus_area_id.choices = [SelectChoice("", "Inget särskilt")] + [
+            SelectChoice(str(area.id), area.name, optgroup=area.plan.name) for area in areas
+        ]
+        return self
 
     def offer_networks(self, networks: list[Network]) -> "EventForm":
         self.network_id.choices = [SelectChoice("", "Inget nätverk")] + [
@@ -262,7 +258,7 @@ class EventForm(BaseForm):
             network_id=str(event.network_id or ""),
             invited_only=event.invited_only,
             kind=event.kind.value,
-            focus_area=event.focus_area.value if event.focus_area else "",
+            focus_area_id=str(event.focus_area_id or ""),
             opens_day=opens.date() if opens else None,
             opens_time=opens.time() if opens else None,
             sessions=[

@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    FieldList,
     FormField,
     IntegerField,
     RadioField,
@@ -25,9 +24,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from eventreg.forms import BaseForm, BaseSubForm
+from eventreg.forms import BaseForm, BaseSubForm, Rows, single_line
 from eventreg.forms.events import at
-from eventreg.forms.registration import mail_address, single_line
+from eventreg.forms.registration import mail_address
 from eventreg.models import JoinPolicy
 from eventreg.services.events import SessionTimes
 
@@ -135,7 +134,7 @@ class SeriesForm(BaseForm):
             NumberRange(min=1, max=90, message="Ange 1–90 dagar."),
         ],
     )
-    meetings = FieldList(FormField(MeetingRowForm), min_entries=4, max_entries=20)
+    meetings = Rows(FormField(MeetingRowForm), row_name="träff", min_entries=4, max_entries=20)
 
     save = SubmitField("Spara som utkast")
     publish = SubmitField("Publicera och bjud in medlemmarna")

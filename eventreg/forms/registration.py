@@ -6,21 +6,10 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from eventreg.forms import BaseForm
+from eventreg.forms import BaseForm, single_line, strip
 from eventreg.ids import parse_id
 
 OTHER_WORKPLACE = "other"
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def single_line(form, field):
-    """Names go into mail headers and lists: no line breaks (the form's filter has already
-    taken out every other control character)."""
-    if field.data and any(ch in field.data for ch in "\r\n\t"):
-        raise ValidationError(_l("Texten får inte innehålla radbrytningar eller kontrolltecken."))
 
 
 def mail_address(form, field):
@@ -49,14 +38,14 @@ def _length(maximum: int) -> Length:
 class RegistrationForm(BaseForm):
     name = StringField(
         _l("Namn"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Fyll i ditt namn.")), _length(200), single_line],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
         _l("E-postadress"),
         description=_l("Hit skickar vi bekräftelsen och din personliga länk."),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(_l("Fyll i din e-postadress.")),
             _length(254),
@@ -77,7 +66,7 @@ class RegistrationForm(BaseForm):
         _l("Annan arbetsplats"),
         default="",
         description=_l("Fyll bara i om du valt ”Annan arbetsplats” ovan."),
-        filters=[_strip],
+        filters=[strip],
         validators=[_length(200), single_line],
         render_kw={"autocomplete": "organization"},
     )
@@ -85,7 +74,7 @@ class RegistrationForm(BaseForm):
         _l("Roll eller titel"),
         default="",
         description=_l("Till exempel barnbibliotekarie eller bibliotekschef. Frivilligt."),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), _length(200), single_line],
         render_kw={"autocomplete": "organization-title"},
     )
@@ -93,7 +82,7 @@ class RegistrationForm(BaseForm):
         _l("Specialkost"),
         default="",
         description=_l("Allergier eller annan kost. Lämna tomt om du inte har några behov."),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), _length(500), single_line],
     )
     accessibility_needs = StringField(
@@ -102,14 +91,14 @@ class RegistrationForm(BaseForm):
         description=_l(
             "Till exempel teckenspråkstolk, hörslinga eller tillgänglig entré. Frivilligt."
         ),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), _length(500), single_line],
     )
     message = TextAreaField(
         _l("Meddelande till arrangören"),
         default="",
         description=_l("Till exempel en fråga inför kursen. Frivilligt."),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), _length(2000)],
     )
     consent = BooleanField(
@@ -165,7 +154,7 @@ class LinkAgainForm(BaseForm):
     email = EmailField(
         _l("E-postadress"),
         description=_l("Den du anmälde dig med."),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(_l("Fyll i din e-postadress.")),
             _length(254),

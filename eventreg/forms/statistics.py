@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from wtforms import DateField
+from wtforms import BooleanField, DateField
 from wtforms.validators import InputRequired, ValidationError
 
 from eventreg.forms import BaseForm
@@ -30,6 +30,9 @@ class PeriodForm(BaseForm):
 
     fran = DateField("Från och med", validators=[InputRequired("Ange startdatum.")])
     till = DateField("Till och med", validators=[InputRequired("Ange slutdatum.")])
+    jamfor = BooleanField(
+        "Jämför med föregående period (för en hel biblioteksplan: med planen före)"
+    )
 
     def validate_fran(self, field):
         _within_reason(field)

@@ -3,7 +3,7 @@
 from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
 from eventreg.models.attendance import Attendance
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
-from eventreg.models.events import Event, EventKind, EventSession, EventStatus, FocusArea
+from eventreg.models.events import Event, EventKind, EventSession, EventStatus
 from eventreg.models.inbound import InboundMessage, InboundOutcome
 from eventreg.models.networks import (
     Invitation,
@@ -15,6 +15,7 @@ from eventreg.models.networks import (
 )
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
 from eventreg.models.places import Library, Municipality
+from eventreg.models.plans import FocusArea, LibraryPlan
 from eventreg.models.ratelimits import RateLimitCounter, RefusedBurst
 from eventreg.models.registrations import Registration, RegistrationStatus
 from eventreg.statistics.models import (
@@ -46,6 +47,7 @@ __all__ = [
     "EventSession",
     "EventStatus",
     "FocusArea",
+    "LibraryPlan",
     "InboundMessage",
     "InboundOutcome",
     "Library",

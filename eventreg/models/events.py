@@ -11,6 +11,7 @@ from eventreg.models.base import Base, str_enum, utcnow
 
 if TYPE_CHECKING:
     from eventreg.models.networks import Network
+    from eventreg.models.plans import FocusArea
 
 
 class EventKind(enum.StrEnum):
@@ -22,14 +23,6 @@ class EventStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
-
-
-class FocusArea(enum.StrEnum):
-    """The three focus areas of the regional library plan."""
-
-    SOCIETY = "society"
-    DIGITAL = "digital"
-    READING = "reading"
 
 
 class Event(Base):
@@ -59,7 +52,8 @@ class Event(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: Who the event is for (målgrupp), e.g. "Barnbibliotekarier".
     audience: Mapped[str] = mapped_column(String(200), default="")
-    focus_area: Mapped[FocusArea | None] = mapped_column(str_enum(FocusArea))
+    #: A focus area of the library plan in force on the event's date (``models.plans``).
+    focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id"), index=True)
     organiser: Mapped[str] = mapped_column(String(200))
     contact_name: Mapped[str] = mapped_column(String(200))
     #: The ORGANIZER of calendar invites and Reply-To of every mail: a person reads it.
@@ -96,6 +90,7 @@ class Event(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     network: Mapped["Network | None"] = relationship()
+    focus_area: Mapped["FocusArea | None"] = relationship()
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event",
         order_by="EventSession.starts_at",

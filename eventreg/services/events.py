@@ -10,7 +10,7 @@ a calendar send nothing.
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -32,7 +32,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import calendar_entries
+from eventreg.services import calendar_entries, plans
 from eventreg.services.calendar_entries import Holder
 from eventreg.services.invitations import invite_members
 from eventreg.services.locks import lock_event
@@ -67,7 +67,7 @@ def check_schedule(event: Event, sessions: list[SessionTimes]) -> None:
     for session in sessions:
         if session.ends_at <= session.starts_at:
             raise InvalidEvent("Sluttiden måste vara efter starttiden.", field="sessions")
-    first_day = min(s.starts_at for s in sessions).astimezone(STOCKHOLM).date()
+    first_day = _first_day(sessions)
     if event.registration_deadline >= first_day:
         raise InvalidEvent(
             "Sista anmälningsdag måste vara före dagen för första tillfället "
@@ -83,6 +83,10 @@ def check_schedule(event: Event, sessions: list[SessionTimes]) -> None:
         )
 
 
+def _first_day(sessions: list[SessionTimes]) -> date:
+    return min(s.starts_at for s in sessions).astimezone(STOCKHOLM).date()
+
+
 def _set_span(event: Event) -> None:
     event.first_start = min(s.starts_at for s in event.sessions)
     event.last_end = max(s.ends_at for s in event.sessions)
@@ -95,6 +99,7 @@ def create_event(sessions: list[SessionTimes], actor: User | None = None, **deta
     """
     event = Event(**details)
     check_schedule(event, sessions)
+    plans.check_focus_area(event.focus_area_id, _first_day(sessions))
     event.sessions = [
         EventSession(starts_at=s.starts_at, ends_at=s.ends_at, label=s.label) for s in sessions
     ]
@@ -165,10 +170,13 @@ def update_event(
         for field in CALENDAR_FIELDS
         if field in details and details[field] != getattr(event, field)
     ]
+    tagged = (event.focus_area_id, event.first_start.astimezone(STOCKHOLM).date())
     for field, value in details.items():
         setattr(event, field, value)
     event.updated_at = utcnow()  # also for session changes: calendar feeds use it
     check_schedule(event, sessions)
+    if (event.focus_area_id, _first_day(sessions)) != tagged:  # an old tag stays as it was
+        plans.check_focus_area(event.focus_area_id, _first_day(sessions))
     told, removed, new = _apply_sessions(event, sessions)
     changes += told
     cancelled = calendar_entries.cancel_for_everyone(

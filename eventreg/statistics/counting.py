@@ -39,7 +39,7 @@ from eventreg.models import (
     RegistrationStatus,
 )
 from eventreg.services.locks import locked_events
-from eventreg.statistics.models import OTHER_WORKPLACE, PEOPLE_COUNTS
+from eventreg.statistics.models import NO_FOCUS_AREA, OTHER_WORKPLACE, PEOPLE_COUNTS
 
 #: Events counted per statement, well below the databases' limits on bound parameters.
 _CHUNK = 500
@@ -48,16 +48,16 @@ _SESSIONS = "participation_sessions"
 #: Registration id → [event id, (status, library id) before or None, (status, library id) after]
 _SEATS = "participation_seats"
 _UNKNOWN = object()
-_MONTHLY_PEOPLE_KEY = ("month", "focus_area", "audience", "library_id")
+_MONTHLY_PEOPLE_KEY = ("month", "focus_area_id", "audience", "library_id")
 #: What decides the month a counted event adds to.
-_THEME = (CountedEvent.day, CountedEvent.focus_area, CountedEvent.audience)
+_THEME = (CountedEvent.day, CountedEvent.focus_area_id, CountedEvent.audience)
 
 #: What is counted, per kind of row; any new or deleted row counts as changed.
 _FACTS = {
     Registration: ("status", "library_id"),
     Attendance: ("present",),
     EventSession: (),
-    Event: ("status", "first_start", "focus_area", "audience"),
+    Event: ("status", "first_start", "focus_area_id", "audience"),
 }
 
 #: Changes to months' rows: key values → counts to add.
@@ -188,7 +188,7 @@ def _month_of(session: Session, event_ids: set[int]) -> dict[int, tuple]:
             months[event_id] = _month(
                 {
                     "day": event.first_start.astimezone(STOCKHOLM).date(),
-                    "focus_area": event.focus_area or "",
+                    "focus_area_id": event.focus_area_id or NO_FOCUS_AREA,
                     "audience": event.audience,
                 }
             )
@@ -253,7 +253,7 @@ def _refresh(session: Session, ids: list[int]) -> None:
     counted = [
         row
         for row in session.execute(
-            select(Event.id, Event.status, Event.first_start, Event.focus_area, Event.audience)
+            select(Event.id, Event.status, Event.first_start, Event.focus_area_id, Event.audience)
             .where(Event.id.in_(ids))
             .order_by(Event.id)
             .with_for_update()
@@ -284,7 +284,7 @@ def _refresh(session: Session, ids: list[int]) -> None:
         row.id: {
             "event_id": row.id,
             "day": row.first_start.astimezone(STOCKHOLM).date(),
-            "focus_area": row.focus_area or "",
+            "focus_area_id": row.focus_area_id or NO_FOCUS_AREA,
             "audience": row.audience,
             "sessions": sessions.get(row.id, 0),
         }
@@ -304,7 +304,7 @@ def _refresh(session: Session, ids: list[int]) -> None:
         _add(people, (*month, values["library_id"]), [values[n] for n in PEOPLE_COUNTS], 1)
 
     _apply(
-        session, MonthlyEvents, ("month", "focus_area", "audience"), ("events", "sessions"), events
+        session, MonthlyEvents, ("month", "focus_area_id", "audience"), ("events", "sessions"), events
     )
     _apply(session, MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, people)
 
@@ -353,7 +353,7 @@ def _count(session: Session, where) -> list[tuple]:
 
 def _month(counted: Mapping) -> tuple:
     """The month and theme that a counted event adds to."""
-    return (counted["day"].replace(day=1), counted["focus_area"], counted["audience"])
+    return (counted["day"].replace(day=1), counted["focus_area_id"], counted["audience"])
 
 
 def _add(changes: _Changes, key: tuple, counts: Sequence[int], sign: int) -> None:

@@ -4,8 +4,8 @@ All four tables are derived from events, sessions, registrations and attendance:
 ``statistics.counting`` keeps them in step in the same transaction as the change, and
 ``flask rebuild-statistics`` makes them again from scratch. Per event, a row says what the event
 adds to its month; per month, rows hold the sums. Keys are never NULL, so that a month's row can
-be upserted: library 0 means a workplace outside the county's libraries, an empty focus area
-means none.
+be upserted: library 0 means a workplace outside the county's libraries, focus area 0 that the
+event has none.
 """
 
 from datetime import date
@@ -17,6 +17,8 @@ from eventreg.models.base import Base
 
 #: ``library_id`` of people who work somewhere other than the county's libraries.
 OTHER_WORKPLACE = 0
+#: ``focus_area_id`` of events without a focus area.
+NO_FOCUS_AREA = 0
 #: The counts of people kept per event and month.
 PEOPLE_COUNTS = ("seated", "came", "no_shows")
 
@@ -31,7 +33,7 @@ class CountedEvent(Base):
     )
     #: The Stockholm date of the event's first session.
     day: Mapped[date] = mapped_column(index=True)
-    focus_area: Mapped[str] = mapped_column(String(20))
+    focus_area_id: Mapped[int]
     audience: Mapped[str] = mapped_column(String(200))
     sessions: Mapped[int]
 
@@ -66,13 +68,13 @@ class MonthlyEvents(Base):
 
     #: The first day of the month (Stockholm time) of the events' first sessions.
     month: Mapped[date] = mapped_column(primary_key=True)
-    focus_area: Mapped[str] = mapped_column(String(20), primary_key=True)
+    focus_area_id: Mapped[int] = mapped_column(primary_key=True)
     audience: Mapped[str] = mapped_column(String(200), primary_key=True)
     events: Mapped[int]
     sessions: Mapped[int]
 
     def __repr__(self) -> str:
-        return f"<MonthlyEvents {self.month:%Y-%m} {self.focus_area!r} {self.audience!r}>"
+        return f"<MonthlyEvents {self.month:%Y-%m} {self.focus_area_id} {self.audience!r}>"
 
 
 class MonthlyParticipation(Base):
@@ -82,7 +84,7 @@ class MonthlyParticipation(Base):
 
     month: Mapped[date] = mapped_column(primary_key=True)
     library_id: Mapped[int] = mapped_column(primary_key=True)
-    focus_area: Mapped[str] = mapped_column(String(20), primary_key=True)
+    focus_area_id: Mapped[int] = mapped_column(primary_key=True)
     audience: Mapped[str] = mapped_column(String(200), primary_key=True)
     seated: Mapped[int]
     came: Mapped[int]

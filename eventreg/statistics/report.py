@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from eventreg.extensions import db
 from eventreg.models import (
     CountedEvent,
     EventParticipation,
+    FocusArea,
     Library,
+    LibraryPlan,
     MonthlyEvents,
     MonthlyParticipation,
     Municipality,
@@ -27,6 +30,7 @@ class Row:
     """One line of a breakdown: participants (seated), of whom came, and no-shows.
 
     ``events`` is counted for themes and audiences; people of one place attend many events.
+    ``plan`` names a focus area's library plan: plans may word an area alike.
     """
 
     label: str
@@ -35,6 +39,7 @@ class Row:
     registered: int = 0
     attended: int = 0
     no_shows: int = 0
+    plan: str = ""
 
 
 @dataclass
@@ -80,10 +85,10 @@ def _in_period(start: date, end: date, monthly: Select, month, per_event: Select
 
 
 def _events(start: date, end: date) -> list[tuple]:
-    """(focus area, audience, events, sessions) of the events held in the period."""
-    theme = (MonthlyEvents.focus_area, MonthlyEvents.audience)
+    """(focus area id, audience, events, sessions) of the events held in the period."""
+    theme = (MonthlyEvents.focus_area_id, MonthlyEvents.audience)
     monthly = select(*theme, func.sum(MonthlyEvents.events), func.sum(MonthlyEvents.sessions))
-    theme_of_event = (CountedEvent.focus_area, CountedEvent.audience)
+    theme_of_event = (CountedEvent.focus_area_id, CountedEvent.audience)
     per_event = select(*theme_of_event, func.count(), func.sum(CountedEvent.sessions))
     return _in_period(
         start,
@@ -95,11 +100,15 @@ def _events(start: date, end: date) -> list[tuple]:
 
 
 def _participation(start: date, end: date) -> list[tuple]:
-    """(library id, focus area, audience, seated, came, no-shows) of the period's events."""
+    """(library id, focus area id, audience, seated, came, no-shows) of the period's events."""
     people = MonthlyParticipation
-    key = (people.library_id, people.focus_area, people.audience)
+    key = (people.library_id, people.focus_area_id, people.audience)
     monthly = select(*key, *(func.sum(getattr(people, name)) for name in PEOPLE_COUNTS))
-    key_of_event = (EventParticipation.library_id, CountedEvent.focus_area, CountedEvent.audience)
+    key_of_event = (
+        EventParticipation.library_id,
+        CountedEvent.focus_area_id,
+        CountedEvent.audience,
+    )
     per_event = select(
         *key_of_event, *(func.sum(getattr(EventParticipation, name)) for name in PEOPLE_COUNTS)
     ).join(CountedEvent, CountedEvent.event_id == EventParticipation.event_id)
@@ -152,13 +161,98 @@ def report(start: date, end: date) -> Report:
     if OTHER_WORKPLACE in per_library:
         result.libraries.append(Row("Annan arbetsplats", "", 0, *per_library[OTHER_WORKPLACE]))
 
-    # The value itself is the label's key: a focus area (empty for none), or the audience text.
-    for events, counted, target in (
-        (events_per_focus, per_focus, result.focus_areas),
-        (events_per_audience, per_audience, result.audiences),
-    ):
-        target.extend(
-            Row(value, "", count, *counted.get(value, (0, 0, 0)))
-            for value, (count,) in sorted(events.items())
+    areas = _areas(list(events_per_focus))
+    result.focus_areas.extend(
+        _area_row(areas.get(area_id), count, per_focus.get(area_id, (0, 0, 0)))
+        for area_id, (count,) in sorted(
+            events_per_focus.items(), key=lambda item: _area_order(areas.get(item[0]))
         )
+    )
+    result.audiences.extend(
+        Row(audience, "", count, *per_audience.get(audience, (0, 0, 0)))
+        for audience, (count,) in sorted(events_per_audience.items())
+    )
     return result
+
+
+def _areas(ids: list[int]) -> dict[int, FocusArea]:
+    return {
+        area.id: area
+        for area in db.session.scalars(
+            select(FocusArea).where(FocusArea.id.in_(ids)).options(joinedload(FocusArea.plan))
+        )
+    }
+
+
+def _area_order(area: FocusArea | None) -> tuple:
+    """The plans in time order and each plan's areas in its own order; events without last."""
+    if area is None:
+        return (date.max, 0, 0)
+    return (area.plan.starts_on, area.position, area.id)
+
+
+def _area_row(area: FocusArea | None, events: int, counts) -> Row:
+    """An area's line, naming its plan (events without an area have neither)."""
+    if area is None:
+        return Row("", "", events, *counts)
+    return Row(area.name, "", events, *counts, plan=area.plan.name)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a comparison: a count in the earlier period and in this one."""
+
+    label: str
+    before: int
+    now: int
+    plan: str = ""
+
+    @property
+    def difference(self) -> int:
+        return self.now - self.before
+
+
+@dataclass
+class Comparison:
+    """This period's report beside the previous period's, line by line."""
+
+    now: Report
+    before: Report
+
+    @property
+    def totals(self) -> list[Change]:
+        return [
+            Change(label, getattr(self.before, name), getattr(self.now, name))
+            for label, name in (
+                ("Evenemang", "events"),
+                ("Tillfällen", "sessions"),
+                ("Deltagare", "registered"),
+                ("Kom", "attended"),
+                ("Uteblev", "no_shows"),
+            )
+        ]
+
+    def lines(self, breakdown: str) -> list[Change]:
+        """Participants per line of ``breakdown`` (e.g. "focus_areas"), in either period: the
+        earlier period's lines first, as a plan's areas come before the next plan's."""
+        before = {(row.label, row.plan): row.registered for row in getattr(self.before, breakdown)}
+        now = {(row.label, row.plan): row.registered for row in getattr(self.now, breakdown)}
+        return [
+            Change(label, before.get((label, plan), 0), now.get((label, plan), 0), plan)
+            for label, plan in dict.fromkeys([*before, *now])
+        ]
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period to compare with: the plan before, when the period is a library plan's; as
+    many whole months before, when it is whole months (a term, a year); else as many days."""
+    plans = db.session.scalars(select(LibraryPlan).order_by(LibraryPlan.starts_on)).all()
+    for earlier, plan in zip(plans, plans[1:], strict=False):
+        if (plan.starts_on, plan.ends_on) == (start, end):
+            return earlier.starts_on, earlier.ends_on
+    after_end = end + timedelta(days=1)
+    if start.day == 1 and after_end.day == 1:
+        months = (after_end.year - start.year) * 12 + after_end.month - start.month
+        first = start.year * 12 + start.month - 1 - months
+        return date(first // 12, first % 12 + 1, 1), start - timedelta(days=1)
+    return start - (after_end - start), start - timedelta(days=1)

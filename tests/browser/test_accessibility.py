@@ -37,6 +37,7 @@ from helpers import (
     app_config,
     applicant,
     deliver,
+    focus_area,
     make_event,
     personal_link,
     stockholm,
@@ -53,7 +54,6 @@ from eventreg.mail.inbound import parse
 from eventreg.models import (
     EventKind,
     EventStatus,
-    FocusArea,
     JoinPolicy,
     Library,
     MemberStatus,
@@ -246,7 +246,7 @@ def fill(smtp) -> Site:
             "- Läs [Skolverkets stödmaterial](https://www.skolverket.se) före första träffen\n"
         ),
         audience="Skolbibliotekarier och barnbibliotekarier",
-        focus_area=FocusArea.READING,
+        focus_area_id=focus_area("Läsfrämjande"),
         capacity=20,
         serves_meal=True,
         meal_note="Lunch och eftermiddagsfika ingår.",

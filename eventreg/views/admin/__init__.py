@@ -11,6 +11,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     networks,
     outbox,
     personal_data,
+    plans,
     settings,
     statistics,
 )

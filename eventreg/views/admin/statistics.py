@@ -1,4 +1,5 @@
-"""Follow-up per term: participation per municipality, library, focus area and audience."""
+"""Follow-up per term or plan period: participation per municipality, library, focus area and
+audience, and how it changed since the period before."""
 
 from datetime import date
 
@@ -7,6 +8,7 @@ from flask import render_template, request
 from eventreg import exports
 from eventreg.forms.statistics import PeriodForm, current_term
 from eventreg.models import Role
+from eventreg.services import plans
 from eventreg.statistics import report as statistics
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -35,7 +37,17 @@ def _rows(report: statistics.Report) -> list[list]:
 @requires(Role.COORDINATOR)
 def statistics_page():
     form, report = _period()
-    return render_template("admin/statistics.html", form=form, report=report), status(form)
+    comparison = None
+    if report and form.jamfor.data:
+        before = statistics.report(*statistics.previous_period(report.start, report.end))
+        comparison = statistics.Comparison(report, before)
+    return render_template(
+        "admin/statistics.html",
+        form=form,
+        report=report,
+        comparison=comparison,
+        plans=plans.plans(),
+    ), status(form)
 
 
 @bp.get("/statistik.<any(csv, xlsx):kind>")
@@ -43,7 +55,9 @@ def statistics_page():
 def statistics_export(kind: str):
     form, report = _period()
     if report is None:
-        return render_template("admin/statistics.html", form=form, report=None), status(form)
+        return render_template(
+            "admin/statistics.html", form=form, report=None, plans=plans.plans()
+        ), status(form)
     return exports.download(
         kind,
         f"statistik-{report.start}-{report.end}",

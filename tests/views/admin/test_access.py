@@ -5,11 +5,11 @@ first test fails if it does not declare the role it needs.
 """
 
 import pytest
-from helpers import applicant, csrf_token, login, make_event
+from helpers import applicant, csrf_token, focus_area, login, make_event
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import Library, Municipality, OutboxMessage, Role
+from eventreg.models import FocusArea, Library, Municipality, OutboxMessage, Role
 from eventreg.services.accounts import create_user
 from eventreg.services.networks import add_member, create_network
 from eventreg.services.registrations import register
@@ -38,6 +38,7 @@ def ids(app):
             network,
             applicant(name="Medlem", email="medlem@b.se"),
         )
+        plan_id = db.session.get(FocusArea, focus_area()).plan_id
         db.session.commit()
         return {
             "event_id": event.id,
@@ -49,6 +50,7 @@ def ids(app):
             "kind": "csv",
             "network_id": network.id,
             "member_id": member.id,
+            "plan_id": plan_id,
         }
 
 

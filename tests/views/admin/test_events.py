@@ -20,7 +20,7 @@ def event_form(**overrides) -> dict:
         "summary": "En dag om läsecirklar.",
         "description": "**Välkommen!**\n\n<script>alert(1)</script>",
         "audience": "All personal",
-        "focus_area": "reading",
+        "focus_area_id": "",
         "organiser": "Biblioteksutveckling",
         "contact_name": "Karin Lindqvist",
         "contact_email": "karin@region.se",

@@ -1,14 +1,29 @@
 """Statistics per term, a person's data on request, and the administrators' pages."""
 
 import csv
+import html
 import io
+import re
+from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
-from helpers import applicant, csrf_token, login, make_event, stockholm, submit
+from helpers import (
+    applicant,
+    csrf_token,
+    focus_area,
+    login,
+    make_event,
+    sign_up,
+    stockholm,
+    submit,
+)
 from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Attendance, Library, Municipality, Registration, User
+from eventreg.services import plans
+from eventreg.services.plans import AreaText
 from eventreg.services.registrations import register
 
 
@@ -16,7 +31,12 @@ from eventreg.services.registrations import register
 def held_event(app):
     """An event held this month: two from Vetlanda seated (one came, one did not), one from Habo."""
     with app.app_context():
-        event = make_event(days=3, capacity=5, focus_area="reading", audience="Barnbibliotekarier")
+        event = make_event(
+            days=3,
+            capacity=5,
+            focus_area_id=focus_area("Läsfrämjande, berättelser och bildning"),
+            audience="Barnbibliotekarier",
+        )
         libraries = {lib.name: lib.id for lib in db.session.scalars(select(Library))}
         people = [
             register(event.id, applicant(name=n, email=e, library_id=libraries[lib]))
@@ -172,3 +192,50 @@ def test_attendance_cannot_be_marked_long_before_the_session(app, coordinator_cl
         follow_redirects=True,
     )
     assert "Närvaro kan markeras från en timme före start." in response.get_data(as_text=True)
+
+
+def test_a_plan_period_is_compared_with_the_plan_before_per_focus_area(app, coordinator_client):
+    """The coordinator follows the link of the newer plan and sees both plans' areas."""
+    with app.app_context():
+        today = stockholm(0).date()
+        older = plans.save_plan(
+            None,
+            "Plan 2023–2025",
+            today - timedelta(days=60),
+            today + timedelta(days=9),
+            [AreaText("Läsfrämjande")],
+            None,
+        )
+        newer = plans.save_plan(
+            None,
+            "Plan 2026–2029",
+            today + timedelta(days=10),
+            today + timedelta(days=90),
+            [AreaText("Hållbara bibliotek")],
+            None,
+        )
+        reading = make_event(days=5, focus_area_id=older.areas[0].id)
+        green = make_event(days=20, focus_area_id=newer.areas[0].id)
+        sign_up(reading, 1)
+        sign_up(green, 2)
+        sign_up(green, 3)
+        period = {"fran": str(newer.starts_on), "till": str(newer.ends_on)}
+
+    page = coordinator_client.get("/samordnare/statistik").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)">Plan 2026–2029</a>', page).group(1)
+    assert html.unescape(link) == "/samordnare/statistik?" + urlencode({**period, "jamfor": "y"})
+
+    shown = coordinator_client.get(html.unescape(link)).get_data(as_text=True)
+    table = re.search(r"<caption>Deltagare per fokusområde</caption>(.*?)</table>", shown, re.S)
+    rows = [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
+    ]
+    assert rows[1:] == [
+        ["Läsfrämjande", "Plan 2023–2025", "1", "0", "-1"],
+        ["Hållbara bibliotek", "Plan 2026–2029", "0", "2", "+2"],
+    ]
+    assert "Jämfört med" in shown
