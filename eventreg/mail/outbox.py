@@ -17,7 +17,6 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -58,7 +57,9 @@ def queue(
     host = urlsplit(current_app.config["EVENTREG_BASE_URL"]).hostname or "localhost"
     values = dict(
         kind=kind,
-        message_id=make_msgid(domain=host),
+        # From the OS's randomness: email.utils.make_msgid draws on the ``random`` module, which
+        # anything in the process may seed (Hypothesis does), and two mails would share an id.
+        message_id=f"<{uuid.uuid4().hex}@{host}>",
         to_name=to[0],
         to_email=to[1],
         reply_to_name=reply_to[0],
