@@ -59,7 +59,7 @@ from sqlalchemy import select, text  # noqa: E402
 
 from bench import report  # noqa: E402
 from bench.run import run_checked, wait_for_quiet  # noqa: E402
-from bench.seed import _details, plan_areas  # noqa: E402
+from bench.seed import _details, list_audiences, plan_areas  # noqa: E402
 from bench.server import busy_cpu_seconds, children_cpu_seconds, own_cpu_seconds  # noqa: E402
 from eventreg import create_app  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
@@ -141,6 +141,7 @@ class Seeder:
         self.tables = db.metadata.tables
         self.checked: set[str] = set()
         self.areas = plan_areas()
+        self.audiences = list_audiences()
         db.session.commit()
 
     # Rows
@@ -173,6 +174,7 @@ class Seeder:
         event_id = ids["event"]
         ids["event"] += 1
         details = _details(number, first_day, self.areas)
+        details.update(audience_id=self.audiences[details["audience"]], audience="")
         if big:
             details.update(
                 title="Länsdagen för folkbibliotek (300 anmälda)",

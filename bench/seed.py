@@ -27,6 +27,7 @@ from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.formatting import STOCKHOLM  # noqa: E402
 from eventreg.models import EventKind, FocusArea, Library, LibraryPlan  # noqa: E402
+from eventreg.services.audiences import audiences, save_audience  # noqa: E402
 from eventreg.services.events import SessionTimes, create_event, publish_event  # noqa: E402
 from eventreg.services.places import import_libraries  # noqa: E402
 
@@ -116,9 +117,20 @@ def _sessions(number: int, first_day: date) -> list[SessionTimes]:
     ]
 
 
+def list_audiences() -> dict[str, int]:
+    """The TOPICS' audiences as the admin's list, so events name them by id (not committed):
+    their ids by name."""
+    listed = {audience.name: audience.id for audience in audiences()}
+    for name in dict.fromkeys(audience for _, _, audience in TOPICS):
+        if name not in listed:
+            listed[name] = save_audience(None, name, "", False, None).id
+    return listed
+
+
 def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
     import_libraries(LIBRARIES_CSV)
     areas = plan_areas()
+    list_audiences()
     today = date.today()
     made = []
     for number in range(events):

@@ -14,6 +14,7 @@ from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Event, EventKind, JoinPolicy, Library, LibraryPlan, Role, User
 from eventreg.services.accounts import create_user
+from eventreg.services.audiences import audiences, save_audience
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.networks import add_member, create_network, plan_series
 from eventreg.services.places import import_libraries
@@ -47,6 +48,13 @@ PLANS = (
     ),
 )
 
+#: The audiences the demo region's events are for, and their English names.
+AUDIENCES = (
+    ("All personal", "All staff"),
+    ("Barn- och skolbibliotekarier", "Children's and school librarians"),
+    ("Bibliotekschefer", "Library managers"),
+)
+
 #: The demo sign-in, for development only (the README names it).
 DEMO_COORDINATOR = ("samordnare@example.se", "Karin Lindqvist", "demo-losenord")
 
@@ -73,6 +81,14 @@ def _plans(actor: User | None) -> dict[str, int]:
             texts = [AreaText(sv, en) for sv, en in areas]
             plan = save_plan(None, name, starts_on, ends_on, texts, actor)
     return {area.name: area.id for area in plan.areas}
+
+
+def _audiences(actor: User | None) -> None:
+    """The demo list of audiences, unless the list has them: events name them as text."""
+    listed = {audience.name for audience in audiences()}
+    for name, name_en in AUDIENCES:
+        if name not in listed:
+            save_audience(None, name, name_en, False, actor)
 
 
 def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], bool]]:
@@ -256,6 +272,7 @@ def seed(libraries_csv: Path, force: bool = False) -> str:
     if db.session.scalar(select(func.count()).select_from(Event)) and not force:
         return f"{libraries} bibliotek tillagda; det finns redan evenemang, inga demoevenemang tillagda."
     events = []
+    _audiences(None)
     for details, sessions, publish in _demo_events(_plans(None)):
         event = create_event(sessions, **details)
         if publish:

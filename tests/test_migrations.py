@@ -166,3 +166,79 @@ def test_a_database_whose_events_never_had_a_focus_area_gets_no_plan(tmp_path):
             assert connection.execute(text("SELECT count(*) FROM library_plan")).scalar() == 0
             assert connection.execute(text("SELECT focus_area_id FROM event")).all() == [(None,)]
         db.engine.dispose()
+
+
+BEFORE_AUDIENCES = "9938d48392a5"
+EVENT = (
+    "INSERT INTO event (kind, status, title, summary, description, audience, organiser, "
+    "contact_name, contact_email, venue, address, online_url, online_note, capacity, serves_meal, "
+    "meal_note, registration_deadline, invited_only, created_at, updated_at) "
+    "VALUES ('course', 'published', 'Bokprat', '', '', '{}', 'O', 'C', 'c@region.se', '', '', "
+    "'', '', 10, false, '', '2025-03-01', false, '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+)
+MONTHLY_PEOPLE = (
+    "INSERT INTO monthly_participation (month, library_id, focus_area_id, audience, seated, "
+    "came, no_shows) VALUES ('2025-03-01', 0, 0, '{}', {})"
+)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_audiences_spelt_apart_become_one_of_the_list_and_go_back_as_text(kind, tmp_path, request):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from eventreg import create_app
+
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'audiences.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database("eventreg_audiences")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+
+    def rows(sql: str) -> list[tuple]:
+        with db.engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+
+    with app.app_context():
+        upgrade(revision=BEFORE_AUDIENCES)
+        with db.engine.begin() as connection:
+            for audience in ("Barnbibliotekarier", "Barnbibliotekarier", "barnbibliotekarier "):
+                connection.execute(text(EVENT.format(audience)))
+            connection.execute(text(EVENT.format("")))
+            connection.execute(
+                text(
+                    "INSERT INTO counted_event (event_id, day, focus_area_id, audience, sessions) "
+                    "SELECT id, '2025-03-10', 0, audience, 1 FROM event"
+                )
+            )
+            connection.execute(text(MONTHLY_PEOPLE.format("Barnbibliotekarier", "3, 2, 1")))
+            connection.execute(text(MONTHLY_PEOPLE.format("barnbibliotekarier ", "1, 1, 0")))
+        upgrade()
+        [(listed, name)] = rows("SELECT id, name FROM audience")
+        assert name == "Barnbibliotekarier"
+        assert rows("SELECT audience_id, audience FROM event ORDER BY id") == [
+            (listed, ""),
+            (listed, ""),
+            (listed, ""),
+            (None, ""),
+        ]
+        assert rows("SELECT DISTINCT audience_id FROM counted_event ORDER BY 1") == [
+            (0,),
+            (listed,),
+        ]
+        assert rows(
+            "SELECT audience_id, audience, seated, came, no_shows FROM monthly_participation"
+        ) == [(listed, "", 4, 3, 1)]
+
+        downgrade(revision=BEFORE_AUDIENCES)
+        assert rows("SELECT audience FROM event ORDER BY id") == [
+            ("Barnbibliotekarier",),
+            ("Barnbibliotekarier",),
+            ("Barnbibliotekarier",),
+            ("",),
+        ]
+        assert rows("SELECT audience, seated FROM monthly_participation") == [
+            ("Barnbibliotekarier", 4)
+        ]
+        upgrade()
+        db.engine.dispose()

@@ -1,4 +1,4 @@
-"""Forms for administrators: accounts, libraries and municipalities."""
+"""Forms for administrators: accounts, libraries, municipalities and audiences."""
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -52,3 +52,15 @@ class MunicipalityForm(BaseForm):
             Regexp(r"^\d{4}$", message="Kommunkoden är fyra siffror."),
         ],
     )
+
+
+class AudienceForm(BaseForm):
+    name = StringField(
+        "Målgrupp",
+        description="Som den ska stå i kalendariet, t.ex. ”Barnbibliotekarier”.",
+        validators=[DataRequired("Ange målgruppen."), Length(max=200), single_line],
+    )
+    name_en = StringField(
+        "På engelska", validators=[Length(max=200), single_line], description="Frivilligt."
+    )
+    retired = BooleanField("Används inte längre (erbjuds inte för nya evenemang)")

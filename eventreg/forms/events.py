@@ -35,11 +35,9 @@ from eventreg.formatting import STOCKHOLM
 from eventreg.forms import BaseForm, BaseSubForm, Rows, strip, text_field
 from eventreg.forms.registration import mail_address
 from eventreg.ids import parse_id
-from eventreg.models import Event, EventKind, FocusArea, Network
+from eventreg.models import Audience, Event, EventKind, FocusArea, Network
 from eventreg.services.events import SessionTimes
 from eventreg.templating import KIND_LABELS
-
-AUDIENCES = ["All personal", "Bibliotekschefer", "Barnbibliotekarier", "Skolbibliotekarier"]
 
 
 def at(day: date, clock: time) -> datetime:
@@ -83,7 +81,12 @@ class EventForm(BaseForm):
         default="",
         validators=[Optional(), Length(max=20000, message="Högst 20 000 tecken.")],
     )
-    audience = text_field("Målgrupp", 200, "Ange målgruppen, t.ex. ”All personal”.")
+    audience_id = SelectField("Målgrupp", default="")
+    audience = text_field(
+        "Annan målgrupp",
+        200,
+        description="Bara när den inte finns i listan, t.ex. ”Medlemmar i Barnnätverket”.",
+    )
     focus_area_id = SelectField(
         "Fokusområde i biblioteksplanen",
         description="Områdena i den plan som gäller när evenemanget hålls.",
@@ -167,6 +170,10 @@ class EventForm(BaseForm):
                 "evenemang, eller planera nätverksträffar som en serie."
             )
 
+    def validate_audience_id(self, field):
+        if not field.data and not self.audience.data:
+            raise ValidationError("Välj en målgrupp i listan, eller skriv en annan.")
+
     def validate_online_url(self, field):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError("Ange en hel adress som börjar med https://.")
@@ -183,7 +190,8 @@ class EventForm(BaseForm):
             "title": self.title.data,
             "summary": self.summary.data,
             "description": self.description.data,
-            "audience": self.audience.data,
+            "audience_id": parse_id(self.audience_id.data),
+            "audience": "" if self.audience_id.data else self.audience.data,
             "focus_area_id": parse_id(self.focus_area_id.data),
             "organiser": self.organiser.data,
             "contact_name": self.contact_name.data,
@@ -205,6 +213,13 @@ class EventForm(BaseForm):
         """The areas to choose from, grouped by plan (``services.plans.areas_to_offer``)."""
         self.focus_area_id.choices = [SelectChoice("", "Inget särskilt")] + [
             SelectChoice(str(area.id), area.name, optgroup=area.plan.name) for area in areas
+        ]
+        return self
+
+    def offer_audiences(self, audiences: list[Audience]) -> "EventForm":
+        """The list to choose from (``services.audiences.audiences_to_offer``)."""
+        self.audience_id.choices = [SelectChoice("", "Annan – skriv den nedan")] + [
+            SelectChoice(str(audience.id), audience.name) for audience in audiences
         ]
         return self
 
@@ -259,6 +274,7 @@ class EventForm(BaseForm):
             invited_only=event.invited_only,
             kind=event.kind.value,
             focus_area_id=str(event.focus_area_id or ""),
+            audience_id=str(event.audience_id or ""),
             opens_day=opens.date() if opens else None,
             opens_time=opens.time() if opens else None,
             sessions=[

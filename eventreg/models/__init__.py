@@ -2,6 +2,7 @@
 
 from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
 from eventreg.models.attendance import Attendance
+from eventreg.models.audiences import Audience
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
 from eventreg.models.events import Event, EventKind, EventSession, EventStatus
 from eventreg.models.inbound import InboundMessage, InboundOutcome
@@ -33,6 +34,7 @@ __all__ = [
     "Network",
     "NetworkMember",
     "Attendance",
+    "Audience",
     "CalendarEntry",
     "EntryState",
     "PartStat",

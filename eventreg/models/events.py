@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventreg.models.base import Base, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from eventreg.models.audiences import Audience
     from eventreg.models.networks import Network
     from eventreg.models.plans import FocusArea
 
@@ -50,7 +51,9 @@ class Event(Base):
     summary: Mapped[str] = mapped_column(String(500), default="")
     #: Markdown, rendered and sanitised when shown.
     description: Mapped[str] = mapped_column(Text, default="")
-    #: Who the event is for (målgrupp), e.g. "Barnbibliotekarier".
+    #: Who the event is for (målgrupp): one of the list (``models.audiences``) …
+    audience_id: Mapped[int | None] = mapped_column(ForeignKey("audience.id"), index=True)
+    #: … or a one-off audience in free text, e.g. "Medlemmar i Barnnätverket".
     audience: Mapped[str] = mapped_column(String(200), default="")
     #: A focus area of the library plan in force on the event's date (``models.plans``).
     focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id"), index=True)
@@ -91,6 +94,7 @@ class Event(Base):
 
     network: Mapped["Network | None"] = relationship()
     focus_area: Mapped["FocusArea | None"] = relationship()
+    listed_audience: Mapped["Audience | None"] = relationship()
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event",
         order_by="EventSession.starts_at",
@@ -100,6 +104,12 @@ class Event(Base):
     @property
     def is_online(self) -> bool:
         return bool(self.online_url or self.online_note)
+
+    def audience_in(self, language: str) -> str:
+        """Who the event is for, as the page in ``language`` names them."""
+        if self.listed_audience is not None:
+            return self.listed_audience.name_in(language)
+        return self.audience
 
     def has_started(self, now: datetime | None = None) -> bool:
         """Whether the first session has begun: from then on seats no longer change hands."""

@@ -32,7 +32,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import calendar_entries, plans
+from eventreg.services import audiences, calendar_entries, plans
 from eventreg.services.calendar_entries import Holder
 from eventreg.services.invitations import invite_members
 from eventreg.services.locks import lock_event
@@ -100,6 +100,7 @@ def create_event(sessions: list[SessionTimes], actor: User | None = None, **deta
     event = Event(**details)
     check_schedule(event, sessions)
     plans.check_focus_area(event.focus_area_id, _first_day(sessions))
+    audiences.settle_audience(event)
     event.sessions = [
         EventSession(starts_at=s.starts_at, ends_at=s.ends_at, label=s.label) for s in sessions
     ]
@@ -171,12 +172,17 @@ def update_event(
         if field in details and details[field] != getattr(event, field)
     ]
     tagged = (event.focus_area_id, event.first_start.astimezone(STOCKHOLM).date())
+    audience = event.audience_id
     for field, value in details.items():
         setattr(event, field, value)
     event.updated_at = utcnow()  # also for session changes: calendar feeds use it
     check_schedule(event, sessions)
     if (event.focus_area_id, _first_day(sessions)) != tagged:  # an old tag stays as it was
         plans.check_focus_area(event.focus_area_id, _first_day(sessions))
+    if {"audience", "audience_id"} & details.keys():
+        if "audience_id" not in details:  # a typed audience replaces a listed one
+            event.audience_id = None
+        audiences.settle_audience(event, kept=audience)
     told, removed, new = _apply_sessions(event, sessions)
     changes += told
     cancelled = calendar_entries.cancel_for_everyone(

@@ -26,7 +26,7 @@ def visible_events(*, ending_after: datetime | None = None) -> Select:
     query = (
         select(Event)
         .where(is_visible())
-        .options(selectinload(Event.sessions))
+        .options(selectinload(Event.sessions), selectinload(Event.listed_audience))
         .order_by(Event.first_start, Event.id)
     )
     return query.where(Event.last_end >= ending_after) if ending_after else query

@@ -39,7 +39,12 @@ from eventreg.models import (
     RegistrationStatus,
 )
 from eventreg.services.locks import locked_events
-from eventreg.statistics.models import NO_FOCUS_AREA, OTHER_WORKPLACE, PEOPLE_COUNTS
+from eventreg.statistics.models import (
+    NO_FOCUS_AREA,
+    OTHER_WORKPLACE,
+    PEOPLE_COUNTS,
+    UNLISTED_AUDIENCE,
+)
 
 #: Events counted per statement, well below the databases' limits on bound parameters.
 _CHUNK = 500
@@ -48,16 +53,22 @@ _SESSIONS = "participation_sessions"
 #: Registration id → [event id, (status, library id) before or None, (status, library id) after]
 _SEATS = "participation_seats"
 _UNKNOWN = object()
-_MONTHLY_PEOPLE_KEY = ("month", "focus_area_id", "audience", "library_id")
+_MONTHLY_EVENTS_KEY = ("month", "focus_area_id", "audience_id", "audience")
+_MONTHLY_PEOPLE_KEY = (*_MONTHLY_EVENTS_KEY, "library_id")
 #: What decides the month a counted event adds to.
-_THEME = (CountedEvent.day, CountedEvent.focus_area_id, CountedEvent.audience)
+_THEME = (
+    CountedEvent.day,
+    CountedEvent.focus_area_id,
+    CountedEvent.audience_id,
+    CountedEvent.audience,
+)
 
 #: What is counted, per kind of row; any new or deleted row counts as changed.
 _FACTS = {
     Registration: ("status", "library_id"),
     Attendance: ("present",),
     EventSession: (),
-    Event: ("status", "first_start", "focus_area_id", "audience"),
+    Event: ("status", "first_start", "focus_area_id", "audience_id", "audience"),
 }
 
 #: Changes to months' rows: key values → counts to add.
@@ -185,13 +196,7 @@ def _month_of(session: Session, event_ids: set[int]) -> dict[int, tuple]:
         if event is None or "status" in inspect(event).unloaded:
             unknown.add(event_id)
         elif event.status == EventStatus.PUBLISHED and event.first_start is not None:
-            months[event_id] = _month(
-                {
-                    "day": event.first_start.astimezone(STOCKHOLM).date(),
-                    "focus_area_id": event.focus_area_id or NO_FOCUS_AREA,
-                    "audience": event.audience,
-                }
-            )
+            months[event_id] = _month(_theme(event))
     if unknown:
         for row in session.execute(
             select(CountedEvent.event_id, *_THEME).where(CountedEvent.event_id.in_(unknown))
@@ -253,7 +258,14 @@ def _refresh(session: Session, ids: list[int]) -> None:
     counted = [
         row
         for row in session.execute(
-            select(Event.id, Event.status, Event.first_start, Event.focus_area_id, Event.audience)
+            select(
+                Event.id,
+                Event.status,
+                Event.first_start,
+                Event.focus_area_id,
+                Event.audience_id,
+                Event.audience,
+            )
             .where(Event.id.in_(ids))
             .order_by(Event.id)
             .with_for_update()
@@ -281,13 +293,7 @@ def _refresh(session: Session, ids: list[int]) -> None:
         ).all()
     )
     new = {
-        row.id: {
-            "event_id": row.id,
-            "day": row.first_start.astimezone(STOCKHOLM).date(),
-            "focus_area_id": row.focus_area_id or NO_FOCUS_AREA,
-            "audience": row.audience,
-            "sessions": sessions.get(row.id, 0),
-        }
+        row.id: {"event_id": row.id, **_theme(row), "sessions": sessions.get(row.id, 0)}
         for row in counted
     }
     new_people = [
@@ -303,9 +309,7 @@ def _refresh(session: Session, ids: list[int]) -> None:
         month = _month(new[values["event_id"]])
         _add(people, (*month, values["library_id"]), [values[n] for n in PEOPLE_COUNTS], 1)
 
-    _apply(
-        session, MonthlyEvents, ("month", "focus_area_id", "audience"), ("events", "sessions"), events
-    )
+    _apply(session, MonthlyEvents, _MONTHLY_EVENTS_KEY, ("events", "sessions"), events)
     _apply(session, MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, people)
 
 
@@ -351,9 +355,25 @@ def _count(session: Session, where) -> list[tuple]:
     ).all()
 
 
+def _theme(event) -> dict:
+    """What decides the row of the month a published event (or a row of one) adds to."""
+    listed = event.audience_id is not None
+    return {
+        "day": event.first_start.astimezone(STOCKHOLM).date(),
+        "focus_area_id": event.focus_area_id or NO_FOCUS_AREA,
+        "audience_id": event.audience_id if listed else UNLISTED_AUDIENCE,
+        "audience": "" if listed else event.audience,
+    }
+
+
 def _month(counted: Mapping) -> tuple:
     """The month and theme that a counted event adds to."""
-    return (counted["day"].replace(day=1), counted["focus_area_id"], counted["audience"])
+    return (
+        counted["day"].replace(day=1),
+        counted["focus_area_id"],
+        counted["audience_id"],
+        counted["audience"],
+    )
 
 
 def _add(changes: _Changes, key: tuple, counts: Sequence[int], sign: int) -> None:

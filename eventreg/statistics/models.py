@@ -5,7 +5,8 @@ All four tables are derived from events, sessions, registrations and attendance:
 ``flask rebuild-statistics`` makes them again from scratch. Per event, a row says what the event
 adds to its month; per month, rows hold the sums. Keys are never NULL, so that a month's row can
 be upserted: library 0 means a workplace outside the county's libraries, focus area 0 that the
-event has none.
+event has none, audience 0 that its audience is a one-off in free text (``audience``, empty
+for a listed one).
 """
 
 from datetime import date
@@ -19,6 +20,8 @@ from eventreg.models.base import Base
 OTHER_WORKPLACE = 0
 #: ``focus_area_id`` of events without a focus area.
 NO_FOCUS_AREA = 0
+#: ``audience_id`` of events whose audience is not one of the list.
+UNLISTED_AUDIENCE = 0
 #: The counts of people kept per event and month.
 PEOPLE_COUNTS = ("seated", "came", "no_shows")
 
@@ -34,6 +37,7 @@ class CountedEvent(Base):
     #: The Stockholm date of the event's first session.
     day: Mapped[date] = mapped_column(index=True)
     focus_area_id: Mapped[int]
+    audience_id: Mapped[int]
     audience: Mapped[str] = mapped_column(String(200))
     sessions: Mapped[int]
 
@@ -69,6 +73,7 @@ class MonthlyEvents(Base):
     #: The first day of the month (Stockholm time) of the events' first sessions.
     month: Mapped[date] = mapped_column(primary_key=True)
     focus_area_id: Mapped[int] = mapped_column(primary_key=True)
+    audience_id: Mapped[int] = mapped_column(primary_key=True)
     audience: Mapped[str] = mapped_column(String(200), primary_key=True)
     events: Mapped[int]
     sessions: Mapped[int]
@@ -85,6 +90,7 @@ class MonthlyParticipation(Base):
     month: Mapped[date] = mapped_column(primary_key=True)
     library_id: Mapped[int] = mapped_column(primary_key=True)
     focus_area_id: Mapped[int] = mapped_column(primary_key=True)
+    audience_id: Mapped[int] = mapped_column(primary_key=True)
     audience: Mapped[str] = mapped_column(String(200), primary_key=True)
     seated: Mapped[int]
     came: Mapped[int]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from eventreg.extensions import db
 from eventreg.models import (
+    Audience,
     CountedEvent,
     EventParticipation,
     FocusArea,
@@ -85,10 +86,11 @@ def _in_period(start: date, end: date, monthly: Select, month, per_event: Select
 
 
 def _events(start: date, end: date) -> list[tuple]:
-    """(focus area id, audience, events, sessions) of the events held in the period."""
-    theme = (MonthlyEvents.focus_area_id, MonthlyEvents.audience)
+    """(focus area id, (audience id, audience), events, sessions) of the events held in the
+    period."""
+    theme = (MonthlyEvents.focus_area_id, MonthlyEvents.audience_id, MonthlyEvents.audience)
     monthly = select(*theme, func.sum(MonthlyEvents.events), func.sum(MonthlyEvents.sessions))
-    theme_of_event = (CountedEvent.focus_area_id, CountedEvent.audience)
+    theme_of_event = (CountedEvent.focus_area_id, CountedEvent.audience_id, CountedEvent.audience)
     per_event = select(*theme_of_event, func.count(), func.sum(CountedEvent.sessions))
     return _in_period(
         start,
@@ -100,13 +102,15 @@ def _events(start: date, end: date) -> list[tuple]:
 
 
 def _participation(start: date, end: date) -> list[tuple]:
-    """(library id, focus area id, audience, seated, came, no-shows) of the period's events."""
+    """(library id, focus area id, audience id, audience, seated, came, no-shows) of the
+    period's events."""
     people = MonthlyParticipation
-    key = (people.library_id, people.focus_area_id, people.audience)
+    key = (people.library_id, people.focus_area_id, people.audience_id, people.audience)
     monthly = select(*key, *(func.sum(getattr(people, name)) for name in PEOPLE_COUNTS))
     key_of_event = (
         EventParticipation.library_id,
         CountedEvent.focus_area_id,
+        CountedEvent.audience_id,
         CountedEvent.audience,
     )
     per_event = select(
@@ -126,20 +130,20 @@ def report(start: date, end: date) -> Report:
     result = Report(start, end)
     events_per_focus: dict = {}
     events_per_audience: dict = {}
-    for focus_area, audience, events, sessions in _events(start, end):
+    for focus_area, audience_id, audience, events, sessions in _events(start, end):
         result.events += events
         result.sessions += sessions
         _add(events_per_focus, focus_area, [events])
-        _add(events_per_audience, audience, [events])
+        _add(events_per_audience, (audience_id, audience), [events])
 
     per_library: dict = {}
     per_focus: dict = {}
     per_audience: dict = {}
-    for library_id, focus_area, audience, *counts in _participation(start, end):
+    for library_id, focus_area, audience_id, audience, *counts in _participation(start, end):
         for totals, key in (
             (per_library, library_id),
             (per_focus, focus_area),
-            (per_audience, audience),
+            (per_audience, (audience_id, audience)),
         ):
             _add(totals, key, counts)
     result.registered, result.attended, result.no_shows = [
@@ -168,11 +172,23 @@ def report(start: date, end: date) -> Report:
             events_per_focus.items(), key=lambda item: _area_order(areas.get(item[0]))
         )
     )
-    result.audiences.extend(
-        Row(audience, "", count, *per_audience.get(audience, (0, 0, 0)))
-        for audience, (count,) in sorted(events_per_audience.items())
-    )
+    result.audiences.extend(_audience_rows(events_per_audience, per_audience))
     return result
+
+
+def _audience_rows(events: dict, people: dict) -> list[Row]:
+    """Audiences by name: a listed one's as the list words it now, a one-off's as typed.
+    Both dicts are keyed by (audience id, one-off text)."""
+    names = dict(
+        db.session.execute(
+            select(Audience.id, Audience.name).where(Audience.id.in_([key[0] for key in events]))
+        ).all()
+    )
+    rows = [
+        Row(names.get(key[0], key[1]), "", count, *people.get(key, (0, 0, 0)))
+        for key, (count,) in events.items()
+    ]
+    return sorted(rows, key=lambda row: row.label.casefold())
 
 
 def _areas(ids: list[int]) -> dict[int, FocusArea]:

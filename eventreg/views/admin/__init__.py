@@ -7,6 +7,7 @@ bp = Blueprint("admin", __name__, url_prefix="/samordnare")
 from eventreg.views.admin import (  # noqa: E402, F401
     access,
     attendees,
+    audiences,
     events,
     networks,
     outbox,

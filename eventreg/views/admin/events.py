@@ -12,7 +12,7 @@ from eventreg.forms.events import EventForm
 from eventreg.ids import page_number
 from eventreg.models import AuditEntry, Event, EventStatus, Invitation, Network, Role
 from eventreg.models.base import utcnow
-from eventreg.services import events, listings, plans
+from eventreg.services import audiences, events, listings, plans
 from eventreg.templating import markdown
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -96,7 +96,12 @@ def _update(event: Event, form: EventForm) -> Event:
 @bp.route("/evenemang/nytt", methods=["GET", "POST"])
 @requires(Role.COORDINATOR)
 def new_event():
-    form = EventForm().offer_networks(_networks()).offer_focus_areas(plans.areas_to_offer())
+    form = (
+        EventForm()
+        .offer_networks(_networks())
+        .offer_focus_areas(plans.areas_to_offer())
+        .offer_audiences(audiences.audiences_to_offer())
+    )
     if request.method == "GET":
         form.organiser.data = "Biblioteksutveckling, Region Jönköpings län"
         form.contact_name.data = current_user.name
@@ -120,6 +125,7 @@ def edit_event(event_id: int):
         (EventForm() if request.method == "POST" else EventForm.for_event(event))
         .offer_networks(_networks())
         .offer_focus_areas(plans.areas_to_offer(kept=event.focus_area_id))
+        .offer_audiences(audiences.audiences_to_offer(kept=event.audience_id))
     )
     if request.method == "POST":
         if (page := _event_form_page(form, event)) is not None:

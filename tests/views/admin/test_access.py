@@ -11,6 +11,7 @@ from sqlalchemy import select
 from eventreg.extensions import db
 from eventreg.models import FocusArea, Library, Municipality, OutboxMessage, Role
 from eventreg.services.accounts import create_user
+from eventreg.services.audiences import save_audience
 from eventreg.services.networks import add_member, create_network
 from eventreg.services.registrations import register
 
@@ -39,6 +40,7 @@ def ids(app):
             applicant(name="Medlem", email="medlem@b.se"),
         )
         plan_id = db.session.get(FocusArea, focus_area()).plan_id
+        audience = save_audience(None, "Barnbibliotekarier", "", False, None)
         db.session.commit()
         return {
             "event_id": event.id,
@@ -51,6 +53,7 @@ def ids(app):
             "network_id": network.id,
             "member_id": member.id,
             "plan_id": plan_id,
+            "audience_id": audience.id,
         }
 
 
