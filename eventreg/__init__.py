@@ -1,4 +1,5 @@
-"""eventreg: the Kalendarium of Biblioteksutveckling, Region Jönköpings län."""
+"""eventreg: the Kalendarium of a regional library-development unit: courses, network meetings,
+sign-up and calendar invites."""
 
 import logging
 import os

@@ -16,12 +16,11 @@ import icalendar
 from flask import current_app
 from flask_babel import gettext
 
+from eventreg import organisation
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Event, EventSession, EventStatus
 from eventreg.models.base import utcnow
 from eventreg.urls import external_url
-
-PRODID = "-//Region Jönköpings län//eventreg Kalendarium//SV"
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +140,7 @@ def entry_text(session: EventSession) -> tuple:
 
 def _calendar(method: str | None) -> icalendar.Calendar:
     cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", organisation.current().prodid)
     cal.add("version", "2.0")
     if method:
         cal.add("method", method)

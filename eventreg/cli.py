@@ -17,9 +17,10 @@ from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.mail.outbox import run_worker
 from eventreg.models import Role
-from eventreg.services import accounts, calendar_replies, personal_data, reminders
+from eventreg.services import accounts, calendar_replies, personal_data, region, reminders
 from eventreg.statistics import counting
 
+#: The demo region's libraries, which the tests and benchmarks use too.
 LIBRARIES_CSV = Path(__file__).parent / "data" / "libraries.csv"
 
 
@@ -34,11 +35,29 @@ def init_db_command():
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--force", is_flag=True, help="Add demo events even if there are events already.")
-def seed_demo_command(force: bool):
-    """Add the county's libraries and, on an empty database, realistic demo events."""
+@click.option(
+    "--region",
+    type=click.Choice(sorted(path.stem for path in demo.REGIONS.glob("*.toml"))),
+    default=demo.DEMO_REGION,
+    help="The demo region to load (events are added for the first only).",
+)
+def seed_demo_command(force: bool, region: str):
+    """Load a demo region (profile, plans, libraries) and, on an empty database, demo events."""
     with db.session.begin():
-        added = demo.seed(LIBRARIES_CSV, force=force)
+        added = demo.seed(region, force=force)
     click.echo(added)
+
+
+@click.command("load-region")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_region_command(path: Path):
+    """Set up the organisation profile, library plans, audiences and libraries from a file."""
+    try:
+        with db.session.begin():
+            click.echo(region.load_region(path))
+    except (EventRegError, KeyError, ValueError) as error:
+        raise click.ClickException(f"{path}: {getattr(error, 'message', error)}") from error
 
 
 @click.command("mail-worker")
@@ -146,6 +165,7 @@ def init_app(app: Flask) -> None:
     for command in (
         init_db_command,
         seed_demo_command,
+        load_region_command,
         mail_worker_command,
         create_coordinator_command,
         purge_personal_data_command,

@@ -42,7 +42,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": (
-            os.environ.get("MAIL_SENDER_NAME", "Kalendarium – Biblioteksutveckling"),
+            "Kalendarium",  # the organisation profile's sender name replaces it on every mail
             os.environ.get("MAIL_DEFAULT_SENDER", "kalendarium@localhost"),
         ),
         "MAIL_FILE_DIR": str(Path(instance_path) / "mail"),
@@ -101,9 +101,10 @@ DEFAULTS = {
     "ANONYMISE_AFTER_DAYS": 730,
     #: Days a delivered (or failed) mail is kept, for the coordinators' delivery status page.
     "OUTBOX_RETENTION_DAYS": 90,
-    #: Who answers for the personal data, shown on the privacy page.
-    "DATA_CONTROLLER": "Region Jönköpings län, Biblioteksutveckling",
-    "DATA_CONTROLLER_EMAIL": "biblioteksutveckling@rjl.se",
+    #: Seconds a process keeps its copy of the organisation profile (eventreg.organisation).
+    "PROFILE_SECONDS": 10,
+    #: The largest logo an administrator may upload.
+    "LOGO_MAX_BYTES": 200_000,
     "MAIL_POLL_SECONDS": 1.0,
     #: Posts per client address to the public forms (eventreg.ratelimits). Sign-up leaves room
     #: for thirty colleagues behind one library's NAT in the same minute.

@@ -10,50 +10,20 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, select
 
+from eventreg import organisation
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventKind, JoinPolicy, Library, LibraryPlan, Role, User
+from eventreg.models import Event, EventKind, JoinPolicy, Library, Role, User
 from eventreg.services.accounts import create_user
-from eventreg.services.audiences import audiences, save_audience
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.networks import add_member, create_network, plan_series
-from eventreg.services.places import import_libraries
-from eventreg.services.plans import AreaText, save_plan
+from eventreg.services.plans import plans
+from eventreg.services.region import load_region
 from eventreg.services.registrations import Applicant, register
 
-ORGANISER = "Biblioteksutveckling, Region Jönköpings län"
-
-#: The region's library plans: the one that has ended, and the one in force.
-PLANS = (
-    (
-        "Regional biblioteksplan 2023–2025",
-        date(2023, 1, 1),
-        date(2025, 12, 31),
-        (
-            ("Biblioteken i samhället", "Libraries in society"),
-            ("Digital delaktighet och kompetens", "Digital inclusion and skills"),
-            ("Läsfrämjande, berättelser och bildning", "Reading, stories and learning"),
-        ),
-    ),
-    (
-        "Regional biblioteksplan 2026–2029",
-        date(2026, 1, 1),
-        date(2029, 12, 31),
-        (
-            ("Läsfrämjande för alla åldrar", "Reading for all ages"),
-            ("Digital delaktighet", "Digital inclusion"),
-            ("Biblioteket som mötesplats och demokratiarena", "The library as a meeting place"),
-            ("Kompetens och samverkan", "Skills and collaboration"),
-        ),
-    ),
-)
-
-#: The audiences the demo region's events are for, and their English names.
-AUDIENCES = (
-    ("All personal", "All staff"),
-    ("Barn- och skolbibliotekarier", "Children's and school librarians"),
-    ("Bibliotekschefer", "Library managers"),
-)
+#: The regions the demo can load (``services.region``); events are written for the first.
+REGIONS = Path(__file__).parent / "data" / "regions"
+DEMO_REGION = "jonkoping"
 
 #: The demo sign-in, for development only (the README names it).
 DEMO_COORDINATOR = ("samordnare@example.se", "Karin Lindqvist", "demo-losenord")
@@ -73,22 +43,11 @@ def _session(day: date, start: tuple[int, int], end: tuple[int, int], label: str
     return SessionTimes(_at(day, *start), _at(day, *end), label)
 
 
-def _plans(actor: User | None) -> dict[str, int]:
-    """The demo plans (unless there are some); the ids of the current plan's areas by name."""
-    for name, starts_on, ends_on, areas in PLANS:
-        plan = db.session.scalar(select(LibraryPlan).where(LibraryPlan.name == name))
-        if plan is None:
-            texts = [AreaText(sv, en) for sv, en in areas]
-            plan = save_plan(None, name, starts_on, ends_on, texts, actor)
-    return {area.name: area.id for area in plan.areas}
-
-
-def _audiences(actor: User | None) -> None:
-    """The demo list of audiences, unless the list has them: events name them as text."""
-    listed = {audience.name for audience in audiences()}
-    for name, name_en in AUDIENCES:
-        if name not in listed:
-            save_audience(None, name, name_en, False, actor)
+def _current_areas() -> dict[str, int]:
+    """The ids of the areas of the plan in force today, by name."""
+    today = date.today()
+    current = next(plan for plan in plans() if plan.covers(today))
+    return {area.name: area.id for area in current.areas}
 
 
 def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], bool]]:
@@ -98,7 +57,7 @@ def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], 
     sprak = _weekday_in(3)
     nasta = _weekday_in(60)
     contact = {
-        "organiser": ORGANISER,
+        "organiser": organisation.current().owner,
         "contact_name": "Karin Lindqvist",
         "contact_email": "karin.lindqvist@example.se",
     }
@@ -260,24 +219,26 @@ def _networks(actor: User | None) -> int:
     return 2
 
 
-def seed(libraries_csv: Path, force: bool = False) -> str:
-    """Add the libraries; add demo events unless there are events already (or ``force``)."""
-    libraries = import_libraries(libraries_csv)
+def seed(region: str = DEMO_REGION, force: bool = False) -> str:
+    """Load the region's profile, plans, audiences and libraries; for the demo region, add
+    demo events unless there are events already (or ``force``)."""
+    loaded = load_region(REGIONS / f"{region}.toml")
     email, name, password = DEMO_COORDINATOR
     # A known password must never reach a deployed system.
     if current_app.config.get("DEVELOPMENT") and not db.session.scalar(
         select(User.id).where(User.email == email)
     ):
         create_user(email, name, password, Role.ADMIN)
+    if region != DEMO_REGION:
+        return loaded
     if db.session.scalar(select(func.count()).select_from(Event)) and not force:
-        return f"{libraries} bibliotek tillagda; det finns redan evenemang, inga demoevenemang tillagda."
+        return f"{loaded} Det finns redan evenemang: inga demoevenemang tillagda."
     events = []
-    _audiences(None)
-    for details, sessions, publish in _demo_events(_plans(None)):
+    for details, sessions, publish in _demo_events(_current_areas()):
         event = create_event(sessions, **details)
         if publish:
             publish_event(event.id)
         events.append(event)
     _fill(next(e for e in events if e.capacity == 3))
     _networks(None)
-    return f"{libraries} bibliotek, {len(events)} demoevenemang och 2 nätverk med träffar tillagda."
+    return f"{loaded} {len(events)} demoevenemang och 2 nätverk med träffar tillagda."

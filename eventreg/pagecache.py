@@ -19,6 +19,7 @@ from flask import current_app, request, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
+from eventreg import organisation
 from eventreg.extensions import db
 from eventreg.i18n import current_language
 from eventreg.models import Event, Registration
@@ -48,14 +49,15 @@ def minute():
 
 
 def data_version() -> tuple:
-    """The latest change to events and to registrations (one round trip), and the minute."""
+    """The latest change to events and to registrations (one round trip), the minute, and the
+    organisation profile's (which every page shows)."""
     events, registrations = db.session.execute(
         select(
             select(func.max(Event.updated_at)).scalar_subquery(),
             select(func.max(Registration.updated_at)).scalar_subquery(),
         )
     ).one()
-    return events, registrations, minute()
+    return events, registrations, minute(), organisation.current().updated_at
 
 
 def may_store() -> bool:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from eventreg import formatting
+from eventreg import formatting, organisation
 from eventreg.models import EventKind, EventSession
 from eventreg.urls import webcal_url
 
@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
         EVENT_STATUS_LABELS=EVENT_STATUS_LABELS,
         REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
         webcal_url=webcal_url,
+        organisation=organisation.current,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

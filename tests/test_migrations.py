@@ -214,6 +214,10 @@ def test_audiences_spelt_apart_become_one_of_the_list_and_go_back_as_text(kind, 
             connection.execute(text(MONTHLY_PEOPLE.format("Barnbibliotekarier", "3, 2, 1")))
             connection.execute(text(MONTHLY_PEOPLE.format("barnbibliotekarier ", "1, 1, 0")))
         upgrade()
+        # A database with events ran the code that named the region: it keeps that profile.
+        assert rows("SELECT name, unit FROM organisation") == [
+            ("Region Jönköpings län", "Biblioteksutveckling")
+        ]
         [(listed, name)] = rows("SELECT id, name FROM audience")
         assert name == "Barnbibliotekarier"
         assert rows("SELECT audience_id, audience FROM event ORDER BY id") == [

@@ -1,6 +1,15 @@
 """Forms for administrators: accounts, libraries, municipalities and audiences."""
 
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length, Regexp
 
 from eventreg.forms import BaseForm, single_line
@@ -64,3 +73,16 @@ class AudienceForm(BaseForm):
         "På engelska", validators=[Length(max=200), single_line], description="Frivilligt."
     )
     retired = BooleanField("Används inte längre (erbjuds inte för nya evenemang)")
+
+
+class LibraryFileForm(BaseForm):
+    """A CSV of municipalities and libraries: uploaded, previewed, then applied."""
+
+    file = FileField(
+        "CSV-fil med kommuner och bibliotek",
+        description="Kolumnerna kommunkod, kommun, bibliotek, typ – som i en export från Excel.",
+    )
+    #: The file's text, carried from the preview to "Genomför" (nothing is stored in between).
+    text = HiddenField()
+    preview = SubmitField("Förhandsgranska")
+    apply = SubmitField("Genomför ändringarna")

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import insert, or_, select, update
 
-from eventreg import audit
+from eventreg import audit, organisation
 from eventreg.extensions import db
 from eventreg.mail import writing
 from eventreg.mail.transport import PermanentFailure, TransientFailure, open_transport
@@ -200,8 +200,10 @@ def deliver_batch(stop: threading.Event | None = None) -> int:
     if not batch:
         return 0
     unsent = list(batch)
+    sender_name = organisation.current().sender_name
+    db.session.commit()  # read before the relay is spoken to: no transaction waits on it
     try:
-        with open_transport() as transport:
+        with open_transport(sender_name) as transport:
             while unsent and not (stop and stop.is_set()):
                 try:
                     ours = _begin_sending(unsent[0])

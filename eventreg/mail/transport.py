@@ -83,7 +83,8 @@ class _CalendarMessage(Message):
         return mime
 
 
-def build_message(outbox: OutboxMessage) -> Message:
+def build_message(outbox: OutboxMessage, sender_name: str = "") -> Message:
+    """The MIME message; From names ``sender_name`` (the organisation profile's) at our address."""
     message = _CalendarMessage(
         outbox.ics,
         outbox.ics_method,
@@ -93,6 +94,10 @@ def build_message(outbox: OutboxMessage) -> Message:
         body=outbox.body_text,
         html=outbox.body_html,
         reply_to=((outbox.reply_to_name, outbox.reply_to_email) if outbox.reply_to_email else None),
+        sender=(
+            sender_name or current_app.config["MAIL_DEFAULT_SENDER"][0],
+            current_app.config["MAIL_DEFAULT_SENDER"][1],
+        ),
         extra_headers={
             "Auto-Submitted": "auto-generated",  # RFC 3834: auto-responders stay quiet
             "X-Auto-Response-Suppress": "All",  # the same, for Exchange
@@ -103,12 +108,13 @@ def build_message(outbox: OutboxMessage) -> Message:
 
 
 class _SMTPTransport:
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, sender_name: str):
         self.connection = connection
+        self.sender_name = sender_name
 
     def send(self, outbox: OutboxMessage) -> None:
         try:
-            self.connection.send(build_message(outbox))
+            self.connection.send(build_message(outbox, self.sender_name))
         except BadHeaderError as error:
             raise PermanentFailure(f"header with a line break: {error}") from error
         except (UnicodeEncodeError, smtplib.SMTPNotSupportedError) as error:
@@ -132,14 +138,15 @@ class _SMTPTransport:
 class _FileTransport:
     """Development without an SMTP server: each message becomes an .eml file to open."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, sender_name: str):
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
+        self.sender_name = sender_name
 
     def send(self, outbox: OutboxMessage) -> None:
         slug = re.sub(r"[^a-z0-9]+", "-", outbox.to_email.lower()).strip("-")
         path = self.folder / f"{outbox.id:06d}-{outbox.kind}-{slug}.eml"
-        path.write_bytes(build_message(outbox).as_bytes())
+        path.write_bytes(build_message(outbox, self.sender_name).as_bytes())
         log.warning("Mail till %s: %r → %s", outbox.to_email, outbox.subject, path)
 
 
@@ -163,11 +170,11 @@ class _TimedConnection(Connection):
 
 
 @contextmanager
-def open_transport() -> Iterator[_SMTPTransport | _FileTransport]:
+def open_transport(sender_name: str = "") -> Iterator[_SMTPTransport | _FileTransport]:
     """One SMTP connection for a batch (or the .eml folder); errors opening it propagate."""
     if current_app.config["MAIL_BACKEND"] == "file":
-        yield _FileTransport(Path(current_app.config["MAIL_FILE_DIR"]))
+        yield _FileTransport(Path(current_app.config["MAIL_FILE_DIR"]), sender_name)
         return
     mail = current_app.extensions["mail"]
     with _TimedConnection(mail, current_app.config["MAIL_TIMEOUT"]) as connection:
-        yield _SMTPTransport(connection)
+        yield _SMTPTransport(connection, sender_name)

@@ -14,6 +14,7 @@ from eventreg.models.networks import (
     Network,
     NetworkMember,
 )
+from eventreg.models.organisation import Organisation
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
 from eventreg.models.places import Library, Municipality
 from eventreg.models.plans import FocusArea, LibraryPlan
@@ -56,6 +57,7 @@ __all__ = [
     "MonthlyEvents",
     "MonthlyParticipation",
     "Municipality",
+    "Organisation",
     "OutboxMessage",
     "OutboxStatus",
     "RateLimitCounter",

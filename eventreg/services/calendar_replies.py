@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from eventreg import organisation
 from eventreg.calendar import Reply, session_id_from_uid
 from eventreg.errors import EventRegError
 from eventreg.extensions import db
@@ -192,8 +193,8 @@ def _forward(record: InboundMessage, message: Inbound, reason: str) -> None:
         record.event_id = event.id
         to = (event.contact_name, event.contact_email)
     else:
-        config = current_app.config
-        to = (config["DATA_CONTROLLER"], config["DATA_CONTROLLER_EMAIL"])
+        profile = organisation.current()
+        to = (profile.owner, profile.contact_email or current_app.config["MAIL_DEFAULT_SENDER"][1])
     compose.queue_forward(message, to, reason, event)
     record.outcome = InboundOutcome.FORWARDED
     record.detail = f"Vidarebefordrat till {to[1]}: {reason}"

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eventreg import feeds, links
+from eventreg import feeds, links, organisation
 from eventreg.calendar import feed
 from eventreg.errors import InvalidLink
 from eventreg.extensions import db
@@ -138,9 +138,7 @@ def _feed_response(events: list[Event], name: str) -> Response:
 
 @bp.get("/kalender.ics")
 def calendar_feed():
-    return _feed_response(
-        feeds.feed_events(None), "Kalendarium – Biblioteksutveckling Region Jönköpings län"
-    )
+    return _feed_response(feeds.feed_events(None), organisation.current().site_name)
 
 
 @bp.get("/natverk/<int:network_id>/kalender.ics")

@@ -5,13 +5,15 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from sqlalchemy import select
 
+from eventreg import organisation
 from eventreg.calendar import public_calendar
 from eventreg.extensions import db
 from eventreg.formatting import month_heading
 from eventreg.i18n import current_language
 from eventreg.ids import page_number
-from eventreg.models import Event, EventKind
+from eventreg.models import Event, EventKind, Organisation
 from eventreg.pagecache import cached_page
 from eventreg.services import listings, registrations
 from eventreg.urls import local_path
@@ -128,3 +130,31 @@ def privacy():
 @bp.get("/tillganglighet")
 def accessibility():
     return _prose("accessibility.html")
+
+
+def _long_cached(response: Response) -> Response:
+    """Versioned by the profile's ``updated_at`` in the URL: a change gives a new URL."""
+    response.cache_control.public = True
+    response.cache_control.max_age = 365 * 24 * 3600
+    return response
+
+
+@bp.get("/profil.css")
+def profile_css():
+    """The organisation's colour, as CSS: the security policy allows no inline styles."""
+    profile = organisation.current()
+    css = f":root {{ --brand: {profile.colour}; --brand-dark: {profile.colour_dark}; }}\n"
+    return _long_cached(Response(css, mimetype="text/css"))
+
+
+@bp.get("/logotyp")
+def logo():
+    row = db.session.scalar(select(Organisation).where(Organisation.logo.is_not(None)).limit(1))
+    if row is None:
+        abort(404)
+    response = _long_cached(Response(row.logo, mimetype=row.logo_type))
+    # Opened on its own, an SVG is a document: nothing in it may run or load.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
+    return response

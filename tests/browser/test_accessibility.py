@@ -54,6 +54,7 @@ from eventreg.mail.inbound import parse
 from eventreg.models import (
     EventKind,
     EventStatus,
+    FocusArea,
     JoinPolicy,
     Library,
     MemberStatus,
@@ -64,7 +65,9 @@ from eventreg.models import (
 )
 from eventreg.services import calendar_replies, networks, registrations
 from eventreg.services.accounts import create_user
+from eventreg.services.audiences import save_audience
 from eventreg.services.events import SessionTimes
+from eventreg.services.organisation import save_profile
 from eventreg.services.places import import_libraries
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -85,6 +88,9 @@ SCROLLS_INSIDE = """() => [...document.body.querySelectorAll("*")].some((el) => 
         || (scrolls(style.overflowY) && el.scrollHeight > el.clientHeight);
 })"""
 NARROW = {"width": 320, "height": 640}
+LOGO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#00509e"/></svg>'
+#: A county list with one library more, as an administrator would upload it.
+LIBRARY_FILE = LIBRARIES_CSV.read_bytes() + b"0685,Vetlanda,Kvillsfors bokbuss,bokbuss\n"
 TIMEOUT_MS = 5_000
 
 COURSE = "Läsfrämjande i skolbiblioteksverksamheten"
@@ -435,9 +441,26 @@ def fill_workspace(smtp, site: Site) -> None:
         select(Library.municipality_id).where(Library.id == site.ids["library"])
     )
     assert db.session.get(Municipality, municipality)
+    # The organisation as an administrator fills it in, with a logo in the header.
+    save_profile(
+        None,
+        colour="#00509e",
+        name="Regionen",
+        unit="Regionbiblioteket",
+        contact_email="regionbiblioteket@example.se",
+        intro="Kurser och nätverksträffar för personalen på regionens folkbibliotek.",
+        logo=LOGO,
+    )
+    save_audience(None, "Skolbibliotekarier", "School librarians", False, None)
+    plan = db.session.get(FocusArea, focus_area("Läsfrämjande")).plan_id
+    db.session.commit()
     site.events.update(workshop=workshop.id, draft=draft.id)
     site.ids.update(
-        seated=seated, failed_message=failed, network=network.id, municipality=municipality
+        seated=seated,
+        failed_message=failed,
+        network=network.id,
+        municipality=municipality,
+        plan=plan,
     )
 
 
@@ -532,6 +555,15 @@ def preview_description(page: Page, site: Site) -> None:
     page.get_by_role("button", name="Förhandsgranska beskrivningen").click()
     preview = page.get_by_role("region", name="Förhandsgranskning av beskrivningen")
     expect(preview.get_by_role("link", name="stödmaterialet")).to_be_visible()
+
+
+def preview_library_file(page: Page, site: Site) -> None:
+    page.goto(site.base + "/samordnare/bibliotek/fil")
+    page.get_by_label("CSV-fil med kommuner och bibliotek").set_input_files(
+        files=[{"name": "bibliotek.csv", "mimeType": "text/csv", "buffer": LIBRARY_FILE}]
+    )
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", name="Nya bibliotek (1)")).to_be_visible()
 
 
 def refused(
@@ -679,6 +711,10 @@ CASES = [
     ),
     coordinator("statistics", go("/samordnare/statistik", "Per kommun")),
     coordinator(
+        "statistics-compared",
+        go("/samordnare/statistik?fran=2026-01-01&till=2026-12-31&jamfor=y", "Jämfört med"),
+    ),
+    coordinator(
         "statistics-errors",
         go(
             "/samordnare/statistik?fran=2025-06-30&till=2025-01-01",
@@ -699,6 +735,36 @@ CASES = [
         go(lambda s: f"/samordnare/bibliotek/{s.ids['library']}", f"Ändra {LIBRARY}"),
     ),
     administrator("municipality", go(municipality_page, "Ändra kommun")),
+    administrator("plans", go("/samordnare/biblioteksplaner", "Lägg till plan")),
+    administrator(
+        "plan-edit", go(lambda s: f"/samordnare/biblioteksplaner/{s.ids['plan']}", "Område 1")
+    ),
+    administrator(
+        "plan-errors",
+        refused(
+            "/samordnare/biblioteksplaner/ny", "Spara planen", "Planens namn: Ange planens namn."
+        ),
+    ),
+    administrator("audiences", go("/samordnare/malgrupper", "School librarians")),
+    administrator(
+        "audiences-errors", refused("/samordnare/malgrupper", "Spara", "Målgrupp: Ange målgruppen.")
+    ),
+    administrator("organisation", go("/samordnare/organisation", "Nuvarande logotyp")),
+    administrator(
+        "organisation-errors",
+        refused(
+            "/samordnare/organisation",
+            "Spara",
+            "Vit text på #ffcc00",
+            fill={"Profilfärg": "#ffcc00"},
+        ),
+    ),
+    administrator("library-file", go("/samordnare/bibliotek/fil", "Förhandsgranska")),
+    administrator("library-file-preview", preview_library_file),
+    administrator(
+        "library-file-errors",
+        refused("/samordnare/bibliotek/fil", "Förhandsgranska", "Filen saknar kolumnerna"),
+    ),
     administrator(
         "municipality-errors",
         refused(

@@ -11,6 +11,9 @@ import re
 from helpers import PASSWORD, stockholm
 from playwright.sync_api import Page, expect
 
+from eventreg.extensions import db
+from eventreg.services.organisation import save_profile
+
 TITLE = "Bokcirkelns metoder för vuxna"
 LIBRARY = "Vetlanda stadsbibliotek"
 CONSENT = "Jag har läst hur mina personuppgifter behandlas och godkänner det."
@@ -42,7 +45,12 @@ def has_visible_focus(page: Page) -> bool:
     )
 
 
-def test_create_and_publish_an_event_with_two_sessions_then_see_who_signed_up(page, coordinator):
+def test_create_and_publish_an_event_with_two_sessions_then_see_who_signed_up(
+    app, page, coordinator
+):
+    with app.app_context():
+        save_profile(None, colour="#00509e", unit="Regionbiblioteket", name="Region Exempel")
+        db.session.commit()
     sign_in(page, coordinator)
     expect(page.get_by_role("heading", level=1)).to_have_text("Översikt")
 
@@ -53,10 +61,13 @@ def test_create_and_publish_an_event_with_two_sessions_then_see_who_signed_up(pa
     expect(page.get_by_label("Kontaktperson", exact=True)).to_have_value("Karin Lindqvist")
     expect(page.get_by_label("Kontaktpersonens e-post")).to_have_value(coordinator)
     expect(page.get_by_label("Kurs", exact=True)).to_be_checked()
+    expect(page.get_by_label("Arrangör", exact=True)).to_have_value(
+        "Regionbiblioteket, Region Exempel"
+    )
 
     page.get_by_label("Titel", exact=True).fill(TITLE)
     page.get_by_label("Kort beskrivning", exact=True).fill("Två träffar om samtalsledning.")
-    page.get_by_label("Målgrupp", exact=True).fill("All personal")
+    page.get_by_label("Annan målgrupp", exact=True).fill("All personal")
     page.get_by_label("Lokal", exact=True).fill("Stadsbiblioteket, hörsalen")
     fill_session(page, 1, 20, "09:00", "12:00")
     page.get_by_label("Sista anmälningsdag", exact=True).fill(stockholm(15).date().isoformat())

@@ -29,6 +29,7 @@ from eventreg.models import (
 )
 from eventreg.services import calendar_replies, events, networks, registrations
 from eventreg.services.events import SessionTimes
+from eventreg.services.organisation import save_profile
 
 pytestmark = [pytest.mark.usefixtures("ctx"), pytest.mark.imap]
 
@@ -238,9 +239,11 @@ def test_ordinary_replies_and_out_of_office_go_to_the_contact_person_unchanged(i
 
 
 def test_mail_about_nothing_we_sent_goes_to_the_unit(imap, smtp, app):
+    save_profile(None, colour="#00509e", unit="Enheten", contact_email="enheten@region.test")
+    db.session.commit()
     (record,) = read(imap, plain("Okänd <x@annan.test>", "Fråga", "Hej, när är nästa kurs?"))
     assert record.outcome == "forwarded" and record.event_id is None
-    forwarded(smtp, app.config["DATA_CONTROLLER_EMAIL"])
+    forwarded(smtp, "enheten@region.test")
 
 
 def test_a_bounce_of_a_forward_is_kept_and_not_forwarded_again(imap, smtp, app):

@@ -10,6 +10,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     audiences,
     events,
     networks,
+    organisation,
     outbox,
     personal_data,
     plans,

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from eventreg import ratelimits
+from eventreg import organisation, ratelimits
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, CancelEventForm
 from eventreg.forms.events import EventForm
@@ -103,7 +103,7 @@ def new_event():
         .offer_audiences(audiences.audiences_to_offer())
     )
     if request.method == "GET":
-        form.organiser.data = "Biblioteksutveckling, Region Jönköpings län"
+        form.organiser.data = organisation.current().owner
         form.contact_name.data = current_user.name
         form.contact_email.data = current_user.email
         form.kind.data = "course"

@@ -1,4 +1,5 @@
-"""Administrators' pages: coordinator accounts, the county's libraries and municipalities."""
+"""Administrators' pages: coordinator accounts, the county's libraries and municipalities (one
+by one, or from a file)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -6,14 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from eventreg.errors import EventRegError
 from eventreg.extensions import db
-from eventreg.forms.admin import AccountForm, LibraryForm, MunicipalityForm
+from eventreg.forms.admin import AccountForm, LibraryFileForm, LibraryForm, MunicipalityForm
 from eventreg.forms.common import ButtonForm
 from eventreg.models import Library, Municipality, Role, User
-from eventreg.services import accounts, places
+from eventreg.services import accounts, library_import, places
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
-from eventreg.views.forms import run, status
+from eventreg.views.forms import run, show_error, status
 
 
 @bp.route("/konton", methods=["GET", "POST"])
@@ -100,3 +102,28 @@ def municipality_page(municipality_id: int):
     return render_template("admin/municipality.html", form=form, municipality=municipality), status(
         form
     )
+
+
+@bp.route("/bibliotek/fil", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def library_file_page():
+    """Upload a CSV, see what it would add, rename and retire, then apply it."""
+    form = LibraryFileForm()
+    changes = None
+    if form.validate_on_submit():
+        text = library_import.decode(form.file.data.read()) if form.file.data else form.text.data
+        if form.apply.data and (
+            done := run(
+                lambda: library_import.apply(library_import.read_rows(text), current_user),
+                form=form,
+            )
+        ):
+            flash(f"Biblioteken är inlästa: {done.changes} ändringar.", "success")
+            return redirect(url_for(".libraries_page"))
+        if not form.errors and not form.form_errors:
+            try:
+                changes = library_import.plan(library_import.read_rows(text or ""))
+                form.text.data = text
+            except EventRegError as error:
+                show_error(form, error)
+    return render_template("admin/library_file.html", form=form, changes=changes), status(form)

@@ -13,6 +13,7 @@ from eventreg.models import FocusArea, Library, Municipality, OutboxMessage, Rol
 from eventreg.services.accounts import create_user
 from eventreg.services.audiences import save_audience
 from eventreg.services.networks import add_member, create_network
+from eventreg.services.organisation import save_profile
 from eventreg.services.registrations import register
 
 
@@ -40,6 +41,7 @@ def ids(app):
             applicant(name="Medlem", email="medlem@b.se"),
         )
         plan_id = db.session.get(FocusArea, focus_area()).plan_id
+        save_profile(None, colour="#00509e", name="Testregionen")
         audience = save_audience(None, "Barnbibliotekarier", "", False, None)
         db.session.commit()
         return {
