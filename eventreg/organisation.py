@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Organisation
+from eventreg.models.organisation import DEFAULT_COLOUR
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Profile:
     newsletter_sender: str = ""
     intro: str = ""
     intro_en: str = ""
-    colour: str = "#00509e"
+    colour: str = DEFAULT_COLOUR
     logo_type: str = ""
     updated_at: datetime | None = None
 

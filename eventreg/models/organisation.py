@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from eventreg.models.base import Base, utcnow
 
+#: A blue white text reads well on (7.9:1), until the administrator picks the region's own.
+DEFAULT_COLOUR = "#00509e"
+
 
 class Organisation(Base):
     __tablename__ = "organisation"
@@ -18,7 +21,7 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The region, e.g. "Region Gotland".
     name: Mapped[str] = mapped_column(String(200), default="")
-    #: E.g. "RJL", where space is short.
+    #: E.g. "RG", where space is short.
     short_name: Mapped[str] = mapped_column(String(50), default="")
     #: The unit that runs the courses, e.g. "Regionbibliotek".
     unit: Mapped[str] = mapped_column(String(200), default="")
@@ -36,7 +39,7 @@ class Organisation(Base):
     intro: Mapped[str] = mapped_column(Text, default="")
     intro_en: Mapped[str] = mapped_column(Text, default="")
     #: "#rrggbb", the header's and buttons' background: white text on it passes WCAG AA.
-    colour: Mapped[str] = mapped_column(String(7), default="#00509e")
+    colour: Mapped[str] = mapped_column(String(7), default=DEFAULT_COLOUR)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: "image/png" or "image/svg+xml".
     logo_type: Mapped[str] = mapped_column(String(50), default="")

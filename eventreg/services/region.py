@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from eventreg.models import User
+from eventreg.models.organisation import DEFAULT_COLOUR
 from eventreg.services import audiences, organisation, places, plans
 
 
@@ -21,7 +22,7 @@ def load_region(path: Path, actor: User | None = None) -> str:
     """Load the file; say what was added."""
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
     profile = dict(spec.get("organisation", {}))
-    organisation.save_profile(actor, colour=profile.pop("colour", "#00509e"), **profile)
+    organisation.save_profile(actor, colour=profile.pop("colour", DEFAULT_COLOUR), **profile)
     known_plans = {plan.name for plan in plans.plans()}
     added_plans = 0
     for plan in spec.get("plans", []):

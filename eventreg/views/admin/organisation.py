@@ -7,6 +7,7 @@ from sqlalchemy import select
 from eventreg.extensions import db
 from eventreg.forms.organisation import ProfileForm
 from eventreg.models import Organisation, Role
+from eventreg.models.organisation import DEFAULT_COLOUR
 from eventreg.services import organisation
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -19,7 +20,7 @@ def organisation_page():
     row = db.session.scalar(select(Organisation).limit(1))
     form = ProfileForm(obj=row) if request.method == "GET" else ProfileForm()
     if request.method == "GET" and row is None:
-        form.colour.data = Organisation.colour.default.arg
+        form.colour.data = DEFAULT_COLOUR
     if form.validate_on_submit() and run(
         lambda: organisation.save_profile(
             current_user,
