@@ -91,6 +91,25 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
         db.engine.dispose()
 
 
+def app_of_its_own(kind: str, name: str, tmp_path, request):
+    """An app on a new, empty database: SQLite in ``tmp_path``, or PostgreSQL."""
+    from eventreg import create_app
+
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres").create_database(f"eventreg_{name}")
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+
+
+def rows(sql: str) -> list[tuple]:
+    """The rows a query reads, outside any session (a migration test reads what SQL wrote)."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql))]
+
+
 BEFORE_PLANS = "304e0b484deb"
 #: An event of the old enum's area "digital", and what the statistics had counted for it.
 OLD_ROWS = (
@@ -114,19 +133,7 @@ def test_the_old_focus_areas_become_the_plan_2023_2025_and_back(kind, tmp_path, 
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import text
 
-    from eventreg import create_app
-
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
-    else:
-        url = request.getfixturevalue("postgres").create_database("eventreg_plans")
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
-
-    def rows(sql: str) -> list[tuple]:
-        with db.engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
-
-    with app.app_context():
+    with app_of_its_own(kind, "plans", tmp_path, request).app_context():
         upgrade(revision=BEFORE_PLANS)
         with db.engine.begin() as connection:
             for sql in OLD_ROWS:
@@ -187,19 +194,7 @@ def test_audiences_spelt_apart_become_one_of_the_list_and_go_back_as_text(kind, 
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import text
 
-    from eventreg import create_app
-
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp_path / 'audiences.sqlite'}"
-    else:
-        url = request.getfixturevalue("postgres").create_database("eventreg_audiences")
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
-
-    def rows(sql: str) -> list[tuple]:
-        with db.engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql))]
-
-    with app.app_context():
+    with app_of_its_own(kind, "audiences", tmp_path, request).app_context():
         upgrade(revision=BEFORE_AUDIENCES)
         with db.engine.begin() as connection:
             for audience in ("Barnbibliotekarier", "Barnbibliotekarier", "barnbibliotekarier "):

@@ -7,7 +7,7 @@ never), used by the calendar, the event pages, network pages and the feeds.
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from eventreg.extensions import db
 from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
@@ -26,7 +26,8 @@ def visible_events(*, ending_after: datetime | None = None) -> Select:
     query = (
         select(Event)
         .where(is_visible())
-        .options(selectinload(Event.sessions), selectinload(Event.listed_audience))
+        # The audience in the same query (a join to a short list), the sessions in a second.
+        .options(selectinload(Event.sessions), joinedload(Event.listed_audience))
         .order_by(Event.first_start, Event.id)
     )
     return query.where(Event.last_end >= ending_after) if ending_after else query
@@ -38,7 +39,11 @@ def upcoming_events() -> Select:
 
 def visible_event(event_id: int, with_sessions: bool = True) -> Event | None:
     """A published or cancelled event (with its sessions, unless a page needs none), or None."""
-    query = select(Event).where(Event.id == event_id, is_visible())
+    query = (
+        select(Event)
+        .where(Event.id == event_id, is_visible())
+        .options(joinedload(Event.listed_audience))
+    )
     if with_sessions:
         query = query.options(selectinload(Event.sessions))
     return db.session.scalar(query)
