@@ -40,7 +40,7 @@ bench: $(STAMP)
 
 ## translations: add newly marked strings to the English catalogue, then compile it (after translating)
 translations: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o .messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k _nl:1,2 --no-location --sort-output -o .messages.pot .
 	$(VENV)/bin/pybabel update -i .messages.pot -d eventreg/translations --no-fuzzy-matching --width 100
 	$(VENV)/bin/pybabel compile -d eventreg/translations
 	rm .messages.pot

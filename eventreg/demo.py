@@ -13,17 +13,37 @@ from sqlalchemy import func, select
 from eventreg import organisation
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventKind, JoinPolicy, Library, Role, User
+from eventreg.models import Event, EventKind, JoinPolicy, Library, QuestionKind, Role, User
 from eventreg.services.accounts import create_user
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.networks import add_member, create_network, plan_series
 from eventreg.services.plans import plans
+from eventreg.services.questions import ChoiceText, QuestionText, save_questions
 from eventreg.services.region import load_region
 from eventreg.services.registrations import Applicant, register
 
 #: The regions the demo can load (``services.region``); events are written for the first.
 REGIONS = Path(__file__).parent / "data" / "regions"
 DEMO_REGION = "jonkoping"
+
+#: The questions of the demo's bokprat course: an afternoon workshop with few places.
+WORKSHOP_QUESTIONS = [
+    QuestionText(
+        QuestionKind.SINGLE_CHOICE,
+        "Vilken workshop vill du gå på efter lunch?",
+        "Which workshop would you like to attend after lunch?",
+        required=True,
+        choices=(
+            ChoiceText("Bokprat för mellanstadiet", "Book talks for ages 10–12", 20),
+            ChoiceText("Bokprat för högstadiet", "Book talks for ages 13–15", 20),
+        ),
+    ),
+    QuestionText(
+        QuestionKind.LONG_TEXT,
+        "Finns det en bok du vill att vi pratar om?",
+        "Is there a book you would like us to talk about?",
+    ),
+]
 
 #: The demo sign-in, for development only (the README names it).
 DEMO_COORDINATOR = ("samordnare@example.se", "Karin Lindqvist", "demo-losenord")
@@ -236,6 +256,8 @@ def seed(region: str = DEMO_REGION, force: bool = False) -> str:
     events = []
     for details, sessions, publish in _demo_events(_current_areas()):
         event = create_event(sessions, **details)
+        if event.title.startswith("Bokprat som metod"):
+            save_questions(event.id, WORKSHOP_QUESTIONS, None)
         if publish:
             publish_event(event.id)
         events.append(event)

@@ -112,12 +112,20 @@ def download(
     )
 
 
-def attendees(kind: str, name: str, registrations: list[Registration]) -> Response:
+def attendees(
+    kind: str,
+    name: str,
+    registrations: list[Registration],
+    answer_headings: list[str],
+    answers: list[list[str]],
+) -> Response:
+    """The attendee list, and a column per question of the event with each person's answers."""
+    rows = [[*row, *cells] for row, cells in zip(_rows(registrations), answers, strict=True)]
     return download(
         kind,
         name,
-        HEADINGS,
-        _rows(registrations),
+        HEADINGS + answer_headings,
+        rows,
         "Deltagare",
-        [28, 32, 30, 16, 10, 22, 12, 10, 24, 24, 40, 16],
+        [28, 32, 30, 16, 10, 22, 12, 10, 24, 24, 40, 16] + [30] * len(answer_headings),
     )

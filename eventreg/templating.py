@@ -51,6 +51,7 @@ def init_app(app: Flask) -> None:
         REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
         webcal_url=webcal_url,
         organisation=organisation.current,
+        zip=zip,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -18,6 +18,7 @@ from eventreg.models.organisation import Organisation
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
 from eventreg.models.places import Library, Municipality
 from eventreg.models.plans import FocusArea, LibraryPlan
+from eventreg.models.questions import Answer, Choice, Question, QuestionKind
 from eventreg.models.ratelimits import RateLimitCounter, RefusedBurst
 from eventreg.models.registrations import Registration, RegistrationStatus
 from eventreg.statistics.models import (
@@ -28,6 +29,10 @@ from eventreg.statistics.models import (
 )
 
 __all__ = [
+    "Answer",
+    "Choice",
+    "Question",
+    "QuestionKind",
     "Invitation",
     "InvitationStatus",
     "JoinPolicy",

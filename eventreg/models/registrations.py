@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from eventreg.models.base import Base, str_enum, utcnow
 from eventreg.models.events import Event
 from eventreg.models.places import Library
+
+if TYPE_CHECKING:
+    from eventreg.models.questions import Answer
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -69,6 +73,10 @@ class Registration(Base):
 
     event: Mapped[Event] = relationship()
     library: Mapped[Library | None] = relationship()
+    #: Answers to the event's own questions (``models.questions``).
+    answers: Mapped[list["Answer"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id"
+    )
 
     @property
     def workplace(self) -> str:

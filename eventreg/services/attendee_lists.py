@@ -25,7 +25,10 @@ def registrations_for(event: Event, search: str = "") -> list[Registration]:
     query = (
         select(Registration)
         .where(Registration.event_id == event.id)
-        .options(selectinload(Registration.library).selectinload(Library.municipality))
+        .options(
+            selectinload(Registration.library).selectinload(Library.municipality),
+            selectinload(Registration.answers),
+        )
         .order_by(Registration.id)
     )
     if search:

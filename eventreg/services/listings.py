@@ -67,6 +67,11 @@ _SIGN_UP_FACTS = select(
     .where(Registration.event_id == Event.id, Registration.status == RegistrationStatus.CONFIRMED)
     .scalar_subquery()
     .label("seated"),
+    # Changes with every sign-up and cancellation: the places left of a question's choices.
+    select(func.count())
+    .where(Registration.event_id == Event.id, Registration.status != RegistrationStatus.CANCELLED)
+    .scalar_subquery()
+    .label("active"),
 ).where(Event.id == bindparam("event_id"), Event.status.in_(VISIBLE))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import String, cast, delete, or_, select, update
 from eventreg import audit
 from eventreg.extensions import db
 from eventreg.models import (
+    Answer,
     CalendarEntry,
     Event,
     EventSession,
@@ -83,6 +84,21 @@ def purge(now: datetime | None = None) -> PurgeReport:
             ),
         )
         .values(dietary_needs="", accessibility_needs="", message="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    # Free text and yes or no can say as much as a need does; a picked choice stays (counts).
+    needs += db.session.execute(
+        update(Answer)
+        .where(
+            Answer.choice_id.is_(None),
+            Answer.text != "",
+            Answer.registration_id.in_(
+                select(Registration.id).where(
+                    Registration.event_id.in_(_events_ended_before(needs_cutoff))
+                )
+            ),
+        )
+        .values(text="")
         .execution_options(synchronize_session=False)
     ).rowcount
     entries = db.session.execute(

@@ -8,7 +8,8 @@ transaction, so a registration and its confirmation are saved together or not at
 
 import enum
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
@@ -30,12 +31,13 @@ from eventreg.models import (
     EventStatus,
     Library,
     PartStat,
+    Question,
     Registration,
     RegistrationStatus,
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import calendar_entries
+from eventreg.services import calendar_entries, questions
 from eventreg.services.locks import lock_event
 from eventreg.text import without_control_characters
 
@@ -68,6 +70,8 @@ class Applicant:
     message: str = ""
     #: The language the person signed up in; mail to them is written in it.
     language: str = "sv"
+    #: Answers to the event's own questions: the posted values per question id.
+    answers: Mapping[int, Sequence[str]] = field(default_factory=dict)
 
 
 class SignUpFacts(Protocol):
@@ -151,6 +155,7 @@ _SIGN_UP_LOOK = select(
     .where(Library.id == bindparam("library_id"))
     .scalar_subquery()
     .label("library_active"),
+    exists().where(Question.event_id == bindparam("event_id")).label("asks"),
 )
 
 
@@ -258,6 +263,9 @@ def register(
         _resend_link(existing, now)
         return existing
 
+    asks = look.asks or applicant.answers
+    # A coordinator adding someone may leave required questions for the person to answer.
+    answers = questions.answers_for(event.id, applicant.answers, actor is None) if asks else []
     registration = Registration(
         event_id=event.id,
         status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
@@ -273,6 +281,7 @@ def register(
         language=applicant.language,
         confirmed_at=now if has_seat else None,
         link_sent_at=now,
+        answers=answers,
     )
     db.session.add(registration)
     db.session.flush()

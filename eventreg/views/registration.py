@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from eventreg import links, pagecache
 from eventreg.errors import InvalidLink
 from eventreg.forms.common import ButtonForm
+from eventreg.forms.questions import answers_posted, sign_up_form
 from eventreg.forms.registration import LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
-from eventreg.services import listings, registrations
+from eventreg.services import listings, questions, registrations
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
 from eventreg.views.forms import run, status
@@ -29,7 +30,9 @@ def sign_up(event_id: int):
     """
     form = None
     if request.method == "POST":
-        form = RegistrationForm(serves_meal=True)  # a page without the field posts it empty
+        # The form of an event with questions says so, so that a plain form costs no query.
+        asked = questions.asked(event_id) if "questions" in request.form else questions.Asked()
+        form = sign_up_form(asked, current_language())(serves_meal=True)  # may post it empty
         if form.validate_on_submit() and run(
             lambda: registrations.register(event_id, applicant_from(form)),
             form=form,
@@ -44,18 +47,23 @@ def sign_up(event_id: int):
 
     def render() -> str:
         event = get_visible_event(event_id)
-        shown = form or RegistrationForm(serves_meal=event.serves_meal)
+        asked = questions.asked(event_id)
+        shown = form or sign_up_form(asked, current_language())(serves_meal=event.serves_meal)
         if not event.serves_meal and "dietary_needs" in shown:
             del shown.dietary_needs
         shown.offer_libraries(library_options())
-        return render_template("registration/sign_up.html", event=event, form=shown, state=state)
+        return render_template(
+            "registration/sign_up.html", event=event, form=shown, state=state, asked=asked
+        )
 
     if form is not None:
         return render(), status(form)
     if not pagecache.may_store():
         return render()
     return pagecache.remember(
-        (request.full_path, facts.updated_at, state, pagecache.minute()), render, with_form=True
+        (request.full_path, facts.updated_at, state, facts.active, pagecache.minute()),
+        render,
+        with_form=True,
     )
 
 
@@ -75,6 +83,7 @@ def applicant_from(form: RegistrationForm) -> Applicant:
         accessibility_needs=text("accessibility_needs"),
         message=text("message"),
         language=current_language(),
+        answers=answers_posted(request.form),
     )
 
 

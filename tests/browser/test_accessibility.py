@@ -61,14 +61,16 @@ from eventreg.models import (
     Municipality,
     OutboxMessage,
     OutboxStatus,
+    QuestionKind,
     Role,
 )
-from eventreg.services import calendar_replies, networks, registrations
+from eventreg.services import calendar_replies, networks, questions, registrations
 from eventreg.services.accounts import create_user
 from eventreg.services.audiences import save_audience
 from eventreg.services.events import SessionTimes
 from eventreg.services.organisation import save_profile
 from eventreg.services.places import import_libraries
+from eventreg.services.questions import ChoiceText, QuestionText
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
@@ -301,6 +303,33 @@ def fill(smtp) -> Site:
         first, *_ = deliver(smtp)
         return registration_id, personal_link(first)
 
+    # The open course asks which workshop, and Karin takes the last place of A (full after).
+    questions.save_questions(
+        open_course.id,
+        [
+            QuestionText(
+                QuestionKind.SINGLE_CHOICE,
+                "Vilken workshop vill du gå på?",
+                help="Välj en. Workshop A har en plats.",
+                choices=(ChoiceText("Workshop A", places=1), ChoiceText("Workshop B")),
+            ),
+            QuestionText(QuestionKind.YES_NO, "Vill du ha material i förväg?"),
+            QuestionText(QuestionKind.LONG_TEXT, "Något du vill att vi tar upp?"),
+        ],
+        None,
+    )
+    db.session.commit()
+    workshop = questions.asked(open_course.id).questions[0]
+    registrations.register(
+        open_course.id,
+        applicant(
+            name="Sara Lind",
+            email="sara.lind@vetlanda.se",
+            library_id=library_id,
+            answers={workshop.id: [str(workshop.choices[0].id)]},
+        ),
+    )
+    db.session.commit()
     _, confirmed = register(open_course, "karin.ek@vetlanda.se")
     register(full, "anna.berg@vetlanda.se")
     _, waitlisted = register(full, "karin.ek@vetlanda.se")
@@ -630,7 +659,7 @@ CASES = [
     Case("event-full", go(event_page("full"), "Anmäl dig till reservlistan")),
     Case("event-closed", go(event_page("closed"), "Det går inte längre att anmäla sig")),
     Case("event-cancelled", go(event_page("cancelled"), "Evenemanget är inställt.")),
-    Case("sign-up", go(sign_up_url, "Fyll i namn, e-post och arbetsplats.")),
+    Case("sign-up", go(sign_up_url, "Workshop A (fullt)")),
     Case("sign-up-errors", submit_empty_form),
     Case("sign-up-waiting-list", go(lambda s: sign_up_url(s, "full"), "Alla platser är bokade.")),
     Case("thanks", sign_up),
@@ -686,6 +715,7 @@ CASES = [
     ),
     coordinator("sign-in-sheet", go(workspace("workshop", "/namnlista"), "Närvarolista")),
     coordinator("attendance", go(workspace("open", "/narvaro"), "Kom till tillfället")),
+    coordinator("event-questions", go(workspace("open", "/fragor"), "Val hittills")),
     coordinator("message", go(workspace("workshop", "/meddelande"), "Skicka meddelande")),
     coordinator("outbox", outbox_with_a_failure),
     coordinator("calendar-replies", go("/samordnare/utskick/kalendersvar", "Fråga om parkering")),

@@ -8,17 +8,20 @@ from sqlalchemy import func, select
 
 from eventreg.extensions import db
 from eventreg.models import (
+    Answer,
     AuditEntry,
     CalendarEntry,
     Library,
     OutboxMessage,
+    QuestionKind,
     Registration,
     RegistrationStatus,
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import personal_data
+from eventreg.services import personal_data, questions
 from eventreg.services.accounts import create_user
+from eventreg.services.questions import ChoiceText, QuestionText
 from eventreg.services.registrations import register
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -118,3 +121,33 @@ def test_a_person_is_erased_on_request_and_told_of_cancelled_seats():
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 2
     assert db.session.scalar(select(func.count()).select_from(CalendarEntry)) == 0
+
+
+def test_answers_in_words_are_erased_with_the_needs_and_a_picked_choice_is_kept():
+    event = make_event()
+    questions.save_questions(
+        event.id,
+        [
+            QuestionText(QuestionKind.LONG_TEXT, "Något vi bör veta?"),
+            QuestionText(QuestionKind.YES_NO, "Behöver du ledsagare?"),
+            QuestionText(QuestionKind.SINGLE_CHOICE, "Workshop?", choices=(ChoiceText("A"),)),
+        ],
+        None,
+    )
+    free, yes_no, workshop = questions.asked(event.id).questions
+    register(
+        event.id,
+        applicant(
+            answers={
+                free.id: ["Jag har diabetes"],
+                yes_no.id: ["ja"],
+                workshop.id: [str(workshop.choices[0].id)],
+            }
+        ),
+    )
+    db.session.commit()
+    age(event, 31)
+    personal_data.purge()
+    db.session.commit()
+    kept = db.session.execute(select(Answer.choice_id, Answer.text).order_by(Answer.id)).all()
+    assert kept == [(None, ""), (None, ""), (workshop.choices[0].id, "")]

@@ -14,6 +14,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     outbox,
     personal_data,
     plans,
+    questions,
     settings,
     statistics,
 )

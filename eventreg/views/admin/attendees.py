@@ -9,7 +9,7 @@ from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.ids import parse_id
 from eventreg.models import EventSession, Registration, Role
-from eventreg.services import attendance, attendee_lists, listings, registrations
+from eventreg.services import attendance, attendee_lists, listings, questions, registrations
 from eventreg.services.places import library_options
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -38,6 +38,8 @@ def attendee_list(event_id: int):
         lists=attendee_lists.split_by_status(attendee_lists.registrations_for(event, search)),
         counts=listings.status_counts([event.id])[event.id],
         places=attendee_lists.counts_by_place(event),
+        asked=questions.all_questions(event.id),
+        answer_cells=questions.answer_cells,
         form=ButtonForm(),
     )
 
@@ -97,7 +99,15 @@ def give_seat(event_id: int, registration_id: int):
 @requires(Role.COORDINATOR)
 def export(event_id: int, kind: str):
     event = get_event(event_id)
-    return exports.attendees(kind, f"deltagare-{event.id}", attendee_lists.registrations_for(event))
+    people = attendee_lists.registrations_for(event)
+    asked = questions.all_questions(event.id)
+    return exports.attendees(
+        kind,
+        f"deltagare-{event.id}",
+        people,
+        questions.headings(asked),
+        [questions.answer_cells(registration, asked) for registration in people],
+    )
 
 
 @bp.get("/evenemang/<int:event_id>/namnlista")

@@ -1,0 +1,152 @@
+"""A coordinator asks an event's own questions; people answer them when signing up."""
+
+import csv
+import io
+import re
+
+import pytest
+from helpers import csrf_token, make_event, sign_up_form
+from sqlalchemy import select
+
+from eventreg.extensions import db
+from eventreg.models import Answer, QuestionKind, Registration
+from eventreg.services import questions
+from eventreg.services.questions import QuestionText
+
+
+@pytest.fixture
+def event_id(app):
+    with app.app_context():
+        event = make_event(capacity=10)
+        db.session.commit()
+        return event.id
+
+
+@pytest.fixture
+def asking(app, coordinator_client, event_id):
+    """The coordinator adds two questions through the editor, one row added on the way."""
+    url = f"/samordnare/evenemang/{event_id}/fragor"
+    page = coordinator_client.get(url).get_data(as_text=True)
+    first = {
+        "questions-0-text": "Vilken workshop vill du gå på?",
+        "questions-0-text_en": "Which workshop?",
+        "questions-0-kind": "single_choice",
+        "questions-0-required": "y",
+        "questions-0-choices": "Workshop A | Workshop A | 1\nWorkshop B | Workshop B",
+    }
+    more = coordinator_client.post(
+        url, data={"csrf_token": csrf_token(page), **first, "add_question": "y"}
+    )
+    assert 'name="questions-1-text"' in more.get_data(as_text=True)
+    saved = coordinator_client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            **first,
+            "questions-1-text": "Något du vill att vi tar upp?",
+            "questions-1-kind": "long_text",
+            "save": "y",
+        },
+        follow_redirects=True,
+    )
+    assert "Frågorna är sparade." in saved.get_data(as_text=True)
+    form = coordinator_client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True)
+    return {
+        name: re.search(
+            rf'name="(q\d+)"[^>]*value="(\d+)"[^>]*>\s*<label[^>]*>{name}', form
+        ).groups()
+        for name in ("Workshop A", "Workshop B")
+    } | {"topic": re.search(r'<textarea[^>]*name="(q\d+)"', form).group(1)}
+
+
+def post_sign_up(client, event_id: int, n: int, **answers):
+    page = client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True)
+    return client.post(
+        f"/evenemang/{event_id}/anmalan",
+        data={"csrf_token": csrf_token(page), "questions": "1", **sign_up_form(n), **answers},
+    )
+
+
+def test_questions_are_asked_answered_and_shown_in_the_list_and_the_export(
+    app, client, coordinator_client, event_id, asking
+):
+    page = client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True)
+    assert "<legend>Vilken workshop vill du gå på? (svar krävs)</legend>" in page
+    assert "Workshop A (1 plats kvar)" in page
+
+    unanswered = post_sign_up(client, event_id, 1)
+    assert unanswered.status_code == 422
+    html = unanswered.get_data(as_text=True)
+    question, _ = asking["Workshop A"]
+    assert f'id="{question}-error"' in html and "Svara på frågan." in html
+    assert 'value="Person 1"' in html  # nothing typed is lost
+
+    question, workshop_a = asking["Workshop A"]
+    signed_up = post_sign_up(
+        client, event_id, 1, **{question: workshop_a, asking["topic"]: "Bokprat för unga"}
+    )
+    assert signed_up.status_code == 302
+    later = client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True)
+    assert "Workshop A (fullt)" in later
+    assert re.search(
+        rf'<input[^>]*disabled[^>]*value="{workshop_a}"|<input[^>]*value="{workshop_a}"[^>]*disabled',
+        later,
+    )
+    full = post_sign_up(client, event_id, 2, **{question: workshop_a})
+    assert full.status_code == 422
+    assert "”Workshop A” är fullt. Välj ett annat alternativ." in full.get_data(as_text=True)
+
+    listing = coordinator_client.get(f"/samordnare/evenemang/{event_id}/deltagare").get_data(
+        as_text=True
+    )
+    assert "Vilken workshop vill du gå på?: Workshop A" in listing
+    exported = coordinator_client.get(f"/samordnare/evenemang/{event_id}/deltagare.csv")
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig")), delimiter=";"))
+    column = rows[0].index("Vilken workshop vill du gå på?")
+    assert rows[1][column] == "Workshop A"
+    assert rows[1][rows[0].index("Något du vill att vi tar upp?")] == "Bokprat för unga"
+    counts = coordinator_client.get(f"/samordnare/evenemang/{event_id}/fragor").get_data(
+        as_text=True
+    )
+    assert re.search(
+        r"Workshop A</th><td class=\"number\">1</td><td class=\"number\">1</td>", counts
+    )
+
+
+def test_an_answer_to_another_events_question_changes_nothing(app, client, event_id, asking):
+    with app.app_context():
+        other = make_event(title="Ett annat evenemang")
+        db.session.commit()
+        other_id = other.id
+    question, workshop_a = asking["Workshop A"]
+    response = post_sign_up(client, other_id, 3, **{question: workshop_a})
+    assert response.status_code == 422
+    assert "Svaret hör inte till en fråga i formuläret." in response.get_data(as_text=True)
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Registration.id).where(Registration.event_id == other_id))
+            is None
+        )
+        assert db.session.scalar(select(Answer.id)) is None
+
+
+def test_a_yes_or_no_question_is_answered_in_english_too(app, client, event_id):
+    with app.app_context():
+        questions.save_questions(
+            event_id,
+            [
+                QuestionText(
+                    QuestionKind.YES_NO, "Vill du ha material i förväg?", "Material beforehand?"
+                )
+            ],
+            None,
+        )
+        db.session.commit()
+        question = questions.asked(event_id).questions[0].id
+    client.get("/sprak/en")
+    page = client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True)
+    assert "<legend>Material beforehand?</legend>" in page
+    assert f'<label for="q{question}-0">Yes</label>' in page
+    assert post_sign_up(client, event_id, 5, **{f"q{question}": "ja"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Answer.text)) == "ja"
