@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import Organisation
+from eventreg.models.base import in_language
 from eventreg.models.organisation import DEFAULT_COLOUR
 
 
@@ -51,7 +52,7 @@ class Profile:
         return f"-//{self.name or 'eventreg'}//eventreg Kalendarium//SV"
 
     def intro_in(self, language: str) -> str:
-        return self.intro_en if language == "en" and self.intro_en else self.intro
+        return in_language(self.intro, self.intro_en, language)
 
     @property
     def colour_dark(self) -> str:

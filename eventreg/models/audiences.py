@@ -8,7 +8,7 @@ rewords every event that has it.
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eventreg.models.base import Base
+from eventreg.models.base import Base, in_language
 
 
 class Audience(Base):
@@ -23,7 +23,7 @@ class Audience(Base):
     retired: Mapped[bool] = mapped_column(default=False)
 
     def name_in(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
+        return in_language(self.name, self.name_en, language)
 
     def __repr__(self) -> str:
         return f"<Audience {self.id} {self.name!r}>"

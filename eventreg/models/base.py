@@ -60,3 +60,8 @@ def str_enum(cls: type[enum.StrEnum]) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         name=cls.__name__.lower(),
     )
+
+
+def in_language(swedish: str, english: str, language: str) -> str:
+    """Wording kept in both languages: the English on English pages when there is one."""
+    return english if language == "en" and english else swedish

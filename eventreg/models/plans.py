@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventreg.models.base import Base
+from eventreg.models.base import Base, in_language
 
 
 class LibraryPlan(Base):
@@ -54,7 +54,7 @@ class FocusArea(Base):
     plan: Mapped[LibraryPlan] = relationship(back_populates="areas")
 
     def name_in(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
+        return in_language(self.name, self.name_en, language)
 
     def __repr__(self) -> str:
         return f"<FocusArea {self.id} {self.name!r}>"

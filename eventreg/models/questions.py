@@ -9,7 +9,7 @@ import enum
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eventreg.models.base import Base, str_enum
+from eventreg.models.base import Base, in_language, str_enum
 
 
 class QuestionKind(enum.StrEnum):
@@ -47,10 +47,10 @@ class Question(Base):
     )
 
     def text_in(self, language: str) -> str:
-        return self.text_en if language == "en" and self.text_en else self.text
+        return in_language(self.text, self.text_en, language)
 
     def help_in(self, language: str) -> str:
-        return self.help_en if language == "en" and self.help_en else self.help
+        return in_language(self.help, self.help_en, language)
 
     def __repr__(self) -> str:
         return f"<Question {self.id} event={self.event_id} {self.kind}>"
@@ -74,7 +74,7 @@ class Choice(Base):
     question: Mapped[Question] = relationship(back_populates="choices")
 
     def text_in(self, language: str) -> str:
-        return self.text_en if language == "en" and self.text_en else self.text
+        return in_language(self.text, self.text_en, language)
 
     def __repr__(self) -> str:
         return f"<Choice {self.id} {self.text!r}>"

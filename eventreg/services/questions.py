@@ -290,9 +290,12 @@ def headings(asked_ever: list[Question]) -> list[str]:
 
 def answer_cells(registration: Registration, asked_ever: list[Question]) -> list[str]:
     """The registration's answers, one cell per question in ``asked_ever``."""
+    columns = {q.id for q in asked_ever}
     choices = {c.id: c for q in asked_ever for c in q.choices}
     given: dict[int, list[str]] = {}
     for answer in registration.answers:
+        if answer.question_id not in columns:
+            continue
         if answer.choice_id is not None:
             choice = choices[answer.choice_id]
             text = choice.text + (" (borttaget)" if choice.removed else "")

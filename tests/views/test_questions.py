@@ -150,3 +150,18 @@ def test_a_yes_or_no_question_is_answered_in_english_too(app, client, event_id):
     assert post_sign_up(client, event_id, 5, **{f"q{question}": "ja"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Answer.text)) == "ja"
+
+
+def test_the_sign_in_sheet_shows_the_answers_the_coordinator_ticks(
+    client, coordinator_client, event_id, asking
+):
+    question, workshop_a = asking["Workshop A"]
+    post_sign_up(client, event_id, 1, **{question: workshop_a, asking["topic"]: "Hemligt"})
+    url = f"/samordnare/evenemang/{event_id}/namnlista"
+    plain = coordinator_client.get(url).get_data(as_text=True)
+    assert "Visa svar på frågorna" in plain and "<td>Workshop A</td>" not in plain
+    ticked = coordinator_client.get(url, query_string={"fraga": question[1:]}).get_data(
+        as_text=True
+    )
+    assert '<th scope="col">Vilken workshop vill du gå på?</th>' in ticked
+    assert "<td>Workshop A</td>" in ticked and "Hemligt" not in ticked

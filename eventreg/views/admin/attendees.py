@@ -113,11 +113,19 @@ def export(event_id: int, kind: str):
 @bp.get("/evenemang/<int:event_id>/namnlista")
 @requires(Role.COORDINATOR)
 def sign_in_sheet(event_id: int):
-    """A page to print for the door: names sorted, with a column to sign."""
+    """A page to print for the door: names sorted, with a column to sign, and the answers to
+    the questions the coordinator ticks (``?fraga=<id>``, several allowed), e.g. the workshop."""
     event = get_event(event_id)
     seated = attendee_lists.split_by_status(attendee_lists.registrations_for(event))["confirmed"]
+    asked = questions.all_questions(event.id)
+    chosen = [q for q in asked if str(q.id) in request.args.getlist("fraga")]
     return render_template(
-        "admin/sign_in_sheet.html", event=event, people=sorted(seated, key=lambda r: r.name.lower())
+        "admin/sign_in_sheet.html",
+        event=event,
+        people=sorted(seated, key=lambda r: r.name.lower()),
+        asked=[q for q in asked if not q.removed],
+        chosen=chosen,
+        answer_cells=questions.answer_cells,
     )
 
 
