@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.forms.admin import AccountForm, LibraryFileForm, LibraryForm, MunicipalityForm
 from eventreg.forms.common import ButtonForm
@@ -15,7 +14,7 @@ from eventreg.models import Library, Municipality, Role, User
 from eventreg.services import accounts, library_import, places
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
-from eventreg.views.forms import run, show_error, status
+from eventreg.views.forms import run, status
 
 
 @bp.route("/konton", methods=["GET", "POST"])
@@ -120,10 +119,8 @@ def library_file_page():
         ):
             flash(f"Biblioteken är inlästa: {done.changes} ändringar.", "success")
             return redirect(url_for(".libraries_page"))
-        if not form.errors and not form.form_errors:
-            try:
-                changes = library_import.plan(library_import.read_rows(text or ""))
-                form.text.data = text
-            except EventRegError as error:
-                show_error(form, error)
+        elif changes := run(
+            lambda: library_import.plan(library_import.read_rows(text or "")), form=form
+        ):
+            form.text.data = text  # carried to "Genomför"
     return render_template("admin/library_file.html", form=form, changes=changes), status(form)
