@@ -43,9 +43,7 @@ def init_db_command():
 )
 def seed_demo_command(force: bool, region: str):
     """Load a demo region (profile, plans, libraries) and, on an empty database, demo events."""
-    with db.session.begin():
-        added = demo.seed(region, force=force)
-    click.echo(added)
+    click.echo(_loading(demo.REGIONS / f"{region}.toml", lambda: demo.seed(region, force=force)))
 
 
 @click.command("load-region")
@@ -53,11 +51,21 @@ def seed_demo_command(force: bool, region: str):
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def load_region_command(path: Path):
     """Set up the organisation profile, library plans, audiences and libraries from a file."""
+    click.echo(_loading(path, lambda: region.load_region(path)))
+
+
+def _loading(path: Path, load) -> str:
+    """Run ``load`` in one transaction: a region file that breaks a rule or lacks a key is
+    told in a line, and nothing of it is saved."""
     try:
         with db.session.begin():
-            click.echo(region.load_region(path))
-    except (EventRegError, KeyError, ValueError) as error:
-        raise click.ClickException(f"{path}: {getattr(error, 'message', error)}") from error
+            return load()
+    except EventRegError as error:
+        raise click.ClickException(f"{path}: {error.message}") from error
+    except KeyError as error:
+        raise click.ClickException(f"{path}: {error.args[0]} saknas.") from error
+    except (TypeError, ValueError) as error:  # a wrong type, a bad date, or not TOML
+        raise click.ClickException(f"{path}: {error}") from error
 
 
 @click.command("mail-worker")

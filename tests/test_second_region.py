@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from eventreg.demo import REGIONS
 from eventreg.extensions import db
-from eventreg.models import Audience, FocusArea, Library, Municipality
+from eventreg.models import Audience, FocusArea, Library, Municipality, Organisation
 from eventreg.services.accounts import create_user
 from eventreg.services.region import load_region
 
@@ -109,3 +109,16 @@ def test_calendar_sign_up_mail_feeds_statistics_and_export_show_only_the_second_
 
     traces = {(name, word) for name, text in seen.items() for word in FIRST_REGION if word in text}
     assert traces == set()
+
+
+def test_a_region_file_that_lacks_a_key_or_breaks_a_rule_is_told_and_saves_nothing(app, tmp_path):
+    runner = app.test_cli_runner()
+    broken = tmp_path / "region.toml"
+    broken.write_text('[[plans]]\nname = "Planen"\nstarts_on = 2040-01-01\nends_on = 2043-12-31\n')
+    result = runner.invoke(args=["load-region", str(broken)])
+    assert result.exit_code == 1 and "areas saknas." in result.output
+    broken.write_text('[organisation]\nname = "Region X"\ncolour = "#ffff00"\n')
+    result = runner.invoke(args=["load-region", str(broken)])
+    assert "WCAG AA kräver minst 4,5:1" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Organisation.id)) is None

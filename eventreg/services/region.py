@@ -22,7 +22,8 @@ def load_region(path: Path, actor: User | None = None) -> str:
     """Load the file; say what was added."""
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
     profile = dict(spec.get("organisation", {}))
-    organisation.save_profile(actor, colour=profile.pop("colour", DEFAULT_COLOUR), **profile)
+    if profile:  # a file of plans only leaves the profile as it is
+        organisation.save_profile(actor, colour=profile.pop("colour", DEFAULT_COLOUR), **profile)
     known_plans = {plan.name for plan in plans.plans()}
     added_plans = 0
     for plan in spec.get("plans", []):
@@ -44,7 +45,7 @@ def load_region(path: Path, actor: User | None = None) -> str:
         places.import_libraries(path.parent / spec["libraries"]) if "libraries" in spec else 0
     )
     return (
-        f"{profile.get('name', 'Organisationen')}: {added_plans} biblioteksplaner, "
+        f"{spec.get('organisation', {}).get('name', 'Organisationen')}: {added_plans} biblioteksplaner, "
         f"{added_audiences} målgrupper och {libraries} bibliotek tillagda."
     )
 
