@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from eventreg import audit
@@ -74,8 +74,9 @@ class Asked:
         )
 
 
-def asked(event_id: int) -> Asked:
-    """The questions still asked, in order, and the places taken of their choices."""
+def asked(event_id: int, excluding: int | None = None) -> Asked:
+    """The questions still asked, in order, and the places taken of their choices (by others
+    than registration ``excluding``, who is changing their answers)."""
     questions = list(
         db.session.scalars(
             select(Question)
@@ -85,7 +86,7 @@ def asked(event_id: int) -> Asked:
         )
     )
     limited = [c.id for q in questions for c in q.choices if c.places is not None]
-    return Asked(questions, _taken(limited) if limited else {})
+    return Asked(questions, _taken(limited, excluding) if limited else {})
 
 
 def all_questions(event_id: int) -> list[Question]:
@@ -105,7 +106,7 @@ def choice_counts(questions: list[Question]) -> dict[int, int]:
     return _taken([choice.id for question in questions for choice in question.choices])
 
 
-def _taken(choice_ids: list[int]) -> dict[int, int]:
+def _taken(choice_ids: list[int], excluding: int | None = None) -> dict[int, int]:
     """Places taken per choice: by everyone registered, seated or waiting."""
     return dict(
         db.session.execute(
@@ -114,6 +115,7 @@ def _taken(choice_ids: list[int]) -> dict[int, int]:
             .where(
                 Answer.choice_id.in_(choice_ids),
                 Registration.status != RegistrationStatus.CANCELLED,
+                Registration.id != excluding if excluding is not None else true(),
             )
             .group_by(Answer.choice_id)
         ).all()
@@ -121,7 +123,10 @@ def _taken(choice_ids: list[int]) -> dict[int, int]:
 
 
 def answers_for(
-    event_id: int, raw: Mapping[int, Sequence[str]], required: bool = True
+    event_id: int,
+    raw: Mapping[int, Sequence[str]],
+    required: bool = True,
+    registration_id: int | None = None,
 ) -> list[Answer]:
     """The answers a sign-up gives, checked against the event's questions (call under the
     event's lock: choice limits are counted here).
@@ -129,10 +134,12 @@ def answers_for(
     :param raw: the posted values per question id: text, "ja"/"nej", or choice ids.
     :param required: whether a required question must be answered (not when a coordinator
         adds someone).
+    :param registration_id: the registration whose answers these replace: its own choices do
+        not count against their limits.
     :raise EventRegError: naming the question's field (``q<id>``) for a missing required
         answer, or a choice that is not the question's, removed or full.
     """
-    questions = asked(event_id)
+    questions = asked(event_id, excluding=registration_id)
     known = {question.id for question in questions.questions}
     if any(question_id not in known for question_id in raw):
         raise EventRegError(_("Svaret hör inte till en fråga i formuläret. Ladda om sidan."))
@@ -288,8 +295,15 @@ def headings(asked_ever: list[Question]) -> list[str]:
     return [q.text + (" (borttagen)" if q.removed else "") for q in asked_ever]
 
 
-def answer_cells(registration: Registration, asked_ever: list[Question]) -> list[str]:
-    """The registration's answers, one cell per question in ``asked_ever``."""
+#: Yes and no as the lists and the personal page say them.
+YES_NO_WORDS = {"sv": {YES: "Ja", NO: "Nej"}, "en": {YES: "Yes", NO: "No"}}
+
+
+def answer_cells(
+    registration: Registration, asked_ever: list[Question], language: str = "sv"
+) -> list[str]:
+    """The registration's answers, one cell per question in ``asked_ever``, in ``language``
+    (the coordinators' lists and exports are Swedish)."""
     columns = {q.id for q in asked_ever}
     choices = {c.id: c for q in asked_ever for c in q.choices}
     given: dict[int, list[str]] = {}
@@ -298,8 +312,8 @@ def answer_cells(registration: Registration, asked_ever: list[Question]) -> list
             continue
         if answer.choice_id is not None:
             choice = choices[answer.choice_id]
-            text = choice.text + (" (borttaget)" if choice.removed else "")
+            text = choice.text_in(language) + (" (borttaget)" if choice.removed else "")
         else:
-            text = {YES: "Ja", NO: "Nej"}.get(answer.text, answer.text)
+            text = YES_NO_WORDS[language].get(answer.text, answer.text)
         given.setdefault(answer.question_id, []).append(text)
     return [", ".join(given.get(q.id, [])) for q in asked_ever]

@@ -218,6 +218,19 @@ def _one_line(text: str) -> str:
     return " ".join(without_control_characters(text).split())
 
 
+def _details(event: Event, applicant: Applicant) -> dict:
+    """The person's details as stored: one line each, the needs the event asks for."""
+    return {
+        "name": _one_line(applicant.name),
+        "library_id": applicant.library_id,
+        "other_workplace": "" if applicant.library_id else _one_line(applicant.other_workplace),
+        "role_title": _one_line(applicant.role_title),
+        "dietary_needs": _one_line(applicant.dietary_needs) if event.serves_meal else "",
+        "accessibility_needs": _one_line(applicant.accessibility_needs),
+        "message": without_control_characters(applicant.message).strip(),
+    }
+
+
 def register(
     event_id: int, applicant: Applicant, actor: User | None = None, invited: bool = False
 ) -> Registration:
@@ -269,14 +282,8 @@ def register(
     registration = Registration(
         event_id=event.id,
         status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
-        name=_one_line(applicant.name),
         email=email,
-        library_id=applicant.library_id,
-        other_workplace="" if applicant.library_id else _one_line(applicant.other_workplace),
-        role_title=_one_line(applicant.role_title),
-        dietary_needs=_one_line(applicant.dietary_needs) if event.serves_meal else "",
-        accessibility_needs=_one_line(applicant.accessibility_needs),
-        message=without_control_characters(applicant.message).strip(),
+        **_details(event, applicant),
         consented_at=now,
         language=applicant.language,
         confirmed_at=now if has_seat else None,
@@ -343,6 +350,45 @@ def send_link_again(event_id: int, email: str) -> str:
     if registration is not None:
         _resend_link(registration, utcnow())
     return email
+
+
+def can_change(registration: Registration, now: datetime | None = None) -> bool:
+    """Details and answers can be changed until sign-up closes: after that the coordinator's
+    lists (food, workshops) are final."""
+    event = registration.event
+    return (
+        registration.status != RegistrationStatus.CANCELLED
+        and event.status == EventStatus.PUBLISHED
+        and (now or utcnow()) < closes_at(event)
+    )
+
+
+def change_details(registration_id: int, applicant: Applicant) -> Registration:
+    """A person changes their details and answers through their personal link (not the
+    address: the calendar entries and the link are tied to it). Choice limits count everyone
+    else's answers, under the event's lock.
+
+    :raise RegistrationClosed: after sign-up has closed, or for a cancelled registration.
+    :raise EventRegError: for a library not in the list, or an answer the questions refuse.
+    """
+    registration = db.session.get(Registration, registration_id)
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)  # as it is now that the event is locked
+    if not can_change(registration):
+        raise RegistrationClosed(
+            _("Det går inte längre att ändra anmälan. Kontakta arrangören om något har ändrats.")
+        )
+    if applicant.library_id is not None:
+        library = db.session.get(Library, applicant.library_id)
+        if library is None or not library.active:
+            raise _not_a_library()
+    answers = questions.answers_for(event.id, applicant.answers, registration_id=registration.id)
+    for name, value in _details(event, applicant).items():
+        setattr(registration, name, value)
+    registration.answers = answers
+    db.session.flush()
+    audit.record(None, "anmälan ändrad av deltagaren", event, f"registrering {registration.id}")
+    return registration
 
 
 def can_cancel(registration: Registration) -> bool:

@@ -7,8 +7,9 @@ from eventreg import links, pagecache
 from eventreg.errors import InvalidLink
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.questions import answers_posted, sign_up_form
-from eventreg.forms.registration import LinkAgainForm, RegistrationForm
+from eventreg.forms.registration import OTHER_WORKPLACE, LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
+from eventreg.models import QuestionKind, Registration
 from eventreg.services import listings, questions, registrations
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
@@ -75,7 +76,7 @@ def applicant_from(form: RegistrationForm) -> Applicant:
 
     return Applicant(
         name=form.name.data,
-        email=form.email.data,
+        email=text("email"),
         library_id=form.library_id,
         other_workplace=text("other_workplace"),
         role_title=text("role_title"),
@@ -142,8 +143,60 @@ def manage(token: str):
         event=registration.event,
         position=registrations.waitlist_position(registration),
         can_cancel=registrations.can_cancel(registration),
+        can_change=registrations.can_change(registration),
+        asked=questions.all_questions(registration.event_id),
+        answer_cells=questions.answer_cells,
         token=token,
     )
+
+
+@bp.route("/anmalan/<token>/andra", methods=["GET", "POST"])
+def change(token: str):
+    """The person's own details and answers, editable until sign-up closes."""
+    registration = _registration_from_link(token)
+    event = registration.event
+    if not registrations.can_change(registration):
+        return redirect(url_for(".manage", token=token))
+    asked = questions.asked(event.id, excluding=registration.id)
+    form = sign_up_form(asked, current_language())(
+        data=None if request.method == "POST" else _as_filled_in(registration, asked),
+        serves_meal=event.serves_meal,
+    )
+    del form.email, form.consent  # the address is the link's; consent was given
+    form.offer_libraries(library_options())
+    if form.validate_on_submit() and run(
+        lambda: registrations.change_details(registration.id, applicant_from(form)),
+        form=form,
+        success=_("Dina ändringar är sparade."),
+    ):
+        return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/change.html", event=event, form=form, asked=asked, token=token
+    ), status(form)
+
+
+def _as_filled_in(registration: Registration, asked: questions.Asked) -> dict:
+    """The form's data for a saved registration, each answer as its field posts it."""
+    data = {
+        name: getattr(registration, name)
+        for name in (
+            "name",
+            "other_workplace",
+            "role_title",
+            "dietary_needs",
+            "accessibility_needs",
+            "message",
+        )
+    }
+    data["library"] = str(registration.library_id) if registration.library_id else OTHER_WORKPLACE
+    kinds = {question.id: question.kind for question in asked.questions}
+    for answer in registration.answers:
+        kind, key = kinds.get(answer.question_id), f"q{answer.question_id}"
+        if kind == QuestionKind.MULTIPLE_CHOICE:
+            data.setdefault(key, []).append(str(answer.choice_id))
+        elif kind is not None:  # not a removed question's
+            data[key] = str(answer.choice_id) if answer.choice_id else answer.text
+    return data
 
 
 @bp.route("/anmalan/<token>/avboka", methods=["GET", "POST"])

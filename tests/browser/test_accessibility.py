@@ -667,6 +667,7 @@ CASES = [
     Case("personal-waitlisted", go(personal_page("waitlisted"), "nummer 1 på reservlistan")),
     Case("personal-cancelled", go(personal_page("cancelled"), "Din anmälan är avbokad.")),
     Case("cancel-confirm", go(personal_page("confirmed", "/avboka"), "Vill du avboka")),
+    Case("personal-change", go(personal_page("confirmed", "/andra"), "Spara ändringarna")),
     Case("privacy", go("/personuppgifter", "Så behandlar vi dina personuppgifter")),
     Case("accessibility-statement", go("/tillganglighet", "Tillgänglighetsredogörelse")),
     Case("not-found", go("/finns-inte", "Sidan finns inte", status=404)),

@@ -3,14 +3,16 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
-from helpers import csrf_token, make_event, sign_up_form
+from helpers import csrf_token, deliver, make_event, personal_link, sign_up_form
 from sqlalchemy import select
 
+from eventreg.errors import RegistrationClosed
 from eventreg.extensions import db
 from eventreg.models import Answer, QuestionKind, Registration
-from eventreg.services import questions
+from eventreg.services import questions, registrations
 from eventreg.services.questions import QuestionText
 
 
@@ -165,3 +167,72 @@ def test_the_sign_in_sheet_shows_the_answers_the_coordinator_ticks(
     )
     assert '<th scope="col">Vilken workshop vill du gå på?</th>' in ticked
     assert "<td>Workshop A</td>" in ticked and "Hemligt" not in ticked
+
+
+def test_a_person_changes_their_answers_and_needs_through_their_link(
+    app, client, coordinator_client, smtp, event_id, asking
+):
+    question, workshop_a = asking["Workshop A"]
+    _, workshop_b = asking["Workshop B"]
+    post_sign_up(client, event_id, 1, **{question: workshop_a})
+    with app.app_context():
+        (mail,) = deliver(smtp)
+    link = personal_link(mail)
+    page = client.get(link).get_data(as_text=True)
+    assert 'Vilken workshop vill du gå på?</dt><dd class="pre-line">Workshop A' in page
+    change = client.get(f"{link}/andra").get_data(as_text=True)
+    assert f'value="{workshop_a}" checked' in change or f'checked id="{question}-0"' in change
+    assert "Workshop A (fullt)" not in change  # her own place is not counted against her
+
+    post_sign_up(client, event_id, 2, **{question: workshop_b})  # someone else, B
+    saved = client.post(
+        f"{link}/andra",
+        data={
+            "csrf_token": csrf_token(change),
+            "name": "Person 1",
+            "library": "other",
+            "other_workplace": "Skolbiblioteket",
+            "accessibility_needs": "Hörslinga",
+            "questions": "1",
+            question: workshop_b,
+        },
+        follow_redirects=True,
+    )
+    html = saved.get_data(as_text=True)
+    assert "Dina ändringar är sparade." in html and "Hörslinga" in html
+    listing = coordinator_client.get(f"/samordnare/evenemang/{event_id}/deltagare").get_data(
+        as_text=True
+    )
+    assert listing.count("Vilken workshop vill du gå på?: Workshop B") == 2
+    again = client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True)
+    assert "Workshop A (1 plats kvar)" in again  # her old place is free again
+
+
+def test_after_the_last_day_to_sign_up_the_answers_stay_as_they_are(app, client, smtp):
+    with app.app_context():
+        event = make_event(deadline_days=0)
+        questions.save_questions(
+            event.id, [QuestionText(QuestionKind.SHORT_TEXT, "Allergier?")], None
+        )
+        db.session.commit()
+        event_id, question = event.id, questions.asked(event.id).questions[0].id
+    post_sign_up(client, event_id, 1, **{f"q{question}": "Nötter"})
+    with app.app_context():
+        (mail,) = deliver(smtp)
+        registration = db.session.scalar(select(Registration))
+        registration.event.registration_deadline -= timedelta(days=1)
+        db.session.commit()
+        with pytest.raises(RegistrationClosed):
+            registrations.change_details(
+                registration.id,
+                registrations.Applicant(
+                    name="X",
+                    email="",
+                    library_id=None,
+                    other_workplace="Y",
+                    answers={question: ["Inga"]},
+                ),
+            )
+    link = personal_link(mail)
+    assert "Ändra dina uppgifter och svar" not in client.get(link).get_data(as_text=True)
+    assert client.get(f"{link}/andra").status_code == 302
