@@ -235,6 +235,7 @@ def _networks(actor: User | None) -> int:
         venue="Eksjö stadsbibliotek, sammanträdesrummet",
         address="Österlånggatan 31, Eksjö",
         invited_only=True,
+        requires_approval=True,  # the coordinator approves who comes
     )
     return 2
 

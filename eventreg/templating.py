@@ -19,6 +19,7 @@ EVENT_STATUS_LABELS = {"draft": "Utkast", "published": "Publicerat", "cancelled"
 REGISTRATION_STATUS_LABELS = {
     "confirmed": "Bekräftad",
     "waitlisted": "Reservlista",
+    "pending": "Väntar på godkännande",
     "cancelled": "Avbokad",
 }
 

@@ -134,6 +134,10 @@ class EventForm(BaseForm):
             NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
         ],
     )
+    requires_approval = BooleanField(
+        "Anmälan kräver godkännande (du godkänner eller avböjer i deltagarlistan; platser tas vid "
+        "godkännande)"
+    )
     serves_meal = BooleanField("Mat eller fika serveras (anmälan frågar efter specialkost)")
     meal_note = text_field(
         "Vad serveras?", 200, description="T.ex. ”Lunch och eftermiddagsfika ingår”."
@@ -202,6 +206,7 @@ class EventForm(BaseForm):
             "online_note": self.online_note.data,
             "capacity": self.capacity.data,
             "serves_meal": self.serves_meal.data,
+            "requires_approval": self.requires_approval.data,
             "meal_note": self.meal_note.data if self.serves_meal.data else "",
             "registration_opens_at": opens_at,
             "registration_deadline": self.registration_deadline.data,
@@ -264,6 +269,7 @@ class EventForm(BaseForm):
                 "online_url",
                 "online_note",
                 "capacity",
+                "requires_approval",
                 "serves_meal",
                 "meal_note",
                 "registration_deadline",

@@ -120,6 +120,15 @@ def queue_waitlisted(
     _for_registration("waitlisted", registration, items, position=position)
 
 
+def queue_pending(registration: Registration, items: Sequence[CalendarItem] = ()) -> None:
+    """Waiting for approval; ``items`` take out entries an invitation put in their calendar."""
+    _for_registration("pending", registration, items)
+
+
+def queue_not_approved(registration: Registration) -> None:
+    _for_registration("not-approved", registration)
+
+
 def queue_link_reminder(
     registration: Registration, position: int | None, held_back: bool = False
 ) -> None:

@@ -59,6 +59,8 @@ KINDS = {
         _l("Du har fått en plats: %(title)s"), "confirmation", extra={"promoted": True}
     ),
     "waitlisted": Kind(_l("Reservlista: %(title)s"), "waitlisted"),
+    "pending": Kind(_l("Din anmälan väntar på godkännande: %(title)s"), "pending"),
+    "not-approved": Kind(_l("Din anmälan: %(title)s"), "not_approved"),
     "link": Kind(_l("Din anmälan: %(title)s"), "link"),
     "cancellation": Kind(_l("Avbokad: %(title)s"), "cancellation"),
     "session-declined": Kind(_l("Noterat: %(title)s"), "session_declined"),

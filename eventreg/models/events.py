@@ -68,6 +68,8 @@ class Event(Base):
     online_url: Mapped[str] = mapped_column(String(500), default="")
     #: Public note on the online part, e.g. "Teams-länk skickas till anmälda".
     online_note: Mapped[str] = mapped_column(String(300), default="")
+    #: Sign-ups wait for a coordinator's approval; seats are taken only when approved.
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Number of seats; None means unlimited.
     capacity: Mapped[int | None]
     #: When true the sign-up form asks for dietary needs.

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
+    #: For an event that requires approval: no seat until a coordinator approves.
+    PENDING = "pending"
     CANCELLED = "cancelled"
 
 
@@ -68,6 +70,8 @@ class Registration(Base):
     link_sent_at: Mapped[datetime | None]
     #: When the reminder before the event was queued; a reminder is sent once.
     reminded_at: Mapped[datetime | None]
+    #: When a coordinator declined a pending sign-up (the registration is then cancelled).
+    declined_at: Mapped[datetime | None]
     #: When name, address and free text were erased; library and status stay for statistics.
     anonymised_at: Mapped[datetime | None]
 

@@ -267,7 +267,12 @@ def register(
         raise RegistrationClosed(_("Anmälan till det här evenemanget är stängd."))
     if applicant.library_id is not None and not look.library_active:
         raise _not_a_library()
-    has_seat = event.capacity is None or look.confirmed < event.capacity
+    if event.requires_approval and actor is None:  # a coordinator's addition is approved
+        status = RegistrationStatus.PENDING
+    elif event.capacity is None or look.confirmed < event.capacity:
+        status = RegistrationStatus.CONFIRMED
+    else:
+        status = RegistrationStatus.WAITLISTED
 
     if look.registered is not None and actor is not None:
         raise EventRegError("Den här personen är redan anmäld.", field="email")
@@ -281,30 +286,39 @@ def register(
     answers = questions.answers_for(event.id, applicant.answers, actor is None) if asks else []
     registration = Registration(
         event_id=event.id,
-        status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
+        status=status,
         email=email,
         **_details(event, applicant),
         consented_at=now,
         language=applicant.language,
-        confirmed_at=now if has_seat else None,
+        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         link_sent_at=now,
         answers=answers,
     )
     db.session.add(registration)
     db.session.flush()
     if registration.status == RegistrationStatus.CONFIRMED:
-        compose.queue_confirmation(registration, _seat(registration))
+        compose.queue_confirmation(registration, seat(registration))
+        return _added(registration, actor)
+    # An invitation may have put the meeting in their calendar: without a seat, it goes.
+    withdrawn = calendar_entries.withdraw(event.sessions, email) if look.holds_sessions else []
+    if registration.status == RegistrationStatus.PENDING:
+        compose.queue_pending(registration, withdrawn)
     else:
-        # An invitation may have put the meeting in their calendar: without a seat, it goes.
-        withdrawn = calendar_entries.withdraw(event.sessions, email) if look.holds_sessions else []
         compose.queue_waitlisted(registration, look.waitlisted + 1, withdrawn)
+    return _added(registration, actor)
+
+
+def _added(registration: Registration, actor: User | None) -> Registration:
     if actor is not None:
-        audit.record(actor, "lade till deltagare", event, f"registrering {registration.id}")
-    log.info("%r created for %r", registration, event)
+        audit.record(
+            actor, "lade till deltagare", registration.event, f"registrering {registration.id}"
+        )
+    log.info("%r created for %r", registration, registration.event)
     return registration
 
 
-def _seat(registration: Registration) -> list[CalendarItem]:
+def seat(registration: Registration) -> list[CalendarItem]:
     """The calendar entries that come with a seat: every session, accepted."""
     return calendar_entries.offer(
         registration.event.sessions,
@@ -466,7 +480,7 @@ def give_seat(registration_id: int, actor: User) -> Registration:
         event.capacity += 1
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = utcnow()
-    compose.queue_promotion(registration, _seat(registration))
+    compose.queue_promotion(registration, seat(registration))
     audit.record(
         actor,
         "gav plats från reservlistan",
@@ -499,6 +513,6 @@ def promote_waiting(event: Event) -> list[Registration]:
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
-        compose.queue_promotion(registration, _seat(registration))
+        compose.queue_promotion(registration, seat(registration))
         log.info("%r promoted from the waiting list", registration)
     return promoted

@@ -483,7 +483,14 @@ def fill_workspace(smtp, site: Site) -> None:
     save_audience(None, "Skolbibliotekarier", "School librarians", False, None)
     plan = db.session.get(FocusArea, focus_area("Läsfrämjande")).plan_id
     db.session.commit()
-    site.events.update(workshop=workshop.id, draft=draft.id)
+    # A course whose sign-ups wait for the coordinator's approval, with one waiting.
+    approval = make_event(title="Ledarskapsdagen", days=25, requires_approval=True)
+    registrations.register(
+        approval.id,
+        applicant(name="Eva Holm", email="eva.holm@habo.se", library_id=site.ids["library"]),
+    )
+    db.session.commit()
+    site.events.update(workshop=workshop.id, draft=draft.id, approval=approval.id)
     site.ids.update(
         seated=seated,
         failed_message=failed,
@@ -717,6 +724,7 @@ CASES = [
     coordinator("sign-in-sheet", go(workspace("workshop", "/namnlista"), "Närvarolista")),
     coordinator("attendance", go(workspace("open", "/narvaro"), "Kom till tillfället")),
     coordinator("event-questions", go(workspace("open", "/fragor"), "Val hittills")),
+    coordinator("attendees-pending", go(workspace("approval", "/deltagare"), "Godkänn markerade")),
     coordinator("message", go(workspace("workshop", "/meddelande"), "Skicka meddelande")),
     coordinator("outbox", outbox_with_a_failure),
     coordinator("calendar-replies", go("/samordnare/utskick/kalendersvar", "Fråga om parkering")),

@@ -9,7 +9,14 @@ from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.ids import parse_id
 from eventreg.models import EventSession, Registration, Role
-from eventreg.services import attendance, attendee_lists, listings, questions, registrations
+from eventreg.services import (
+    approvals,
+    attendance,
+    attendee_lists,
+    listings,
+    questions,
+    registrations,
+)
 from eventreg.services.places import library_options
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -177,3 +184,18 @@ def message(event_id: int):
             flash(f"Meddelandet skickas till {sent} personer.", "success")
             return redirect(url_for(".event", event_id=event.id))
     return render_template("admin/message.html", event=event, form=form), status(form)
+
+
+@bp.post("/evenemang/<int:event_id>/godkannande")
+@requires(Role.COORDINATOR)
+def decide(event_id: int):
+    """Approve or decline the ticked sign-ups (CSRF is checked before any view)."""
+    event = get_event(event_id)
+    chosen = [parse_id(value) for value in request.form.getlist("registration")]
+    approving = request.form.get("beslut") == "godkann"
+    decision = approvals.approve if approving else approvals.decline
+    done = run(lambda: decision(event.id, [i for i in chosen if i is not None], current_user))
+    if done:
+        names = ", ".join(registration.name for registration in done)
+        flash(f"{'Godkänt' if approving else 'Avböjt'}: {names}. De får ett mejl.", "success")
+    return redirect(url_for(".attendee_list", event_id=event.id))
