@@ -105,8 +105,11 @@ def _changes(changes: Sequence[Change]) -> list:
     return [change.to_json() for change in changes]
 
 
-def queue_confirmation(registration: Registration, items: Sequence[CalendarItem]) -> None:
-    _for_registration("confirmation", registration, items)
+def queue_confirmation(
+    registration: Registration, items: Sequence[CalendarItem], handed_over: str = ""
+) -> None:
+    """A seat; ``handed_over`` names the colleague who gave it."""
+    _for_registration("confirmation", registration, items, handed_over=handed_over)
 
 
 def queue_promotion(registration: Registration, items: Sequence[CalendarItem]) -> None:
@@ -141,14 +144,17 @@ def queue_cancellation(
     items: Sequence[CalendarItem],
     by_coordinator: bool = False,
     by_calendar: bool = False,
+    handed_over: str = "",
 ) -> None:
-    """Confirms a cancellation; ``items`` take the sessions out of their calendar."""
+    """Confirms a cancellation; ``items`` take the sessions out of their calendar;
+    ``handed_over`` names the colleague who got the seat."""
     _for_registration(
         "cancellation",
         registration,
         items,
         by_coordinator=by_coordinator,
         by_calendar=by_calendar,
+        handed_over=handed_over,
     )
 
 

@@ -179,6 +179,7 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
         message=context.get("message", ""),
         by_coordinator=context.get("by_coordinator", False),
         by_calendar=context.get("by_calendar", False),
+        handed_over=context.get("handed_over", ""),
         changes=[describe(Change.from_json(change)) for change in context.get("changes", ())],
         declined_session=(
             SessionSnapshot.from_json(context["declined_session"])

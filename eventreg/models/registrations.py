@@ -70,6 +70,10 @@ class Registration(Base):
     link_sent_at: Mapped[datetime | None]
     #: When the reminder before the event was queued; a reminder is sent once.
     reminded_at: Mapped[datetime | None]
+    #: The registration that handed this one its seat (a colleague who could not come).
+    handed_over_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
     #: When a coordinator declined a pending sign-up (the registration is then cancelled).
     declined_at: Mapped[datetime | None]
     #: When name, address and free text were erased; library and status stay for statistics.
@@ -77,6 +81,7 @@ class Registration(Base):
 
     event: Mapped[Event] = relationship()
     library: Mapped[Library | None] = relationship()
+    handed_over_from: Mapped["Registration | None"] = relationship(remote_side="Registration.id")
     #: Answers to the event's own questions (``models.questions``).
     answers: Mapped[list["Answer"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="Answer.id"

@@ -28,6 +28,7 @@ def registrations_for(event: Event, search: str = "") -> list[Registration]:
         .options(
             selectinload(Registration.library).selectinload(Library.municipality),
             selectinload(Registration.answers),
+            selectinload(Registration.handed_over_from),
         )
         .order_by(Registration.id)
     )

@@ -218,7 +218,7 @@ def _one_line(text: str) -> str:
     return " ".join(without_control_characters(text).split())
 
 
-def _details(event: Event, applicant: Applicant) -> dict:
+def details_of(event: Event, applicant: Applicant) -> dict:
     """The person's details as stored: one line each, the needs the event asks for."""
     return {
         "name": _one_line(applicant.name),
@@ -288,7 +288,7 @@ def register(
         event_id=event.id,
         status=status,
         email=email,
-        **_details(event, applicant),
+        **details_of(event, applicant),
         consented_at=now,
         language=applicant.language,
         confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
@@ -397,7 +397,7 @@ def change_details(registration_id: int, applicant: Applicant) -> Registration:
         if library is None or not library.active:
             raise _not_a_library()
     answers = questions.answers_for(event.id, applicant.answers, registration_id=registration.id)
-    for name, value in _details(event, applicant).items():
+    for name, value in details_of(event, applicant).items():
         setattr(registration, name, value)
     registration.answers = answers
     db.session.flush()

@@ -10,7 +10,7 @@ from eventreg.forms.questions import answers_posted, sign_up_form
 from eventreg.forms.registration import OTHER_WORKPLACE, LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
 from eventreg.models import QuestionKind, Registration
-from eventreg.services import listings, questions, registrations
+from eventreg.services import handovers, listings, questions, registrations
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
 from eventreg.views.forms import run, status
@@ -144,6 +144,7 @@ def manage(token: str):
         position=registrations.waitlist_position(registration),
         can_cancel=registrations.can_cancel(registration),
         can_change=registrations.can_change(registration),
+        can_hand_over=handovers.can_hand_over(registration),
         asked=questions.all_questions(registration.event_id),
         answer_cells=questions.answer_cells,
         token=token,
@@ -172,6 +173,35 @@ def change(token: str):
         return redirect(url_for(".manage", token=token))
     return render_template(
         "registration/change.html", event=event, form=form, asked=asked, token=token
+    ), status(form)
+
+
+@bp.route("/anmalan/<token>/lamna-over", methods=["GET", "POST"])
+def hand_over(token: str):
+    """Give one's seat to a colleague, who fills in nothing: the giver gives their details."""
+    registration = _registration_from_link(token)
+    event = registration.event
+    if not handovers.can_hand_over(registration):
+        return redirect(url_for(".manage", token=token))
+    asked = questions.asked(event.id, excluding=registration.id)
+    form = sign_up_form(asked, current_language())(serves_meal=event.serves_meal)
+    del form.consent  # the colleague is told how their data is handled, in their mail
+    form.offer_libraries(library_options())
+    if form.validate_on_submit() and (
+        colleague := run(
+            lambda: handovers.hand_over(registration.id, applicant_from(form)), form=form
+        )
+    ):
+        flash(
+            _(
+                "Din plats är överlämnad till %(name)s, som får ett mejl med kalenderinbjudan.",
+                name=colleague.name,
+            ),
+            "success",
+        )
+        return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/hand_over.html", event=event, form=form, asked=asked, token=token
     ), status(form)
 
 

@@ -675,6 +675,9 @@ CASES = [
     Case("personal-cancelled", go(personal_page("cancelled"), "Din anmälan är avbokad.")),
     Case("cancel-confirm", go(personal_page("confirmed", "/avboka"), "Vill du avboka")),
     Case("personal-change", go(personal_page("confirmed", "/andra"), "Spara ändringarna")),
+    Case(
+        "hand-over", go(personal_page("confirmed", "/lamna-over"), "Fyll i din kollegas uppgifter.")
+    ),
     Case("privacy", go("/personuppgifter", "Så behandlar vi dina personuppgifter")),
     Case("accessibility-statement", go("/tillganglighet", "Tillgänglighetsredogörelse")),
     Case("not-found", go("/finns-inte", "Sidan finns inte", status=404)),
