@@ -22,7 +22,7 @@ from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail.inbound import parse
 from eventreg.models import Invitation
-from eventreg.services import events, invitations, networks, registrations
+from eventreg.services import events, handovers, invitations, networks, registrations
 from eventreg.services.events import SessionTimes
 
 pytestmark = [pytest.mark.usefixtures("ctx"), pytest.mark.interop]
@@ -190,6 +190,28 @@ def test_cancel_outranks_the_request_and_the_promoted_person_gets_requests(icalj
     # The rule that makes a client drop the entry instead of ignoring the CANCEL (RFC 5546).
     for request, cancel in zip(requests, cancels, strict=True):
         assert cancel["events"][0]["sequence"] > request["events"][0]["sequence"]
+
+
+def test_a_hand_over_cancels_for_the_giver_then_requests_for_the_colleague(icaljs, smtp):
+    event = make_event(title=TITLE, sessions=winter_sessions(2), capacity=1)
+    anna = sign_up(event, name=ANNA[0], email=ANNA[1], library="Vetlanda")
+    first_invites = deliver(smtp)
+    handovers.hand_over(
+        anna.id, applicant(name=BO[0], email=BO[1], library_id=None, other_workplace="X")
+    )
+    db.session.commit()
+    handed = deliver(smtp)
+
+    invites = read_invites(icaljs, [*first_invites, *handed])
+
+    def each_session(method, sequence, person, partstat):
+        return [
+            itip(method, session, f"{TITLE} ({n}/2): Del {n}", sequence, person, partstat)
+            for n, session in enumerate(event.sessions, 1)
+        ]
+
+    assert invites[2:4] == each_session("CANCEL", 1, ANNA, "DECLINED")
+    assert invites[4:6] == each_session("REQUEST", 2, BO, "ACCEPTED")
 
 
 def test_public_download_publishes_every_session_as_the_invites_name_it(icaljs, client):

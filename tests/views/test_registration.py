@@ -106,6 +106,7 @@ def test_full_event_puts_people_on_the_waiting_list(app, client, smtp, event_id,
     waitlisted = next(m for m in mails if m["To"].startswith("Bo"))
     page = client.get(personal_link(waitlisted)).get_data(as_text=True)
     assert "Du står som nummer 1 på reservlistan" in page
+    assert "Lämna reservlistan" in page and "Avboka min anmälan" not in page
 
 
 def test_empty_form_explains_every_missing_field_in_swedish(app, client, event_id):
