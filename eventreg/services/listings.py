@@ -6,11 +6,11 @@ never), used by the calendar, the event pages, network pages and the feeds.
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from eventreg.extensions import db
-from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
+from eventreg.models import Choice, Event, EventStatus, Question, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
 
 #: What the public sees: a cancelled event stays, marked, so that nobody wonders.
@@ -67,11 +67,25 @@ _SIGN_UP_FACTS = select(
     .where(Registration.event_id == Event.id, Registration.status == RegistrationStatus.CONFIRMED)
     .scalar_subquery()
     .label("seated"),
-    # Changes with every sign-up and cancellation: the places left of a question's choices.
-    select(func.count())
-    .where(Registration.event_id == Event.id, Registration.status != RegistrationStatus.CANCELLED)
-    .scalar_subquery()
-    .label("active"),
+    # For an event whose questions have choices with places: the places left change with every
+    # sign-up and cancellation, and so does this count. None otherwise, so that a plain form
+    # stays stored through a burst of sign-ups (counted only when needed: CASE is lazy).
+    case(
+        (
+            exists().where(
+                Question.event_id == Event.id,
+                Choice.question_id == Question.id,
+                Choice.places.is_not(None),
+            ),
+            select(func.count())
+            .where(
+                Registration.event_id == Event.id,
+                Registration.status != RegistrationStatus.CANCELLED,
+            )
+            .scalar_subquery(),
+        ),
+        else_=None,
+    ).label("active"),
 ).where(Event.id == bindparam("event_id"), Event.status.in_(VISIBLE))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from eventreg import audit
 from eventreg.errors import EventRegError
 from eventreg.extensions import db
+from eventreg.i18n import current_language
 from eventreg.models import (
     Answer,
     Choice,
@@ -26,6 +27,7 @@ from eventreg.models import (
     RegistrationStatus,
     User,
 )
+from eventreg.text import without_control_characters
 
 #: The answers to yes/no questions, as stored and posted.
 YES, NO = "ja", "nej"
@@ -145,7 +147,12 @@ def answers_for(
         raise EventRegError(_("Svaret hör inte till en fråga i formuläret. Ladda om sidan."))
     answers = []
     for question in questions.questions:
-        values = [value.strip() for value in raw.get(question.id, ()) if value.strip()]
+        # Read from the post itself, past the form's filters: control characters go here.
+        values = [
+            clean
+            for value in raw.get(question.id, ())
+            if (clean := without_control_characters(value).strip())
+        ]
         name = f"q{question.id}"
         if not values:
             if question.required and required:
@@ -161,7 +168,10 @@ def answers_for(
             full = [choice for choice in picked if questions.full(choice)]
             if full:
                 raise EventRegError(
-                    _("”%(choice)s” är fullt. Välj ett annat alternativ.", choice=full[0].text),
+                    _(
+                        "”%(choice)s” är fullt. Välj ett annat alternativ.",
+                        choice=full[0].text_in(current_language()),
+                    ),
                     field=name,
                 )
             answers += [Answer(question_id=question.id, choice_id=c.id) for c in picked]

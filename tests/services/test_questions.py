@@ -142,3 +142,13 @@ def test_a_choice_limit_holds_when_many_sign_up_at_once(app):
             .where(Answer.choice_id == choices["Workshop A"])
         )
         assert picked == 2
+
+
+@pytest.mark.usefixtures("ctx")
+def test_control_characters_in_a_posted_answer_are_not_stored():
+    event_id, _ = with_questions(QuestionText(QuestionKind.SHORT_TEXT, "Vad vill du ta upp?"))
+    topic = question_id(event_id)
+    registration = registrations.register(
+        event_id, applicant(1, answers={topic: ["Bok\x00prat\x1b för unga"]})
+    )
+    assert [answer.text for answer in registration.answers] == ["Bokprat för unga"]

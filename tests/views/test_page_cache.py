@@ -5,8 +5,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import Event, Library
+from eventreg.models import Event, Library, QuestionKind
+from eventreg.services import questions
 from eventreg.services.events import SessionTimes, update_event
+from eventreg.services.questions import ChoiceText, QuestionText
 from eventreg.services.registrations import register
 
 
@@ -101,3 +103,35 @@ def test_the_stored_sign_up_form_gives_each_visitor_a_working_token_of_their_own
             },
         )
         assert response.status_code == 302
+
+
+def test_the_sign_up_form_stays_stored_while_people_sign_up_unless_choices_have_places(app, client):
+    """A burst of sign-ups must not render the form anew for each visitor; only places left
+    of a question's choices, shown on the form, make it change with every sign-up."""
+    with app.app_context():
+        plain = make_event(capacity=50)
+        limited = make_event(capacity=50, title="Med workshop")
+        questions.save_questions(
+            limited.id,
+            [
+                QuestionText(
+                    QuestionKind.SINGLE_CHOICE, "Workshop?", choices=(ChoiceText("A", places=9),)
+                )
+            ],
+            None,
+        )
+        db.session.commit()
+        ids = plain.id, limited.id
+    for event_id, stored_after_a_sign_up in zip(ids, (True, False), strict=True):
+        url = f"/evenemang/{event_id}/anmalan"
+        count_queries(app, client, url)
+        with app.app_context():
+            register(
+                event_id,
+                applicant(
+                    name="Ny", email=f"ny{event_id}@b.se", library_id=None, other_workplace="X"
+                ),
+            )
+            db.session.commit()
+        queries, _ = count_queries(app, client, url)
+        assert (queries == 1) is stored_after_a_sign_up, (event_id, queries)
