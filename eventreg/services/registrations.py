@@ -293,8 +293,9 @@ def register(
         language=applicant.language,
         confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         link_sent_at=now,
-        answers=answers,
     )
+    if answers:  # a plain form's sign-up sets up no collection to flush
+        registration.answers = answers
     db.session.add(registration)
     db.session.flush()
     if registration.status == RegistrationStatus.CONFIRMED:
