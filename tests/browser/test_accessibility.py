@@ -753,6 +753,13 @@ CASES = [
     ),
     coordinator("statistics", go("/samordnare/statistik", "Per kommun")),
     coordinator(
+        "statistics-by-choice",
+        go(
+            "/samordnare/statistik?fran=2000-01-01&till=2099-12-31&fraga=Vilken+workshop+vill+du+g%C3%A5+p%C3%A5%3F",
+            "Visa svaren",
+        ),
+    ),
+    coordinator(
         "statistics-compared",
         go("/samordnare/statistik?fran=2026-01-01&till=2026-12-31&jamfor=y", "Jämfört med"),
     ),

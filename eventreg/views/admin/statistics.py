@@ -9,6 +9,7 @@ from eventreg import exports
 from eventreg.forms.statistics import PeriodForm, current_term
 from eventreg.models import Role
 from eventreg.services import plans
+from eventreg.statistics import choices
 from eventreg.statistics import report as statistics
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -37,7 +38,11 @@ def _rows(report: statistics.Report) -> list[list]:
 @requires(Role.COORDINATOR)
 def statistics_page():
     form, report = _period()
-    comparison = None
+    comparison, asked, per_choice = None, [], []
+    if report:
+        asked = choices.choice_questions(report.start, report.end)
+        if request.args.get("fraga") in asked:
+            per_choice = choices.by_choice(report.start, report.end, request.args["fraga"])
     if report and form.jamfor.data:
         before = statistics.report(*statistics.previous_period(report.start, report.end))
         comparison = statistics.Comparison(report, before)
@@ -47,6 +52,8 @@ def statistics_page():
         report=report,
         comparison=comparison,
         plans=plans.plans(),
+        asked=asked,
+        per_choice=per_choice,
     ), status(form)
 
 

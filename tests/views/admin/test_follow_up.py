@@ -21,9 +21,10 @@ from helpers import (
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import Attendance, Library, Municipality, Registration, User
-from eventreg.services import plans
+from eventreg.models import Attendance, Library, Municipality, QuestionKind, Registration, User
+from eventreg.services import plans, questions
 from eventreg.services.plans import AreaText
+from eventreg.services.questions import ChoiceText, QuestionText
 from eventreg.services.registrations import register
 
 
@@ -239,3 +240,43 @@ def test_a_plan_period_is_compared_with_the_plan_before_per_focus_area(app, coor
         ["Hållbara bibliotek", "Plan 2026–2029", "0", "2", "+2"],
     ]
     assert "Jämfört med" in shown
+
+
+def test_statistics_break_down_by_the_answers_to_a_choice_question(app, coordinator_client):
+    """The same question asked at two events: seated people per answer, and who came."""
+    with app.app_context():
+        people = []
+        for title in ("Bokprat del 1", "Bokprat del 2"):
+            event = make_event(title=title, days=3, capacity=5)
+            questions.save_questions(
+                event.id,
+                [
+                    QuestionText(
+                        QuestionKind.SINGLE_CHOICE,
+                        "Vilken workshop?",
+                        choices=(ChoiceText("Workshop A"), ChoiceText("Workshop B")),
+                    )
+                ],
+                None,
+            )
+            asked = questions.asked(event.id).questions[0]
+            a, b = (str(choice.id) for choice in asked.choices)
+            people += [
+                (event, register(event.id, applicant(n, answers={asked.id: [pick]})))
+                for n, pick in ((len(people) + 1, a), (len(people) + 2, b))
+            ]
+        event, first = people[0]
+        db.session.add(
+            Attendance(registration_id=first.id, session_id=event.sessions[0].id, present=True)
+        )
+        db.session.commit()
+    html = coordinator_client.get(
+        "/samordnare/statistik", query_string={**period(), "fraga": "Vilken workshop?"}
+    ).get_data(as_text=True)
+    assert "<option selected>Vilken workshop?</option>" in html
+    rows = re.findall(
+        r'<tr><th scope="row">(Workshop [AB])</th><td class="number">(\d+)</td>'
+        r'<td class="number">(\d+)</td><td class="number">(\d+)</td></tr>',
+        html,
+    )
+    assert rows == [("Workshop A", "2", "2", "1"), ("Workshop B", "2", "2", "0")]
