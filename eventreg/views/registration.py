@@ -158,13 +158,8 @@ def change(token: str):
     event = registration.event
     if not registrations.can_change(registration):
         return redirect(url_for(".manage", token=token))
-    asked = questions.asked(event.id, excluding=registration.id)
-    form = sign_up_form(asked, current_language())(
-        data=None if request.method == "POST" else _as_filled_in(registration, asked),
-        serves_meal=event.serves_meal,
-    )
-    del form.email, form.consent  # the address is the link's; consent was given
-    form.offer_libraries(library_options())
+    asked, form = _form_for(registration, filled_in=request.method == "GET")
+    del form.email  # the address is the link's
     if form.validate_on_submit() and run(
         lambda: registrations.change_details(registration.id, applicant_from(form)),
         form=form,
@@ -183,10 +178,7 @@ def hand_over(token: str):
     event = registration.event
     if not handovers.can_hand_over(registration):
         return redirect(url_for(".manage", token=token))
-    asked = questions.asked(event.id, excluding=registration.id)
-    form = sign_up_form(asked, current_language())(serves_meal=event.serves_meal)
-    del form.consent  # the colleague is told how their data is handled, in their mail
-    form.offer_libraries(library_options())
+    asked, form = _form_for(registration)
     if form.validate_on_submit() and (
         colleague := run(
             lambda: handovers.hand_over(registration.id, applicant_from(form)), form=form
@@ -203,6 +195,21 @@ def hand_over(token: str):
     return render_template(
         "registration/hand_over.html", event=event, form=form, asked=asked, token=token
     ), status(form)
+
+
+def _form_for(registration: Registration, filled_in: bool = False):
+    """The event's sign-up form for someone already registered (who changes their sign-up or
+    hands it on): its questions with the places of the registration's own choices counted
+    free, no consent box (given at sign-up; a colleague is told in their mail), and
+    ``filled_in`` with what is saved. Returns the questions and the form."""
+    asked = questions.asked(registration.event_id, excluding=registration.id)
+    form = sign_up_form(asked, current_language())(
+        data=_as_filled_in(registration, asked) if filled_in else None,
+        serves_meal=registration.event.serves_meal,
+    )
+    del form.consent
+    form.offer_libraries(library_options())
+    return asked, form
 
 
 def _as_filled_in(registration: Registration, asked: questions.Asked) -> dict:
