@@ -91,6 +91,9 @@ def test_a_cancelled_place_frees_the_choice_and_a_removed_choice_keeps_its_answe
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 3
     offered = [c.text for c in questions.asked(event_id).questions[0].choices if not c.removed]
     assert offered == ["Workshop B", "Workshop C"]
+    with pytest.raises(EventRegError) as removed:  # a form loaded before the change
+        registrations.register(event_id, applicant(4, answers={workshop: [str(kept.id)]}))
+    assert removed.value.message == "Välj bland alternativen."
 
 
 @pytest.mark.usefixtures("ctx")
