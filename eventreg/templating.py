@@ -20,6 +20,7 @@ REGISTRATION_STATUS_LABELS = {
     "confirmed": "Bekräftad",
     "waitlisted": "Reservlista",
     "pending": "Väntar på godkännande",
+    "offered": "Erbjuden plats",
     "cancelled": "Avbokad",
 }
 

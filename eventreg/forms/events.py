@@ -40,6 +40,10 @@ from eventreg.services.events import SessionTimes
 from eventreg.templating import KIND_LABELS
 
 
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
 def at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=STOCKHOLM)
 
@@ -134,6 +138,18 @@ class EventForm(BaseForm):
             NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
         ],
     )
+    offer_window_hours = IntegerField(
+        "Erbjud lediga platser i stället för att ge dem direkt, så här många timmar före start",
+        default=72,
+        description="Den som står först på reservlistan får då en tid att svara på.",
+        validators=[Optional(), NumberRange(min=0, max=2000, message="Ange 0–2000 timmar.")],
+    )
+    offer_hours = IntegerField(
+        "Timmar att svara på ett erbjudande",
+        default=24,
+        description="Aldrig längre än till starten.",
+        validators=[Optional(), NumberRange(min=1, max=336, message="Ange 1–336 timmar.")],
+    )
     requires_approval = BooleanField(
         "Anmälan kräver godkännande (du godkänner eller avböjer i deltagarlistan; platser tas vid "
         "godkännande)"
@@ -207,6 +223,9 @@ class EventForm(BaseForm):
             "capacity": self.capacity.data,
             "serves_meal": self.serves_meal.data,
             "requires_approval": self.requires_approval.data,
+            # Left empty: the defaults (72 and 24 hours).
+            "offer_window_hours": _or(self.offer_window_hours.data, 72),
+            "offer_hours": _or(self.offer_hours.data, 24),
             "meal_note": self.meal_note.data if self.serves_meal.data else "",
             "registration_opens_at": opens_at,
             "registration_deadline": self.registration_deadline.data,
@@ -270,6 +289,8 @@ class EventForm(BaseForm):
                 "online_note",
                 "capacity",
                 "requires_approval",
+                "offer_window_hours",
+                "offer_hours",
                 "serves_meal",
                 "meal_note",
                 "registration_deadline",

@@ -123,6 +123,15 @@ def queue_waitlisted(
     _for_registration("waitlisted", registration, items, position=position)
 
 
+def queue_offer(registration: Registration) -> None:
+    """A seat held for them until ``offer_expires_at``: take it on the personal page."""
+    _for_registration("offer", registration)
+
+
+def queue_offer_expired(registration: Registration) -> None:
+    _for_registration("offer-expired", registration)
+
+
 def queue_pending(registration: Registration, items: Sequence[CalendarItem] = ()) -> None:
     """Waiting for approval; ``items`` take out entries an invitation put in their calendar."""
     _for_registration("pending", registration, items)

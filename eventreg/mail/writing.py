@@ -59,6 +59,8 @@ KINDS = {
         _l("Du har fått en plats: %(title)s"), "confirmation", extra={"promoted": True}
     ),
     "waitlisted": Kind(_l("Reservlista: %(title)s"), "waitlisted"),
+    "offer": Kind(_l("En plats är ledig för dig: %(title)s"), "offer"),
+    "offer-expired": Kind(_l("Platsen gick vidare: %(title)s"), "offer_expired"),
     "pending": Kind(_l("Din anmälan väntar på godkännande: %(title)s"), "pending"),
     "not-approved": Kind(_l("Din anmälan: %(title)s"), "not_approved"),
     "link": Kind(_l("Din anmälan: %(title)s"), "link"),

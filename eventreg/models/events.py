@@ -68,6 +68,10 @@ class Event(Base):
     online_url: Mapped[str] = mapped_column(String(500), default="")
     #: Public note on the online part, e.g. "Teams-länk skickas till anmälda".
     online_note: Mapped[str] = mapped_column(String(300), default="")
+    #: A seat that comes free this close to the start is offered to the first in line, who has
+    #: ``offer_hours`` to take it (never past the start), instead of given at once.
+    offer_window_hours: Mapped[int] = mapped_column(default=72, server_default=text("72"))
+    offer_hours: Mapped[int] = mapped_column(default=24, server_default=text("24"))
     #: Sign-ups wait for a coordinator's approval; seats are taken only when approved.
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Number of seats; None means unlimited.

@@ -20,6 +20,9 @@ class RegistrationStatus(enum.StrEnum):
     WAITLISTED = "waitlisted"
     #: For an event that requires approval: no seat until a coordinator approves.
     PENDING = "pending"
+    #: First in line when a seat came free close to the start: the seat is held for them until
+    #: ``offer_expires_at``, and theirs if they take it.
+    OFFERED = "offered"
     CANCELLED = "cancelled"
 
 
@@ -74,6 +77,8 @@ class Registration(Base):
     handed_over_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL")
     )
+    #: Until when an offered seat is held (status OFFERED).
+    offer_expires_at: Mapped[datetime | None]
     #: When a coordinator declined a pending sign-up (the registration is then cancelled).
     declined_at: Mapped[datetime | None]
     #: When name, address and free text were erased; library and status stay for statistics.

@@ -64,7 +64,10 @@ _SIGN_UP_FACTS = select(
     Event.invited_only,
     Event.updated_at,
     select(func.count())
-    .where(Registration.event_id == Event.id, Registration.status == RegistrationStatus.CONFIRMED)
+    .where(
+        Registration.event_id == Event.id,
+        Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)),
+    )
     .scalar_subquery()
     .label("seated"),
     # For an event whose questions have choices with places: the places left change with every

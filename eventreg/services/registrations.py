@@ -127,7 +127,11 @@ def _counting(status: RegistrationStatus) -> Select:
     )
 
 
-_CONFIRMED = _counting(RegistrationStatus.CONFIRMED)
+#: Seats taken: by the confirmed, and held for someone offered one near the start.
+SEAT_HOLDERS = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+_CONFIRMED = select(func.count()).where(
+    Registration.event_id == bindparam("event_id"), Registration.status.in_(SEAT_HOLDERS)
+)
 _IS_ACTIVE = (
     Registration.event_id == bindparam("event_id"),
     Registration.email == bindparam("email"),
@@ -160,18 +164,19 @@ _SIGN_UP_LOOK = select(
 
 
 def confirmed_count(event_id: int) -> int:
+    """Seats taken: the confirmed, and those held for an offer."""
     return db.session.scalar(_CONFIRMED, {"event_id": event_id})
 
 
 def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
-    """Confirmed registrations per event, in one query for a whole listing."""
+    """Seats taken per event (as :func:`confirmed_count`), in one query for a whole listing."""
     if not event_ids:
         return {}
     rows = db.session.execute(
         select(Registration.event_id, func.count())
         .where(
             Registration.event_id.in_(event_ids),
-            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.status.in_(SEAT_HOLDERS),
         )
         .group_by(Registration.event_id)
     )
@@ -441,7 +446,7 @@ def cancel_registration(
                 "Kontakta arrangören om något har ändrats."
             )
         )
-    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    was_confirmed = registration.status in SEAT_HOLDERS
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
     if declined_in_calendar:
@@ -499,6 +504,8 @@ def promote_waiting(event: Event) -> list[Registration]:
     if event.status != EventStatus.PUBLISHED or event.has_started():
         return []
     free = seats_left(event, confirmed_count(event.id))
+    if free == 0:
+        return []
     query = (
         select(Registration)
         .where(
@@ -511,7 +518,16 @@ def promote_waiting(event: Event) -> list[Registration]:
         query = query.limit(free)
     promoted = list(db.session.execute(query).scalars())
     now = utcnow()
+    offering = now >= event.first_start - timedelta(hours=event.offer_window_hours)
     for registration in promoted:
+        if offering:  # near the start: they may no longer be able to come; ask first
+            registration.status = RegistrationStatus.OFFERED
+            registration.offer_expires_at = min(
+                now + timedelta(hours=event.offer_hours), event.first_start
+            )
+            compose.queue_offer(registration)
+            log.info("%r offered a seat", registration)
+            continue
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
         compose.queue_promotion(registration, seat(registration))

@@ -15,13 +15,15 @@ from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
-from eventreg.services import invitations
+from eventreg.services import invitations, offers
 
 
 @dataclass(frozen=True)
 class Sent:
     events: int
     invitations: int
+    #: Offers of a seat that ran out and went on to the next in line.
+    offers_passed_on: int = 0
 
 
 def send_event_reminders(now: datetime) -> int:
@@ -54,4 +56,8 @@ def send_event_reminders(now: datetime) -> int:
 
 def send_reminders(now: datetime | None = None) -> Sent:
     now = now or utcnow()
-    return Sent(send_event_reminders(now), invitations.send_invitation_reminders(now))
+    return Sent(
+        send_event_reminders(now),
+        invitations.send_invitation_reminders(now),
+        offers.pass_on_expired(now),
+    )

@@ -10,7 +10,7 @@ from eventreg.forms.questions import answers_posted, sign_up_form
 from eventreg.forms.registration import OTHER_WORKPLACE, LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
 from eventreg.models import QuestionKind, Registration
-from eventreg.services import handovers, listings, questions, registrations
+from eventreg.services import handovers, listings, offers, questions, registrations
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
 from eventreg.views.forms import run, status
@@ -149,6 +149,17 @@ def manage(token: str):
         answer_cells=questions.answer_cells,
         token=token,
     )
+
+
+@bp.post("/anmalan/<token>/ta-platsen")
+def accept_offer(token: str):
+    """The seat offered near the start, taken (CSRF is checked before any view)."""
+    registration = _registration_from_link(token)
+    run(
+        lambda: offers.accept(registration.id),
+        success=_("Platsen är din. Vi har skickat en bekräftelse med kalenderinbjudan."),
+    )
+    return redirect(url_for(".manage", token=token))
 
 
 @bp.route("/anmalan/<token>/andra", methods=["GET", "POST"])
