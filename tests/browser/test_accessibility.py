@@ -337,6 +337,13 @@ def fill(smtp) -> Site:
     registrations.cancel_registration(cancelled_id)
     db.session.commit()
     deliver(smtp)  # the cancellation, and nobody waits for the open course's seat
+    # Two days before the start a seat comes free: the first in line is offered it.
+    soon = make_event(title="Bokcirkelledare – fortsättning", days=2, capacity=1)
+    leaving, _ = register(soon, "lena.ek@vetlanda.se")
+    _, offered = register(soon, "olof.ek@vetlanda.se")
+    registrations.cancel_registration(leaving)
+    db.session.commit()
+    deliver(smtp)  # Lena's cancellation, and Olof's offer
     return Site(
         base="",  # known once served
         ids={"library": library_id},
@@ -351,6 +358,7 @@ def fill(smtp) -> Site:
             "confirmed": confirmed,
             "waitlisted": waitlisted,
             "cancelled": cancelled_registration,
+            "offered": offered,
         },
     )
 
@@ -673,6 +681,7 @@ CASES = [
     Case("personal-confirmed", go(personal_page("confirmed"), "Du har en plats.")),
     Case("personal-waitlisted", go(personal_page("waitlisted"), "nummer 1 på reservlistan")),
     Case("personal-cancelled", go(personal_page("cancelled"), "Din anmälan är avbokad.")),
+    Case("personal-offered", go(personal_page("offered"), "Ta platsen")),
     Case("cancel-confirm", go(personal_page("confirmed", "/avboka"), "Vill du avboka")),
     Case("personal-change", go(personal_page("confirmed", "/andra"), "Spara ändringarna")),
     Case(
