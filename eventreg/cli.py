@@ -137,11 +137,13 @@ def create_coordinator_command(email: str, name: str, admin: bool):
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command():
-    """Queue due reminders (before events, and to members who have not answered); idempotent."""
+    """Queue due reminders (before events, and to members who have not answered), and pass
+    expired offers of a seat on to the next in line; idempotent."""
     with db.session.begin():
         sent = reminders.send_reminders()
     click.echo(
-        f"{sent.events} påminnelser om evenemang och {sent.invitations} om inbjudningar köade."
+        f"{sent.events} påminnelser om evenemang och {sent.invitations} om inbjudningar köade; "
+        f"{sent.offers_passed_on} erbjudna platser gick vidare."
     )
 
 

@@ -79,3 +79,14 @@ def test_the_offered_person_takes_the_seat_on_their_page(app, client, smtp):
         f"{link}/ta-platsen", data={"csrf_token": csrf_token(page)}, follow_redirects=True
     ).get_data(as_text=True)
     assert "Platsen är din." in taken and "Du har en plats." in taken
+
+
+def test_the_send_reminders_command_passes_expired_offers_on(app, smtp):
+    with app.app_context():
+        event = make_event(days=2, capacity=1)
+        first, second = sign_up(event, 1), sign_up(event, 2)
+        registrations.cancel_registration(first.id)
+        second.offer_expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert "1 erbjudna platser gick vidare." in result.output
