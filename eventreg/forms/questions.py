@@ -96,13 +96,30 @@ def answers_posted(formdata: MultiDict) -> dict[int, list[str]]:
 # --- The coordinator's editor ------------------------------------------------------------------
 
 
-def _choices(form, field) -> None:
-    for number, line in enumerate(field.data.splitlines(), start=1):
+def choice_texts(lines: str) -> list[ChoiceText]:
+    """The choices typed one per line, "Svensk text | English text | places".
+
+    :raise ValueError: naming the line that is not of that shape.
+    """
+    choices = []
+    for number, line in enumerate(lines.splitlines(), start=1):
         parts = [part.strip() for part in line.split("|")]
-        if len(parts) > 3 or (len(parts) == 3 and parts[2] and not parts[2].isdigit()):
-            raise ValidationError(
-                f"Rad {number}: skriv ”Svensk text | English text | antal platser”, där antal är ett heltal."
+        sv, en, places = (parts + ["", ""])[:3]
+        if len(parts) > 3 or (places and not (places.isdigit() and int(places) > 0)):
+            raise ValueError(
+                f"Rad {number}: skriv ”Svensk text | English text | antal platser”, där antal "
+                "är ett heltal från 1."
             )
+        if sv:
+            choices.append(ChoiceText(sv, en, int(places) if places else None))
+    return choices
+
+
+def _choices(form, field) -> None:
+    try:
+        choice_texts(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 class QuestionForm(BaseSubForm):
@@ -133,11 +150,6 @@ class QuestionForm(BaseSubForm):
     remove = BooleanField("Ta bort frågan")
 
     def question_text(self) -> QuestionText:
-        choices = []
-        for line in self.choices.data.splitlines():
-            parts = [part.strip() for part in line.split("|")] + ["", ""]
-            if parts[0]:
-                choices.append(ChoiceText(parts[0], parts[1], int(parts[2]) if parts[2] else None))
         return QuestionText(
             kind=QuestionKind(self.kind.data),
             text=self.text.data,
@@ -145,7 +157,7 @@ class QuestionForm(BaseSubForm):
             help=self.help.data,
             help_en=self.help_en.data,
             required=self.required.data,
-            choices=tuple(choices),
+            choices=tuple(choice_texts(self.choices.data)),
             id=parse_id(self.question_id.data),
             remove=self.remove.data,
         )

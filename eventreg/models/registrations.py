@@ -26,6 +26,10 @@ class RegistrationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+#: The statuses that take a seat: the confirmed, and those holding an offer of one.
+SEAT_HOLDERS = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+
+
 class Registration(Base):
     __tablename__ = "registration"
     __table_args__ = (

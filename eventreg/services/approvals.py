@@ -26,14 +26,19 @@ def _pending(event_id: int, registration_ids: Sequence[int]) -> list[Registratio
     """
     if not registration_ids:
         raise EventRegError("Markera minst en anmälan.")
-    chosen = []
-    for registration_id in dict.fromkeys(registration_ids):
-        registration = db.session.get(Registration, registration_id)
-        if registration is None or registration.event_id != event_id:
-            raise EventRegError("Anmälan finns inte. Ladda om sidan.")
+    ids = list(dict.fromkeys(registration_ids))
+    found = {
+        registration.id: registration
+        for registration in db.session.scalars(
+            select(Registration).where(Registration.id.in_(ids), Registration.event_id == event_id)
+        )
+    }
+    if len(found) != len(ids):
+        raise EventRegError("Anmälan finns inte. Ladda om sidan.")
+    chosen = [found[registration_id] for registration_id in ids]
+    for registration in chosen:
         if registration.status != RegistrationStatus.PENDING:
             raise EventRegError(f"{registration.name or 'Anmälan'} är redan behandlad.")
-        chosen.append(registration)
     return chosen
 
 

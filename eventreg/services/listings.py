@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from eventreg.extensions import db
 from eventreg.models import Choice, Event, EventStatus, Question, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
+from eventreg.models.registrations import SEAT_HOLDERS
 
 #: What the public sees: a cancelled event stays, marked, so that nobody wonders.
 VISIBLE = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -66,7 +67,7 @@ _SIGN_UP_FACTS = select(
     select(func.count())
     .where(
         Registration.event_id == Event.id,
-        Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)),
+        Registration.status.in_(SEAT_HOLDERS),
     )
     .scalar_subquery()
     .label("seated"),

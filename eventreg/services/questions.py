@@ -27,6 +27,7 @@ from eventreg.models import (
     RegistrationStatus,
     User,
 )
+from eventreg.services.locks import lock_event
 from eventreg.text import without_control_characters
 
 #: The answers to yes/no questions, as stored and posted.
@@ -192,7 +193,7 @@ def save_questions(event_id: int, texts: list[QuestionText], actor: User | None)
     A question or choice left out is deleted, or marked removed when someone answered it.
     :raise EventRegError: for a choice question without choices, or a question without text.
     """
-    event = db.session.get(Event, event_id)
+    event = lock_event(event_id)  # sign-ups count the choices' places under this lock too
     existing = {
         q.id: q
         for q in db.session.scalars(
@@ -233,6 +234,7 @@ def save_questions(event_id: int, texts: list[QuestionText], actor: User | None)
 
 def copy_questions(from_event_id: int, to_event_id: int, actor: User | None) -> int:
     """Add the questions of another event (those still asked) after this event's own."""
+    target = lock_event(to_event_id)
     source = asked(from_event_id).questions
     start = db.session.scalar(
         select(func.count()).select_from(Question).where(Question.event_id == to_event_id)
@@ -258,7 +260,7 @@ def copy_questions(from_event_id: int, to_event_id: int, actor: User | None) -> 
     audit.record(
         actor,
         "kopierade frågor",
-        db.session.get(Event, to_event_id),
+        target,
         f"från evenemang {from_event_id}",
     )
     return len(source)

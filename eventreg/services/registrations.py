@@ -37,6 +37,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
+from eventreg.models.registrations import SEAT_HOLDERS
 from eventreg.services import calendar_entries, questions
 from eventreg.services.locks import lock_event
 from eventreg.text import without_control_characters
@@ -127,8 +128,6 @@ def _counting(status: RegistrationStatus) -> Select:
     )
 
 
-#: Seats taken: by the confirmed, and held for someone offered one near the start.
-SEAT_HOLDERS = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 _CONFIRMED = select(func.count()).where(
     Registration.event_id == bindparam("event_id"), Registration.status.in_(SEAT_HOLDERS)
 )

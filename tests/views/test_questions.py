@@ -181,7 +181,10 @@ def test_a_person_changes_their_answers_and_needs_through_their_link(
     page = client.get(link).get_data(as_text=True)
     assert 'Vilken workshop vill du gå på?</dt><dd class="pre-line">Workshop A' in page
     change = client.get(f"{link}/andra").get_data(as_text=True)
-    assert f'value="{workshop_a}" checked' in change or f'checked id="{question}-0"' in change
+    assert (
+        f'<input checked id="{question}-0" name="{question}" type="radio" value="{workshop_a}">'
+        in change
+    )
     assert "Workshop A (fullt)" not in change  # her own place is not counted against her
 
     post_sign_up(client, event_id, 2, **{question: workshop_b})  # someone else, B
@@ -236,3 +239,22 @@ def test_after_the_last_day_to_sign_up_the_answers_stay_as_they_are(app, client,
     link = personal_link(mail)
     assert "Ändra dina uppgifter och svar" not in client.get(link).get_data(as_text=True)
     assert client.get(f"{link}/andra").status_code == 302
+
+
+def test_a_choice_line_of_the_wrong_shape_is_told_by_its_number(coordinator_client, event_id):
+    url = f"/samordnare/evenemang/{event_id}/fragor"
+    page = coordinator_client.get(url).get_data(as_text=True)
+    refused = coordinator_client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            "questions-0-text": "Vilken workshop?",
+            "questions-0-kind": "single_choice",
+            "questions-0-choices": "Workshop A | Workshop A | 20\nWorkshop B | | 0",
+            "save": "y",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Rad 2: skriv ”Svensk text | English text | antal platser”" in refused.get_data(
+        as_text=True
+    )
