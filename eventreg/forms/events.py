@@ -233,6 +233,15 @@ class EventForm(BaseForm):
             "invited_only": self.invited_only.data and bool(self.network_id.data),
         }
 
+    def first_day(self) -> date | None:
+        """The first day the sessions give, once the form has one (to offer that plan's areas)."""
+        days = [
+            entry.day.data
+            for entry in self.sessions
+            if isinstance(entry.day.data, date) and not entry.remove.data
+        ]
+        return min(days, default=None)
+
     def offer_focus_areas(self, areas: list[FocusArea]) -> "EventForm":
         """The areas to choose from, grouped by plan (``services.plans.areas_to_offer``)."""
         self.focus_area_id.choices = [SelectChoice("", "Inget särskilt")] + [

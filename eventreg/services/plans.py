@@ -39,16 +39,21 @@ def plans() -> list[LibraryPlan]:
     )
 
 
-def areas_to_offer(kept: int | None = None, today: date | None = None) -> list[FocusArea]:
-    """The areas an event form offers: those in use in plans that have not ended, and the
-    event's own (``kept``) whatever its plan; in the plans' order."""
-    today = today or date.today()
+def areas_to_offer(
+    kept: int | None = None, on: date | None = None, today: date | None = None
+) -> list[FocusArea]:
+    """The areas an event form offers, in the plans' order: those in use in the plan in force
+    ``on`` the event's first day, or, before the form has a date, in every plan that has not
+    ended; and the event's own (``kept``) whatever its plan."""
+    in_force = (
+        (LibraryPlan.starts_on <= on) & (LibraryPlan.ends_on >= on)
+        if on is not None
+        else LibraryPlan.ends_on >= (today or date.today())
+    )
     query = (
         select(FocusArea)
         .join(FocusArea.plan)
-        .where(
-            (~FocusArea.retired & (LibraryPlan.ends_on >= today)) | (FocusArea.id == kept),
-        )
+        .where((~FocusArea.retired & in_force) | (FocusArea.id == kept))
         .options(selectinload(FocusArea.plan))
         .order_by(LibraryPlan.starts_on, FocusArea.position, FocusArea.id)
     )

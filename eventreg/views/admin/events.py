@@ -96,12 +96,9 @@ def _update(event: Event, form: EventForm) -> Event:
 @bp.route("/evenemang/nytt", methods=["GET", "POST"])
 @requires(Role.COORDINATOR)
 def new_event():
-    form = (
-        EventForm()
-        .offer_networks(_networks())
-        .offer_focus_areas(plans.areas_to_offer())
-        .offer_audiences(audiences.audiences_to_offer())
-    )
+    form = EventForm().offer_networks(_networks())
+    form.offer_focus_areas(plans.areas_to_offer(on=form.first_day()))
+    form.offer_audiences(audiences.audiences_to_offer())
     if request.method == "GET":
         form.organiser.data = organisation.current().owner
         form.contact_name.data = current_user.name
@@ -121,12 +118,10 @@ def new_event():
 @requires(Role.COORDINATOR)
 def edit_event(event_id: int):
     event = get_event(event_id)
-    form = (
-        (EventForm() if request.method == "POST" else EventForm.for_event(event))
-        .offer_networks(_networks())
-        .offer_focus_areas(plans.areas_to_offer(kept=event.focus_area_id))
-        .offer_audiences(audiences.audiences_to_offer(kept=event.audience_id))
-    )
+    form = EventForm() if request.method == "POST" else EventForm.for_event(event)
+    form.offer_networks(_networks())
+    form.offer_focus_areas(plans.areas_to_offer(kept=event.focus_area_id, on=form.first_day()))
+    form.offer_audiences(audiences.audiences_to_offer(kept=event.audience_id))
     if request.method == "POST":
         if (page := _event_form_page(form, event)) is not None:
             return page

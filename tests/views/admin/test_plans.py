@@ -1,12 +1,15 @@
 """An administrator keeps the library plans: a new plan period is data, not code."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
-from helpers import csrf_token, login
+from helpers import csrf_token, login, make_event
 
 from eventreg.extensions import db
 from eventreg.models import AuditEntry, FocusArea
+from eventreg.services import plans
+from eventreg.services.plans import AreaText
 
 
 @pytest.fixture
@@ -121,3 +124,50 @@ def test_a_period_that_overlaps_another_plan_or_ends_before_it_starts_is_told_at
     )
     assert empty.status_code == 422
     assert "Ange minst ett fokusområde." in empty.get_data(as_text=True)
+
+
+def test_the_event_form_offers_the_areas_of_the_plan_in_force_on_the_events_date(app, admin_client):
+    today = date.today()
+    with app.app_context():
+        now = plans.save_plan(
+            None,
+            "Planen nu",
+            today - timedelta(days=10),
+            today + timedelta(days=30),
+            [AreaText("Läsning")],
+            None,
+        )
+        plans.save_plan(
+            None,
+            "Nästa plan",
+            today + timedelta(days=31),
+            today + timedelta(days=900),
+            [AreaText("Hållbarhet")],
+            None,
+        )
+        event = make_event(days=14, focus_area_id=now.areas[0].id)
+        db.session.commit()
+        event_id = event.id
+
+    def groups(html: str) -> list[str]:
+        select = re.search(r'<select[^>]*name="focus_area_id".*?</select>', html, re.S).group(0)
+        return re.findall(r'<optgroup label="([^"]+)"', select)
+
+    assert groups(admin_client.get("/samordnare/evenemang/nytt").get_data(as_text=True)) == [
+        "Planen nu",
+        "Nästa plan",
+    ]  # no date yet
+    editing = admin_client.get(f"/samordnare/evenemang/{event_id}/redigera").get_data(as_text=True)
+    assert groups(editing) == ["Planen nu"]
+    later = post(
+        admin_client,
+        "/samordnare/evenemang/nytt",
+        {
+            "kind": "course",
+            "sessions-0-day": str(today + timedelta(days=60)),
+            "sessions-0-starts": "09:00",
+            "sessions-0-ends": "12:00",
+        },
+    )
+    assert later.status_code == 422  # no title: the form comes back with the date's plan
+    assert groups(later.get_data(as_text=True)) == ["Nästa plan"]
