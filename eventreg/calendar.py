@@ -18,7 +18,7 @@ from flask_babel import gettext
 
 from eventreg import organisation
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventSession, EventStatus
+from eventreg.models import AttendanceMode, Event, EventSession, EventStatus
 from eventreg.models.base import utcnow
 from eventreg.urls import external_url
 
@@ -148,8 +148,11 @@ def _calendar(method: str | None) -> icalendar.Calendar:
     return cal
 
 
-def _location(event: Event, *, with_online_link: bool) -> str:
+def _location(event: Event, *, with_online_link: bool, mode: AttendanceMode | None = None) -> str:
+    """The place; for someone taking part online, the link (or "Digitalt" until they have it)."""
     place = ", ".join(part for part in (event.venue, event.address) if part)
+    if mode == AttendanceMode.ONLINE:
+        return (event.online_url if with_online_link else "") or gettext("Digitalt")
     return place or (event.online_url if with_online_link else "")
 
 
@@ -169,8 +172,10 @@ def _vevent(
     *,
     with_online_link: bool,
     stamp: datetime,
+    mode: AttendanceMode | None = None,
 ) -> icalendar.Event:
     """A session's VEVENT; ``stamp`` is its DTSTAMP, the moment this version of it was made.
+    ``mode``: how the attendee takes part, where the event lets people choose.
 
     The event is passed in: a session being removed from it no longer points to it.
     """
@@ -185,22 +190,34 @@ def _vevent(
     vevent.add("contact", f"{event.contact_name}, {event.contact_email}")
     if with_online_link and event.online_url:
         vevent.add("url", event.online_url)
-    location = _location(event, with_online_link=with_online_link)
+    location = _location(event, with_online_link=with_online_link, mode=mode)
     if location:
         vevent.add("location", location)
     return vevent
 
 
 def attendee_message(
-    event: Event, attendee: tuple[str, str], item: CalendarItem, footer: str
+    event: Event,
+    attendee: tuple[str, str],
+    item: CalendarItem,
+    footer: str,
+    mode: AttendanceMode | None = None,
 ) -> str:
     """A REQUEST (invite or update) or CANCEL of one session, addressed to one attendee.
 
     ``footer`` ends the description: the personal link, or the links to answer an invitation.
+    ``mode``: on site or online, where the event lets the attendee choose.
     """
     seated = item.method == "REQUEST" and item.partstat == "ACCEPTED"
+    with_link = seated and mode != AttendanceMode.ONSITE  # on site: the address is enough
     vevent = _vevent(
-        event, item.session, item.summary, item.sequence, with_online_link=seated, stamp=utcnow()
+        event,
+        item.session,
+        item.summary,
+        item.sequence,
+        with_online_link=with_link,
+        stamp=utcnow(),
+        mode=mode,
     )
     address = _address(*attendee)
     address.params["ROLE"] = "REQ-PARTICIPANT"
@@ -218,7 +235,7 @@ def attendee_message(
     else:
         vevent.add("status", "CONFIRMED")
         lines = [event.summary] if event.summary else []
-        if event.online_url and seated:
+        if event.online_url and with_link:
             lines.append(gettext("Länk till mötet: %(url)s", url=event.online_url))
         lines += [footer, contact]
         vevent.add("description", "\n\n".join(lines))

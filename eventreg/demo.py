@@ -76,6 +76,7 @@ def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], 
     digital = _weekday_in(21)
     sprak = _weekday_in(3)
     nasta = _weekday_in(60)
+    merop = _weekday_in(25)
     contact = {
         "organiser": organisation.current().owner,
         "contact_name": "Karin Lindqvist",
@@ -148,6 +149,26 @@ def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], 
                 "registration_deadline": sprak - timedelta(days=2),
             },
             [_session(sprak, (13, 0), (16, 0))],
+            True,
+        ),
+        (
+            {
+                **contact,
+                "kind": EventKind.NETWORK_MEETING,
+                "title": "Regionträff om meröppna bibliotek",
+                "summary": "Erfarenheter av meröppet från länets kommuner. Kom till Värnamo eller delta digitalt.",
+                "audience": "Bibliotekschefer och samordnare",
+                "focus_area_id": areas["Biblioteket som mötesplats och demokratiarena"],
+                "venue": "Värnamo bibliotek, Apladalen",
+                "address": "Stora torget, Värnamo",
+                "online_url": "https://teams.example.se/meet/meroppet",
+                "online_note": "Teams-länken skickas till dig som deltar digitalt.",
+                "choose_mode": True,
+                "capacity": 30,
+                "online_capacity": 60,
+                "registration_deadline": merop - timedelta(days=5),
+            },
+            [_session(merop, (9, 30), (12, 0))],
             True,
         ),
         (

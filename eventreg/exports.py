@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections import Counter
 
 from flask import Response
 from openpyxl import Workbook
@@ -11,7 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from eventreg import formatting
 from eventreg.models import Registration
-from eventreg.templating import REGISTRATION_STATUS_LABELS
+from eventreg.templating import MODE_LABELS, REGISTRATION_STATUS_LABELS
 
 HEADINGS = [
     "Namn",
@@ -21,6 +22,7 @@ HEADINGS = [
     "Kommunkod",
     "Roll",
     "Status",
+    "Deltar",
     "Plats på reservlistan",
     "Specialkost",
     "Behov för att delta",
@@ -30,11 +32,12 @@ HEADINGS = [
 
 
 def _rows(registrations: list[Registration]) -> list[list]:
-    rows, position = [], 0
+    """One row each, in sign-up order; on site and online have waiting lists of their own."""
+    rows, positions = [], Counter()
     for r in registrations:
         municipality = r.library.municipality if r.library else None
         if r.status == "waitlisted":
-            position += 1
+            positions[r.mode] += 1
         rows.append(
             [
                 r.name,
@@ -44,7 +47,8 @@ def _rows(registrations: list[Registration]) -> list[list]:
                 municipality.scb_code if municipality else "",
                 r.role_title,
                 REGISTRATION_STATUS_LABELS[r.status],
-                position if r.status == "waitlisted" else "",
+                str(MODE_LABELS[r.mode]) if r.mode else "",
+                positions[r.mode] if r.status == "waitlisted" else "",
                 r.dietary_needs,
                 r.accessibility_needs,
                 r.message,
@@ -127,5 +131,5 @@ def attendees(
         HEADINGS + answer_headings,
         rows,
         "Deltagare",
-        [28, 32, 30, 16, 10, 22, 12, 10, 24, 24, 40, 16] + [30] * len(answer_headings),
+        [28, 32, 30, 16, 10, 22, 12, 10, 10, 24, 24, 40, 16] + [30] * len(answer_headings),
     )

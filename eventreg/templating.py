@@ -10,10 +10,11 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from eventreg import formatting, organisation
-from eventreg.models import EventKind, EventSession
+from eventreg.models import AttendanceMode, EventKind, EventSession
 from eventreg.urls import webcal_url
 
 KIND_LABELS = {EventKind.COURSE: _l("Kurs"), EventKind.NETWORK_MEETING: _l("Nätverksträff")}
+MODE_LABELS = {AttendanceMode.ONSITE: _l("På plats"), AttendanceMode.ONLINE: _l("Digitalt")}
 
 EVENT_STATUS_LABELS = {"draft": "Utkast", "published": "Publicerat", "cancelled": "Inställt"}
 REGISTRATION_STATUS_LABELS = {
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         KIND_LABELS=KIND_LABELS,
+        MODE_LABELS=MODE_LABELS,
         EVENT_STATUS_LABELS=EVENT_STATUS_LABELS,
         REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
         webcal_url=webcal_url,

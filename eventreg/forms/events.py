@@ -130,9 +130,21 @@ class EventForm(BaseForm):
         300,
         description="Syns för alla, t.ex. ”Teams-länk skickas till anmälda”.",
     )
+    choose_mode = BooleanField(
+        "Deltagarna väljer: på plats eller digitalt (var sitt antal platser och var sin "
+        "reservlista; den som är på plats får adressen, den som deltar digitalt länken)"
+    )
     capacity = IntegerField(
         "Antal platser",
-        description="Lämna tomt för obegränsat antal.",
+        description="På plats, när deltagarna väljer. Lämna tomt för obegränsat antal.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
+        ],
+    )
+    online_capacity = IntegerField(
+        "Antal platser digitalt",
+        description="När deltagarna väljer. Lämna tomt för obegränsat antal.",
         validators=[
             Optional(),
             NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
@@ -198,6 +210,15 @@ class EventForm(BaseForm):
         if field.data and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError("Ange en hel adress som börjar med https://.")
 
+    def validate_choose_mode(self, field):
+        if field.data and not (self.venue.data or self.address.data):
+            raise ValidationError("Ange lokal eller adress för dem som deltar på plats.")
+        if field.data and not (self.online_url.data or self.online_note.data):
+            raise ValidationError(
+                "Ange länken till det digitala mötet, eller skriv om det digitala mötet att "
+                "länken kommer senare."
+            )
+
     def details(self) -> dict:
         """The event's fields, as the services take them."""
         opens_at = (
@@ -221,6 +242,8 @@ class EventForm(BaseForm):
             "online_url": self.online_url.data,
             "online_note": self.online_note.data,
             "capacity": self.capacity.data,
+            "choose_mode": self.choose_mode.data,
+            "online_capacity": self.online_capacity.data if self.choose_mode.data else None,
             "serves_meal": self.serves_meal.data,
             "requires_approval": self.requires_approval.data,
             # Left empty: the defaults (72 and 24 hours).
@@ -297,6 +320,8 @@ class EventForm(BaseForm):
                 "online_url",
                 "online_note",
                 "capacity",
+                "choose_mode",
+                "online_capacity",
                 "requires_approval",
                 "offer_window_hours",
                 "offer_hours",

@@ -26,7 +26,7 @@ from wtforms.validators import (
 
 from eventreg.forms import BaseForm, BaseSubForm, Rows, single_line
 from eventreg.forms.events import at
-from eventreg.forms.registration import mail_address
+from eventreg.forms.registration import ModeChoice, mail_address
 from eventreg.models import JoinPolicy
 from eventreg.services.events import SessionTimes
 
@@ -151,8 +151,9 @@ class SeriesForm(BaseForm):
         ]
 
 
-class AnswerForm(BaseForm):
-    """A member's answer to an invitation: the button, and special diet when food is served."""
+class AnswerForm(ModeChoice, BaseForm):
+    """A member's answer to an invitation: the button, special diet when food is served, and
+    on site or online where the meeting lets people choose."""
 
     dietary_needs = StringField(
         _l("Specialkost"),

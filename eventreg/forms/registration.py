@@ -1,13 +1,17 @@
 """The sign-up form: it checks shape (filled in, length, e-mail format); rules live in services."""
 
+from collections.abc import Mapping
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from eventreg.forms import BaseForm, single_line, strip
 from eventreg.ids import parse_id
+from eventreg.models import AttendanceMode
+from eventreg.templating import MODE_LABELS
 
 OTHER_WORKPLACE = "other"
 
@@ -31,11 +35,50 @@ def mail_address(form, field):
     field.data = result.ascii_email.lower()
 
 
+class ModeChoice:
+    """On site or online, for a form about an event that lets people choose; a form about
+    another event deletes the field. The service says when none is chosen."""
+
+    mode = RadioField(
+        _l("Hur deltar du?"),
+        description=_l("På plats och digitalt har egna platser och egna reservlistor."),
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, choose_mode: bool = False, **kwargs):
+        """``choose_mode``: the event lets people choose on site or online."""
+        super().__init__(*args, **kwargs)
+        if not choose_mode:
+            del self.mode
+
+    def offer_modes(self, full: Mapping[AttendanceMode | None, bool]):
+        """The ways to take part, each saying when it is full (its waiting list is then next);
+        only needed to show the form."""
+        self.mode.choices = [
+            SelectChoice(
+                mode.value,
+                _l("%(mode)s – fullt, du hamnar på reservlistan", mode=MODE_LABELS[mode])
+                if is_full
+                else MODE_LABELS[mode],
+            )
+            for mode, is_full in full.items()
+        ]
+        return self
+
+    @property
+    def chosen_mode(self) -> AttendanceMode | None:
+        """The way chosen; None for none, or for a value no form offers."""
+        try:
+            return AttendanceMode(self.mode.data) if "mode" in self else None
+        except ValueError:
+            return None
+
+
 def _length(maximum: int) -> Length:
     return Length(max=maximum, message=_l("Texten får vara högst %(max)d tecken."))
 
 
-class RegistrationForm(BaseForm):
+class RegistrationForm(ModeChoice, BaseForm):
     name = StringField(
         _l("Namn"),
         filters=[strip],

@@ -181,6 +181,11 @@ def queue_change(
     _for_registration("update", registration, items, changes=_changes(changes))
 
 
+def queue_mode_changed(registration: Registration, items: Sequence[CalendarItem]) -> None:
+    """They switched between on site and online: their entries again, with the new place."""
+    _for_registration("mode-changed", registration, items)
+
+
 def queue_event_cancelled(
     registration: Registration, message: str, items: Sequence[CalendarItem]
 ) -> None:

@@ -67,6 +67,7 @@ KINDS = {
     "cancellation": Kind(_l("Avbokad: %(title)s"), "cancellation"),
     "session-declined": Kind(_l("Noterat: %(title)s"), "session_declined"),
     "update": Kind(_l("Ändrat: %(title)s"), "update"),
+    "mode-changed": Kind(_l("Ändrat: %(title)s"), "mode_changed"),
     "event-cancelled": Kind(_l("Inställt: %(title)s"), "event_cancelled"),
     "message": Kind(None, "coordinator_message"),  # the coordinator wrote the subject
     "reminder": Kind(_l("Påminnelse: %(title)s"), "event_reminder"),
@@ -207,7 +208,13 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
         subject,
         text,
         html,
-        attendee_message(event, attendee, item, footer(item.method)),
+        attendee_message(
+            event,
+            attendee,
+            item,
+            footer(item.method),
+            mode=registration.mode if registration else None,
+        ),
         item.method,
     )
 

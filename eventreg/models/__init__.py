@@ -4,7 +4,7 @@ from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
 from eventreg.models.attendance import Attendance
 from eventreg.models.audiences import Audience
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
-from eventreg.models.events import Event, EventKind, EventSession, EventStatus
+from eventreg.models.events import AttendanceMode, Event, EventKind, EventSession, EventStatus
 from eventreg.models.inbound import InboundMessage, InboundOutcome
 from eventreg.models.networks import (
     Invitation,
@@ -48,6 +48,7 @@ __all__ = [
     "LoginAttempt",
     "Role",
     "User",
+    "AttendanceMode",
     "Event",
     "CountedEvent",
     "EventKind",

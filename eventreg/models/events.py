@@ -20,6 +20,13 @@ class EventKind(enum.StrEnum):
     NETWORK_MEETING = "network_meeting"
 
 
+class AttendanceMode(enum.StrEnum):
+    """How a person takes part in an event where they choose (``Event.choose_mode``)."""
+
+    ONSITE = "onsite"
+    ONLINE = "online"
+
+
 class EventStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -30,6 +37,9 @@ class Event(Base):
     __tablename__ = "event"
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "online_capacity IS NULL OR online_capacity >= 0", name="online_capacity_not_negative"
+        ),
         Index("ix_event_status_first_start", "status", "first_start"),
         # The calendar's order, over only what it shows: the first page is an index walk.
         Index(
@@ -74,8 +84,13 @@ class Event(Base):
     offer_hours: Mapped[int] = mapped_column(default=24, server_default=text("24"))
     #: Sign-ups wait for a coordinator's approval; seats are taken only when approved.
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
-    #: Number of seats; None means unlimited.
+    #: Number of seats; None means unlimited. On site only, when people choose (below).
     capacity: Mapped[int | None]
+    #: Each person chooses to come on site or take part online: each way has its own seats and
+    #: its own waiting list. Without it, everyone gets the place and the link the event has.
+    choose_mode: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Seats online, when people choose; None means unlimited.
+    online_capacity: Mapped[int | None]
     #: When true the sign-up form asks for dietary needs.
     serves_meal: Mapped[bool] = mapped_column(default=False)
     #: Public text on what is served, e.g. "Lunch och eftermiddagsfika ingår".

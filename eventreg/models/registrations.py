@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.models.base import Base, str_enum, utcnow
-from eventreg.models.events import Event
+from eventreg.models.events import AttendanceMode, Event
 from eventreg.models.places import Library
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ class Registration(Base):
     dietary_needs: Mapped[str] = mapped_column(String(500), default="")
     accessibility_needs: Mapped[str] = mapped_column(String(500), default="")
     message: Mapped[str] = mapped_column(Text, default="")
+    #: On site or online, for an event where people choose (``Event.choose_mode``); else None.
+    mode: Mapped[AttendanceMode | None] = mapped_column(str_enum(AttendanceMode))
     #: The language of the sign-up ("sv" or "en"): every mail about it is written in it.
     language: Mapped[str] = mapped_column(String(2), default="sv", server_default="sv")
     #: When the person agreed to the processing of their personal data.

@@ -16,7 +16,7 @@ from eventreg.mail import compose
 from eventreg.models import Registration, RegistrationStatus, User
 from eventreg.models.base import utcnow
 from eventreg.services.locks import lock_event
-from eventreg.services.registrations import confirmed_count, seat, waitlist_position
+from eventreg.services.registrations import free_seats, seat, taken_seats, waitlist_position
 
 
 def _pending(event_id: int, registration_ids: Sequence[int]) -> list[Registration]:
@@ -43,15 +43,16 @@ def _pending(event_id: int, registration_ids: Sequence[int]) -> list[Registratio
 
 
 def approve(event_id: int, registration_ids: Sequence[int], actor: User) -> list[Registration]:
-    """Seats to the chosen, in order, while they last; the waiting list for the rest."""
+    """Seats to the chosen, in order, while they last (in the way each takes part); the waiting
+    list for the rest."""
     event = lock_event(event_id)
     chosen = _pending(event_id, registration_ids)
-    seated = confirmed_count(event.id)
+    taken = taken_seats(event.id)
     now = utcnow()
     for registration in chosen:
-        if event.capacity is None or seated < event.capacity:
+        if free_seats(event, taken)[registration.mode] != 0:
             registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, now
-            seated += 1
+            taken[registration.mode] = taken.get(registration.mode, 0) + 1
             db.session.flush()
             compose.queue_confirmation(registration, seat(registration))
         else:

@@ -9,6 +9,8 @@ one with the same SEQUENCE (RFC 5546 2.1.4 and 2.1.5). So, for each session (one
   hold. Nobody else is told, so nobody else's entry changes.
 - A REQUEST that puts the session in a calendar, when someone has had a CANCEL before (this
   person or another), carries more than anything sent for the UID to anyone.
+- One person's own change (they switch between on site and online, so their entry gets another
+  place or link) carries one more than they hold, and goes to them only.
 - Sending someone what they hold again (a reminder, a change in their answer) carries what they
   hold: it is not an update.
 
@@ -132,19 +134,36 @@ def offer(
     return items
 
 
-def withdraw(sessions: Sequence[EventSession], email: str) -> list[CalendarItem]:
-    """One person's CANCELs, for the sessions their calendar holds, one above what they hold."""
-    items = []
-    for entry in _entries(sessions, email):
-        if entry.state != EntryState.HELD:
-            continue
+def _one_above(sessions: Sequence[EventSession], email: str) -> list[CalendarEntry]:
+    """The entries one person's calendar holds, in the order of the sessions, each raised one
+    above what it holds: a message about their own entry, to them only."""
+    held = [entry for entry in _entries(sessions, email) if entry.state == EntryState.HELD]
+    for entry in held:
         entry.sequence += 1
-        entry.state, entry.partstat = EntryState.WITHDRAWN, PartStat.DECLINED
         _sent(entry.session, entry.sequence)
+    return sorted(held, key=lambda entry: entry.session.starts_at)
+
+
+def withdraw(sessions: Sequence[EventSession], email: str) -> list[CalendarItem]:
+    """One person's CANCELs, for the sessions their calendar holds."""
+    items = []
+    for entry in _one_above(sessions, email):
+        entry.state, entry.partstat = EntryState.WITHDRAWN, PartStat.DECLINED
         items.append(
             CalendarItem(entry.session, CANCEL, entry.sequence, session_summary(entry.session))
         )
-    return sorted(items, key=lambda item: item.session.starts_at)
+    return items
+
+
+def send_again(sessions: Sequence[EventSession], email: str) -> list[CalendarItem]:
+    """One person's REQUESTs, for the sessions their calendar holds: their own entry reads
+    differently (another place or link), nobody else's."""
+    return [
+        CalendarItem(
+            entry.session, REQUEST, entry.sequence, session_summary(entry.session), entry.partstat
+        )
+        for entry in _one_above(sessions, email)
+    ]
 
 
 def holders(event: Event) -> dict[str, list[CalendarEntry]]:

@@ -23,6 +23,7 @@ from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
 from eventreg.mail.changes import Change, describe
 from eventreg.models import (
+    AttendanceMode,
     Event,
     EventSession,
     EventStatus,
@@ -36,7 +37,7 @@ from eventreg.services import audiences, calendar_entries, plans
 from eventreg.services.calendar_entries import Holder
 from eventreg.services.invitations import invite_members
 from eventreg.services.locks import lock_event
-from eventreg.services.registrations import confirmed_count, promote_waiting
+from eventreg.services.registrations import modes_of, promote_waiting, taken_seats
 
 log = logging.getLogger(__name__)
 
@@ -154,15 +155,7 @@ def update_event(
     :raise InvalidEvent: when the details break a rule; nothing is changed then.
     """
     event = lock_event(event_id)
-    capacity = details.get("capacity", event.capacity)
-    confirmed = confirmed_count(event.id)
-    if capacity is not None and capacity < confirmed:
-        raise InvalidEvent(
-            f"Det finns redan {confirmed} bekräftade deltagare. Ange minst {confirmed} platser, "
-            "eller avboka deltagare först.",
-            field="capacity",
-        )
-    more_seats = event.capacity is not None and (capacity is None or capacity > event.capacity)
+    more_seats = _check_seats(event, details)
     before = {session.id: entry_text(session) for session in event.sessions}
     titles = {session: session_summary(session) for session in event.sessions}
     held = calendar_entries.holders(event)
@@ -199,9 +192,40 @@ def update_event(
     if event.status == EventStatus.PUBLISHED and changes:
         _tell_holders(event, changes, _merge(updated, cancelled))
     if event.status == EventStatus.PUBLISHED and more_seats:
-        promote_waiting(event)
+        promote_waiting(event, *more_seats)
     audit.record(actor, "ändrade", event, "; ".join(describe(change) for change in changes))
     return event
+
+
+def _check_seats(event: Event, details: dict) -> list[AttendanceMode | None]:
+    """The ways of taking part that get more seats (their waiting lists move up).
+
+    :raise InvalidEvent: for fewer seats than are taken, or for turning the choice between on
+        site and online on or off once people have signed up (their seats and invites are in
+        one way or the other).
+    """
+    choose_mode = details.get("choose_mode", event.choose_mode)
+    if choose_mode != event.choose_mode and _active_registrations(event):
+        raise InvalidEvent(
+            "Det finns redan anmälda, så det går inte att ändra om deltagarna väljer på plats "
+            "eller digitalt. Gör ett nytt evenemang, eller avboka deltagarna först.",
+            field="choose_mode",
+        )
+    taken = taken_seats(event.id)
+    more = []
+    for mode in modes_of(event):
+        field = "online_capacity" if mode == AttendanceMode.ONLINE else "capacity"
+        before, after = getattr(event, field), details.get(field, getattr(event, field))
+        seated = taken.get(mode, 0)
+        if after is not None and after < seated:
+            raise InvalidEvent(
+                f"Det finns redan {seated} bekräftade deltagare. Ange minst {seated} platser, "
+                "eller avboka deltagare först.",
+                field=field,
+            )
+        if before is not None and (after is None or after > before):
+            more.append(mode)
+    return more
 
 
 def _merge(*told: dict[str, Holder]) -> dict[str, Holder]:

@@ -65,6 +65,7 @@ def hand_over(registration_id: int, colleague: Applicant) -> Registration:
         event_id=event.id,
         status=RegistrationStatus.CONFIRMED,
         email=email,
+        mode=giver.mode,  # the seat: on site or online
         **details_of(event, colleague),
         consented_at=now,
         language=colleague.language,

@@ -19,6 +19,7 @@ from eventreg.errors import EventRegError, RegistrationClosed
 from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import (
+    AttendanceMode,
     Event,
     EventStatus,
     Invitation,
@@ -79,12 +80,18 @@ def _invite(invitation: Invitation, event: Event) -> list[CalendarItem]:
 
 
 def answer(
-    invitation_id: int, accept: bool, dietary_needs: str = "", in_calendar: bool = False
+    invitation_id: int,
+    accept: bool,
+    dietary_needs: str = "",
+    in_calendar: bool = False,
+    mode: AttendanceMode | None = None,
 ) -> Invitation:
     """A member's answer. Saying yes twice changes nothing; changing one's mind is allowed.
 
     ``in_calendar``: the answer was pressed in their calendar, which has already taken the
-    meeting out on a "no"; then no CANCEL is sent.
+    meeting out on a "no"; then no CANCEL is sent. ``mode``: on site or online, where the
+    meeting lets people choose; a "yes" pressed in a calendar cannot say, and takes the first
+    way with a seat free.
 
     :raise RegistrationClosed: after the last day to sign up, for a cancelled meeting, or when
         the member has left the network.
@@ -99,7 +106,7 @@ def answer(
                 network=event.network.name if event.network else "",
             )
         )
-    if registrations.sign_up_state(event, 0, invited=True) in (
+    if registrations.sign_up_state(event, {}, invited=True) in (
         registrations.SignUpState.CLOSED,
         registrations.SignUpState.CANCELLED,
     ):
@@ -120,6 +127,7 @@ def answer(
                 other_workplace=member.other_workplace,
                 dietary_needs=dietary_needs,
                 language=member.language,
+                mode=mode or registrations.mode_with_room(event),
             ),
             invited=True,
         )

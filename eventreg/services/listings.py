@@ -10,7 +10,15 @@ from sqlalchemy import ColumnElement, Row, Select, bindparam, case, exists, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from eventreg.extensions import db
-from eventreg.models import Choice, Event, EventStatus, Question, Registration, RegistrationStatus
+from eventreg.models import (
+    AttendanceMode,
+    Choice,
+    Event,
+    EventStatus,
+    Question,
+    Registration,
+    RegistrationStatus,
+)
 from eventreg.models.base import utcnow
 from eventreg.models.registrations import SEAT_HOLDERS
 
@@ -51,26 +59,33 @@ def visible_event(event_id: int, with_sessions: bool = True) -> Event | None:
     return db.session.scalar(query)
 
 
+def _seated(*where: ColumnElement[bool]) -> ColumnElement[int]:
+    return (
+        select(func.count())
+        .where(Registration.event_id == Event.id, Registration.status.in_(SEAT_HOLDERS), *where)
+        .scalar_subquery()
+    )
+
+
 #: What decides which sign-up page a visitor gets (the columns ``sign_up_state`` reads, when the
-#: event last changed) and how many have seats. Built once, and read as columns rather than as
+#: event last changed) and how many have seats (on site, or in all where nobody chooses). Built once, and read as columns rather than as
 #: an event: when a course opens everyone asks for the form at once, and the page itself comes
 #: from memory.
 _SIGN_UP_FACTS = select(
     Event.id,
     Event.status,
     Event.capacity,
+    Event.choose_mode,
+    Event.online_capacity,
     Event.registration_deadline,
     Event.registration_opens_at,
     Event.first_start,
     Event.invited_only,
     Event.updated_at,
-    select(func.count())
-    .where(
-        Registration.event_id == Event.id,
-        Registration.status.in_(SEAT_HOLDERS),
-    )
-    .scalar_subquery()
-    .label("seated"),
+    _seated(Registration.mode.is_distinct_from(AttendanceMode.ONLINE)).label("seated"),
+    case((Event.choose_mode, _seated(Registration.mode == AttendanceMode.ONLINE)), else_=0).label(
+        "online_seated"
+    ),
     # For an event whose questions have choices with places: the places left change with every
     # sign-up and cancellation, and so does this count. None otherwise, so that a plain form
     # stays stored through a burst of sign-ups (counted only when needed: CASE is lazy).
@@ -94,8 +109,16 @@ _SIGN_UP_FACTS = select(
 
 
 def sign_up_facts(event_id: int) -> Row | None:
-    """A visible event's sign-up facts and ``seated``, in one query, or None."""
+    """A visible event's sign-up facts and its seats taken (:func:`taken`), in one query, or
+    None."""
     return db.session.connection().execute(_SIGN_UP_FACTS, {"event_id": event_id}).one_or_none()
+
+
+def taken(facts: Row) -> dict[AttendanceMode | None, int]:
+    """The seats taken in each way of taking part, as ``registrations.free_seats`` takes them."""
+    if facts.choose_mode:
+        return {AttendanceMode.ONSITE: facts.seated, AttendanceMode.ONLINE: facts.online_seated}
+    return {None: facts.seated}
 
 
 def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -57,6 +57,6 @@ def pass_on_expired(now: datetime | None = None) -> int:
         registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, now
         db.session.flush()
         compose.queue_offer_expired(registration)
-        promote_waiting(event)
+        promote_waiting(event, registration.mode)
         ended += 1
     return ended

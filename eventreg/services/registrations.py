@@ -8,12 +8,13 @@ transaction, so a registration and its confirmation are saved together or not at
 
 import enum
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, exists, func, select
 
@@ -24,6 +25,7 @@ from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
 from eventreg.models import (
+    AttendanceMode,
     CalendarEntry,
     EntryState,
     Event,
@@ -40,6 +42,7 @@ from eventreg.models.base import utcnow
 from eventreg.models.registrations import SEAT_HOLDERS
 from eventreg.services import calendar_entries, questions
 from eventreg.services.locks import lock_event
+from eventreg.templating import MODE_LABELS
 from eventreg.text import without_control_characters
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,8 @@ class Applicant:
     language: str = "sv"
     #: Answers to the event's own questions: the posted values per question id.
     answers: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    #: On site or online, where the event lets people choose.
+    mode: AttendanceMode | None = None
 
 
 class SignUpFacts(Protocol):
@@ -81,6 +86,8 @@ class SignUpFacts(Protocol):
 
     status: str
     capacity: int | None
+    choose_mode: bool
+    online_capacity: int | None
     registration_deadline: date
     registration_opens_at: datetime | None
     first_start: datetime | None
@@ -95,10 +102,45 @@ def closes_at(event: SignUpFacts) -> datetime:
     return min(end_of_deadline, event.first_start) if event.first_start else end_of_deadline
 
 
+#: Seats taken in each way of taking part (the key None for an event where nobody chooses).
+Taken = Mapping[AttendanceMode | None, int]
+
+
+def modes_of(event: SignUpFacts) -> tuple[AttendanceMode | None, ...]:
+    """The ways of taking part that have seats and a waiting list of their own; an event where
+    nobody chooses has one, None (everyone gets its place and its link)."""
+    return (AttendanceMode.ONSITE, AttendanceMode.ONLINE) if event.choose_mode else (None,)
+
+
+def mode_in_swedish(mode: AttendanceMode) -> str:
+    """For the audit log, which coordinators read in Swedish whoever made the change."""
+    with force_locale("sv"):
+        return str(MODE_LABELS[mode]).lower()
+
+
+def capacity_of(event: SignUpFacts, mode: AttendanceMode | None) -> int | None:
+    return event.online_capacity if mode == AttendanceMode.ONLINE else event.capacity
+
+
+def free_seats(event: SignUpFacts, taken: Taken) -> dict[AttendanceMode | None, int | None]:
+    """Seats left in each way of taking part; None where there is no limit."""
+    free = {}
+    for mode in modes_of(event):
+        capacity = capacity_of(event, mode)
+        free[mode] = None if capacity is None else max(capacity - taken.get(mode, 0), 0)
+    return free
+
+
+def full_modes(event: SignUpFacts, taken: Taken) -> dict[AttendanceMode | None, bool]:
+    """Whether each way of taking part is full: a sign-up in it goes to its waiting list."""
+    return {mode: free == 0 for mode, free in free_seats(event, taken).items()}
+
+
 def sign_up_state(
-    event: SignUpFacts, confirmed: int, now: datetime | None = None, invited: bool = False
+    event: SignUpFacts, taken: Taken, now: datetime | None = None, invited: bool = False
 ) -> SignUpState:
-    """Whether a visitor (or an ``invited`` member) can sign up now, given how many have seats."""
+    """Whether a visitor (or an ``invited`` member) can sign up now, given how many have seats;
+    the waiting list only when every way of taking part is full."""
     now = now or utcnow()
     if event.status == EventStatus.CANCELLED:
         return SignUpState.CANCELLED
@@ -108,28 +150,35 @@ def sign_up_state(
         return SignUpState.INVITED_ONLY
     if event.registration_opens_at and now < event.registration_opens_at:
         return SignUpState.NOT_YET_OPEN
-    if event.capacity is not None and confirmed >= event.capacity:
+    if all(full_modes(event, taken).values()):
         return SignUpState.WAITING_LIST
     return SignUpState.OPEN
 
 
-def seats_left(event: Event, confirmed: int) -> int | None:
-    """Free seats, or None when the event has no limit."""
-    return None if event.capacity is None else max(event.capacity - confirmed, 0)
+def seats_left(event: SignUpFacts, taken: Taken) -> int | None:
+    """Free seats in all, or None when a way of taking part has no limit."""
+    free = free_seats(event, taken).values()
+    return None if None in free else sum(free)
 
 
 # Statements that every sign-up runs, built once with their parameters left open: building
 # a statement costs more CPU than running it.
 
 
+#: One way of taking part: its own seats and waiting list (``mode`` None where nobody chooses).
+_IN_MODE = Registration.mode.is_not_distinct_from(bindparam("mode"))
+
+
 def _counting(status: RegistrationStatus) -> Select:
     return select(func.count()).where(
-        Registration.event_id == bindparam("event_id"), Registration.status == status
+        Registration.event_id == bindparam("event_id"), Registration.status == status, _IN_MODE
     )
 
 
 _CONFIRMED = select(func.count()).where(
-    Registration.event_id == bindparam("event_id"), Registration.status.in_(SEAT_HOLDERS)
+    Registration.event_id == bindparam("event_id"),
+    Registration.status.in_(SEAT_HOLDERS),
+    _IN_MODE,
 )
 _IS_ACTIVE = (
     Registration.event_id == bindparam("event_id"),
@@ -139,7 +188,8 @@ _IS_ACTIVE = (
 _ACTIVE = select(Registration).where(*_IS_ACTIVE)
 
 #: What a sign-up decides on, read in one statement once the event is locked (so none of it
-#: can change before the commit): seats taken, the waiting list's length, the person's own
+#: can change before the commit): seats taken and the waiting list's length in the way of
+#: taking part chosen, the person's own
 #: registration if any, whether their calendar holds sessions of the event (from an
 #: invitation), and whether the chosen library is one that forms offer.
 _SIGN_UP_LOOK = select(
@@ -162,24 +212,32 @@ _SIGN_UP_LOOK = select(
 )
 
 
-def confirmed_count(event_id: int) -> int:
-    """Seats taken: the confirmed, and those held for an offer."""
-    return db.session.scalar(_CONFIRMED, {"event_id": event_id})
+def confirmed_count(event_id: int, mode: AttendanceMode | None = None) -> int:
+    """Seats taken in one way of taking part: the confirmed, and those held for an offer."""
+    return db.session.scalar(_CONFIRMED, {"event_id": event_id, "mode": mode})
 
 
-def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
-    """Seats taken per event (as :func:`confirmed_count`), in one query for a whole listing."""
-    if not event_ids:
-        return {}
-    rows = db.session.execute(
-        select(Registration.event_id, func.count())
-        .where(
-            Registration.event_id.in_(event_ids),
-            Registration.status.in_(SEAT_HOLDERS),
+def taken_seats(event_id: int) -> dict[AttendanceMode | None, int]:
+    return confirmed_counts([event_id]).get(event_id, {})
+
+
+def confirmed_counts(event_ids: Iterable[int]) -> dict[int, dict[AttendanceMode | None, int]]:
+    """Seats taken per event and way of taking part (as :func:`confirmed_count`), in one query
+    for a whole listing."""
+    counts: dict[int, dict[AttendanceMode | None, int]] = {}
+    event_ids = list(event_ids)
+    if event_ids:
+        rows = db.session.execute(
+            select(Registration.event_id, Registration.mode, func.count())
+            .where(
+                Registration.event_id.in_(event_ids),
+                Registration.status.in_(SEAT_HOLDERS),
+            )
+            .group_by(Registration.event_id, Registration.mode)
         )
-        .group_by(Registration.event_id)
-    )
-    return dict(rows.all())
+        for event_id, mode, count in rows:
+            counts.setdefault(event_id, {})[mode] = count
+    return counts
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -191,11 +249,8 @@ def waitlist_position(registration: Registration) -> int | None:
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
     return db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            Registration.id <= registration.id,
-        )
+        _counting(RegistrationStatus.WAITLISTED).where(Registration.id <= registration.id),
+        {"event_id": registration.event_id, "mode": registration.mode},
     )
 
 
@@ -246,21 +301,30 @@ def register(
     an ``invited`` network member may sign up for a meeting that is for invited members only.
 
     :raise RegistrationClosed: when the event does not take sign-ups now.
-    :raise EventRegError: when the chosen library does not exist, or a coordinator adds someone
-        who is already registered.
+    :raise EventRegError: when the chosen library does not exist, a way of taking part is
+        missing where the event asks for one, or a coordinator adds someone who is already
+        registered.
     """
     event = lock_event(event_id)
     now = utcnow()
     email = applicant.email.strip().lower()
+    mode = _mode_chosen(event, applicant.mode)
     look = (
         db.session.connection()
         .execute(
             _SIGN_UP_LOOK,
-            {"event_id": event.id, "email": email, "library_id": applicant.library_id},
+            {
+                "event_id": event.id,
+                "email": email,
+                "library_id": applicant.library_id,
+                "mode": mode,
+            },
         )
         .one()
     )
-    state = sign_up_state(event, look.confirmed, now, invited)
+    # Whether sign-up is open; the other way's seats decide only between the form and the
+    # waiting list, which both take this sign-up.
+    state = sign_up_state(event, {mode: look.confirmed}, now, invited)
     if actor is not None:
         _check_coordinator_may_add(event, now)
     elif state == SignUpState.NOT_YET_OPEN:
@@ -273,7 +337,7 @@ def register(
         raise _not_a_library()
     if event.requires_approval and actor is None:  # a coordinator's addition is approved
         status = RegistrationStatus.PENDING
-    elif event.capacity is None or look.confirmed < event.capacity:
+    elif free_seats(event, {mode: look.confirmed})[mode] != 0:
         status = RegistrationStatus.CONFIRMED
     else:
         status = RegistrationStatus.WAITLISTED
@@ -292,6 +356,7 @@ def register(
         event_id=event.id,
         status=status,
         email=email,
+        mode=mode,
         **details_of(event, applicant),
         consented_at=now,
         language=applicant.language,
@@ -312,6 +377,24 @@ def register(
     else:
         compose.queue_waitlisted(registration, look.waitlisted + 1, withdrawn)
     return _added(registration, actor)
+
+
+def mode_with_room(event: Event) -> AttendanceMode | None:
+    """For an answer that cannot choose (an invitation accepted in a calendar): on site while it
+    has seats, else online while it has, else the waiting list on site."""
+    if not event.choose_mode:
+        return None
+    full = full_modes(event, taken_seats(event.id))
+    return next((mode for mode, is_full in full.items() if not is_full), AttendanceMode.ONSITE)
+
+
+def _mode_chosen(event: Event, mode: AttendanceMode | None) -> AttendanceMode | None:
+    """:raise EventRegError: when the event lets people choose and none is chosen."""
+    if not event.choose_mode:
+        return None
+    if mode is None:
+        raise EventRegError(_("Välj om du deltar på plats eller digitalt."), field="mode")
+    return mode
 
 
 def _added(registration: Registration, actor: User | None) -> Registration:
@@ -410,6 +493,69 @@ def change_details(registration_id: int, applicant: Applicant) -> Registration:
     return registration
 
 
+def other_mode(registration: Registration) -> AttendanceMode | None:
+    """The way of taking part the person can switch to, if the event lets people choose."""
+    if registration.mode is None:
+        return None
+    return next(mode for mode in AttendanceMode if mode != registration.mode)
+
+
+def can_switch_mode(registration: Registration) -> bool:
+    """Until the start: someone with a cold may still join online that morning."""
+    event = registration.event
+    return (
+        registration.mode is not None
+        and registration.status
+        in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
+        and event.status == EventStatus.PUBLISHED
+        and not event.has_started()
+    )
+
+
+def switch_mode(registration_id: int) -> Registration:
+    """Move to the other way of taking part (on site or online) when it has a seat free.
+
+    The seated keep their seat, now in the other way; their calendar gets its entries again with
+    the new place or link, and the seat they leave goes to the waiting list of its way. Someone
+    waiting gets a seat in the other way at once; a sign-up awaiting approval just changes.
+
+    :raise RegistrationClosed: when the event has begun, or the registration cannot move.
+    :raise EventRegError: when the other way is full.
+    """
+    registration = db.session.get(Registration, registration_id)
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if not can_switch_mode(registration):
+        raise RegistrationClosed(_("Det går inte att byta sätt att delta nu. Kontakta arrangören."))
+    leaving, mode = registration.mode, other_mode(registration)
+    status = registration.status
+    seated = status != RegistrationStatus.PENDING  # or waiting for one: a seat in the other way
+    if seated and free_seats(event, {mode: confirmed_count(event.id, mode)})[mode] == 0:
+        raise EventRegError(
+            _("Det är fullt digitalt just nu.")
+            if mode == AttendanceMode.ONLINE
+            else _("Det är fullt på plats just nu.")
+        )
+    registration.mode = mode
+    if status == RegistrationStatus.WAITLISTED:
+        registration.status, registration.confirmed_at = RegistrationStatus.CONFIRMED, utcnow()
+        db.session.flush()
+        compose.queue_promotion(registration, seat(registration))
+    elif status == RegistrationStatus.CONFIRMED:
+        db.session.flush()
+        compose.queue_mode_changed(
+            registration, calendar_entries.send_again(event.sessions, registration.email)
+        )
+        promote_waiting(event, leaving)
+    audit.record(
+        None,
+        "bytte sätt att delta",
+        event,
+        f"registrering {registration.id}: {mode_in_swedish(leaving)} till {mode_in_swedish(mode)}",
+    )
+    return registration
+
+
 def can_cancel(registration: Registration) -> bool:
     """A person can cancel until the event starts (and not what is already cancelled)."""
     event = registration.event
@@ -463,7 +609,7 @@ def cancel_registration(
         audit.record(actor, "avbokade deltagare", event, f"registrering {registration.id}")
     log.info("%r cancelled", registration)
     if was_confirmed:
-        promote_waiting(event)
+        promote_waiting(event, registration.mode)
     return registration
 
 
@@ -481,8 +627,12 @@ def give_seat(registration_id: int, actor: User) -> Registration:
         raise EventRegError("Personen står inte på reservlistan.")
     if event.has_started():
         raise EventRegError("Evenemanget har redan börjat.")
-    if event.capacity is not None and confirmed_count(event.id) >= event.capacity:
-        event.capacity += 1
+    mode = registration.mode
+    if free_seats(event, {mode: confirmed_count(event.id, mode)})[mode] == 0:
+        if mode == AttendanceMode.ONLINE:
+            event.online_capacity += 1
+        else:
+            event.capacity += 1
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = utcnow()
     compose.queue_promotion(registration, seat(registration))
@@ -490,32 +640,35 @@ def give_seat(registration_id: int, actor: User) -> Registration:
         actor,
         "gav plats från reservlistan",
         event,
-        f"registrering {registration.id}, {event.capacity} platser",
+        f"registrering {registration.id}, {capacity_of(event, mode)} platser"
+        + (f" ({mode_in_swedish(mode)})" if mode else ""),
     )
     return registration
 
 
-def promote_waiting(event: Event) -> list[Registration]:
-    """Give free seats to the waiting list in sign-up order, until the event starts.
+def promote_waiting(event: Event, *modes: AttendanceMode | None) -> list[Registration]:
+    """Give free seats to the waiting list in sign-up order, until the event starts: in the
+    ways of taking part named, or in every one.
 
     The caller must hold the event's lock (see :func:`eventreg.services.locks.lock_event`).
     """
     if event.status != EventStatus.PUBLISHED or event.has_started():
         return []
-    free = seats_left(event, confirmed_count(event.id))
-    if free == 0:
-        return []
-    query = (
-        select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.WAITLISTED,
+    promoted = []
+    for mode in modes or modes_of(event):
+        free = free_seats(event, {mode: confirmed_count(event.id, mode)})[mode]
+        if free == 0:
+            continue
+        query = (
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+                Registration.mode.is_not_distinct_from(mode),
+            )
+            .order_by(Registration.id)
         )
-        .order_by(Registration.id)
-    )
-    if free is not None:
-        query = query.limit(free)
-    promoted = list(db.session.execute(query).scalars())
+        promoted += db.session.scalars(query if free is None else query.limit(free))
     now = utcnow()
     offering = now >= event.first_start - timedelta(hours=event.offer_window_hours)
     for registration in promoted:

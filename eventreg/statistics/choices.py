@@ -1,4 +1,5 @@
-"""Participation per answer to a choice question ("which workshop?") over a period.
+"""Participation per choice made at sign-up over a period: the answer to a choice question
+("which workshop?"), or on site and online where events let people choose.
 
 Questions belong to events, but a coordinator asks the same one of several (copied from event
 to event), so a question is known here by its Swedish text. This is read from the answers
@@ -21,6 +22,7 @@ from eventreg.models import (
     Registration,
     RegistrationStatus,
 )
+from eventreg.templating import MODE_LABELS
 
 _CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 
@@ -73,3 +75,25 @@ def by_choice(start: date, end: date, question: str) -> list[ChoiceRow]:
         .order_by(Choice.text)
     ).all()
     return [ChoiceRow(*row) for row in rows]
+
+
+def by_mode(start: date, end: date) -> list[ChoiceRow]:
+    """Seated people on site and online at the period's events that let people choose, and of
+    them who came; empty when none did."""
+    came = exists().where(Attendance.registration_id == Registration.id, Attendance.present)
+    rows = db.session.execute(
+        select(
+            Registration.mode,
+            func.count(func.distinct(Registration.event_id)),
+            func.count(),
+            func.count().filter(came),
+        )
+        .where(
+            Registration.event_id.in_(_held(start, end)),
+            Registration.mode.is_not(None),
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .group_by(Registration.mode)
+        .order_by(Registration.mode.desc())  # on site first
+    ).all()
+    return [ChoiceRow(str(MODE_LABELS[mode]), *counts) for mode, *counts in rows]

@@ -15,7 +15,7 @@ from eventreg.forms.networks import AnswerForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.models import Event, MemberStatus, Network, Registration
 from eventreg.models.base import utcnow
-from eventreg.services import invitations, listings, networks
+from eventreg.services import invitations, listings, networks, registrations
 from eventreg.services.places import library_options
 from eventreg.views.forms import run, status
 from eventreg.views.registration import applicant_from
@@ -86,13 +86,18 @@ def answer(token: str, answer: str):
     invitation = _from_link(links.invitation_from_token, token)
     event = db.session.get(Event, invitation.event_id)
     accept = answer == "kommer"
-    form = AnswerForm()
+    form = AnswerForm(choose_mode=accept and event.choose_mode)
+    if "mode" in form:
+        form.offer_modes(registrations.full_modes(event, registrations.taken_seats(event.id)))
     form.dietary_needs.description = " ".join(
         (event.meal_note or _("Förtäring serveras."), _("Lämna tomt om du inte har några behov."))
     )
     if form.validate_on_submit() and (
         answered := run(
-            lambda: invitations.answer(invitation.id, accept, form.dietary_needs.data), form=form
+            lambda: invitations.answer(
+                invitation.id, accept, form.dietary_needs.data, mode=form.chosen_mode
+            ),
+            form=form,
         )
     ):
         if accept and answered.registration_id:

@@ -65,11 +65,11 @@ def calendar():
         ],
         kind_filter=kind_filter if kind_filter in KIND_FILTERS else "",
         states={
-            event.id: registrations.sign_up_state(event, counts.get(event.id, 0))
+            event.id: registrations.sign_up_state(event, counts.get(event.id, {}))
             for event in page.items
         },
         seats={
-            event.id: registrations.seats_left(event, counts.get(event.id, 0))
+            event.id: registrations.seats_left(event, counts.get(event.id, {}))
             for event in page.items
         },
     )
@@ -90,12 +90,13 @@ def get_visible_event(event_id: int, with_sessions: bool = True) -> Event:
 @cached_page
 def event(event_id: int):
     event = get_visible_event(event_id)
-    confirmed = registrations.confirmed_count(event.id)
+    taken = registrations.taken_seats(event.id)
     return render_template(
         "public/event.html",
         event=event,
-        state=registrations.sign_up_state(event, confirmed),
-        seats_left=registrations.seats_left(event, confirmed),
+        state=registrations.sign_up_state(event, taken),
+        seats_left=registrations.seats_left(event, taken),
+        free=registrations.free_seats(event, taken),
         closes_at=registrations.closes_at(event),
     )
 

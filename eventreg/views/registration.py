@@ -9,7 +9,7 @@ from eventreg.forms.common import ButtonForm
 from eventreg.forms.questions import answers_posted, sign_up_form
 from eventreg.forms.registration import OTHER_WORKPLACE, LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
-from eventreg.models import QuestionKind, Registration
+from eventreg.models import AttendanceMode, QuestionKind, Registration, RegistrationStatus
 from eventreg.services import handovers, listings, offers, questions, registrations
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
@@ -33,7 +33,9 @@ def sign_up(event_id: int):
     if request.method == "POST":
         # The form of an event with questions says so, so that a plain form costs no query.
         asked = questions.asked(event_id) if "questions" in request.form else questions.Asked()
-        form = sign_up_form(asked, current_language())(serves_meal=True)  # may post it empty
+        form = sign_up_form(asked, current_language())(  # it may post them empty
+            serves_meal=True, choose_mode="modes" in request.form
+        )
         if form.validate_on_submit() and run(
             lambda: registrations.register(event_id, applicant_from(form)),
             form=form,
@@ -44,14 +46,23 @@ def sign_up(event_id: int):
     facts = listings.sign_up_facts(event_id)
     if facts is None:
         abort(404)
-    state = registrations.sign_up_state(facts, facts.seated)
+    taken = listings.taken(facts)
+    state = registrations.sign_up_state(facts, taken)
+    full = registrations.full_modes(facts, taken)
 
     def render() -> str:
         event = get_visible_event(event_id)
         asked = questions.asked(event_id)
-        shown = form or sign_up_form(asked, current_language())(serves_meal=event.serves_meal)
+        shown = form or sign_up_form(asked, current_language())(
+            serves_meal=event.serves_meal, choose_mode=event.choose_mode
+        )
         if not event.serves_meal and "dietary_needs" in shown:
             del shown.dietary_needs
+        if "mode" in shown:
+            if event.choose_mode:
+                shown.offer_modes(full)
+            else:
+                del shown.mode
         shown.offer_libraries(library_options())
         return render_template(
             "registration/sign_up.html", event=event, form=shown, state=state, asked=asked
@@ -62,7 +73,14 @@ def sign_up(event_id: int):
     if not pagecache.may_store():
         return render()
     return pagecache.remember(
-        (request.full_path, facts.updated_at, state, facts.active, pagecache.minute()),
+        (
+            request.full_path,
+            facts.updated_at,
+            state,
+            facts.active,
+            tuple(full.items()),
+            pagecache.minute(),
+        ),
         render,
         with_form=True,
     )
@@ -85,6 +103,7 @@ def applicant_from(form: RegistrationForm) -> Applicant:
         message=text("message"),
         language=current_language(),
         answers=answers_posted(request.form),
+        mode=form.chosen_mode,
     )
 
 
@@ -137,6 +156,8 @@ def _keep_personal_pages_private(response):
 @bp.get("/anmalan/<token>")
 def manage(token: str):
     registration = _registration_from_link(token)
+    event = registration.event
+    switch_to = registrations.other_mode(registration)
     return render_template(
         "registration/manage.html",
         registration=registration,
@@ -145,6 +166,10 @@ def manage(token: str):
         can_cancel=registrations.can_cancel(registration),
         can_change=registrations.can_change(registration),
         can_hand_over=handovers.can_hand_over(registration),
+        can_switch=registrations.can_switch_mode(registration),
+        switch_to=switch_to,
+        switch_is_full=switch_to is not None
+        and registrations.full_modes(event, registrations.taken_seats(event.id))[switch_to],
         asked=questions.all_questions(registration.event_id),
         answer_cells=questions.answer_cells,
         token=token,
@@ -159,6 +184,29 @@ def accept_offer(token: str):
         lambda: offers.accept(registration.id),
         success=_("Platsen är din. Vi har skickat en bekräftelse med kalenderinbjudan."),
     )
+    return redirect(url_for(".manage", token=token))
+
+
+@bp.post("/anmalan/<token>/byt-satt")
+def switch_mode(token: str):
+    """On site to online or back (CSRF is checked before any view)."""
+    registration = _registration_from_link(token)
+    if switched := run(lambda: registrations.switch_mode(registration.id)):
+        online = switched.mode == AttendanceMode.ONLINE
+        if switched.status == RegistrationStatus.PENDING:
+            flash(
+                _("Ändrat: du vill delta digitalt.")
+                if online
+                else _("Ändrat: du vill delta på plats."),
+                "success",
+            )
+        else:
+            flash(
+                (_("Du deltar nu digitalt.") if online else _("Du deltar nu på plats."))
+                + " "
+                + _("Vi har skickat en ny kalenderinbjudan till din e-post."),
+                "success",
+            )
     return redirect(url_for(".manage", token=token))
 
 

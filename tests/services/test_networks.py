@@ -123,7 +123,7 @@ def test_an_answer_after_the_deadline_is_refused(network):
 
 def test_invited_only_meetings_take_no_public_sign_ups(network):
     event = meeting(network, invited_only=True)
-    assert registrations.sign_up_state(event, 0) == registrations.SignUpState.INVITED_ONLY
+    assert registrations.sign_up_state(event, {}) == registrations.SignUpState.INVITED_ONLY
     with pytest.raises(RegistrationClosed, match="för inbjudna"):
         registrations.register(event.id, applicant(9))
     invitations.answer(invitation_of(event, 1).id, accept=True)

@@ -8,7 +8,7 @@ from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.ids import parse_id
-from eventreg.models import EventSession, Registration, Role
+from eventreg.models import AttendanceMode, EventSession, Registration, Role
 from eventreg.services import (
     approvals,
     attendance,
@@ -55,7 +55,10 @@ def attendee_list(event_id: int):
 @requires(Role.COORDINATOR)
 def add_attendee(event_id: int):
     event = get_event(event_id)
-    form = RegistrationForm(serves_meal=event.serves_meal).offer_libraries(library_options())
+    form = RegistrationForm(serves_meal=event.serves_meal, choose_mode=event.choose_mode)
+    form.offer_libraries(library_options())
+    if event.choose_mode:
+        form.offer_modes(registrations.full_modes(event, registrations.taken_seats(event.id)))
     del form.consent  # the coordinator informs the person; the mail links to the privacy page
     if form.validate_on_submit() and (
         registration := run(
@@ -121,9 +124,16 @@ def export(event_id: int, kind: str):
 @requires(Role.COORDINATOR)
 def sign_in_sheet(event_id: int):
     """A page to print for the door: names sorted, with a column to sign, and the answers to
-    the questions the coordinator ticks (``?fraga=<id>``, several allowed), e.g. the workshop."""
+    the questions the coordinator ticks (``?fraga=<id>``, several allowed), e.g. the workshop.
+    Where people choose how to take part, those online sign nothing: they are left out."""
     event = get_event(event_id)
-    seated = attendee_lists.split_by_status(attendee_lists.registrations_for(event))["confirmed"]
+    seated = [
+        registration
+        for registration in attendee_lists.split_by_status(attendee_lists.registrations_for(event))[
+            "confirmed"
+        ]
+        if registration.mode != AttendanceMode.ONLINE
+    ]
     asked = questions.all_questions(event.id)
     chosen = [q for q in asked if str(q.id) in request.args.getlist("fraga")]
     return render_template(

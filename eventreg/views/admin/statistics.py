@@ -38,8 +38,9 @@ def _rows(report: statistics.Report) -> list[list]:
 @requires(Role.COORDINATOR)
 def statistics_page():
     form, report = _period()
-    comparison, asked, per_choice = None, [], []
+    comparison, asked, per_choice, per_mode = None, [], [], []
     if report:
+        per_mode = choices.by_mode(report.start, report.end)
         asked = choices.choice_questions(report.start, report.end)
         if request.args.get("fraga") in asked:
             per_choice = choices.by_choice(report.start, report.end, request.args["fraga"])
@@ -54,6 +55,7 @@ def statistics_page():
         plans=plans.plans(),
         asked=asked,
         per_choice=per_choice,
+        per_mode=per_mode,
     ), status(form)
 
 

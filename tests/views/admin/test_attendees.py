@@ -139,7 +139,8 @@ def test_csv_export_opens_in_excel_with_swedish_letters(coordinator_client, even
         "Vetlanda",
         "0685",
     ]
-    assert rows[3][6:8] == ["Reservlista", "1"]
+    assert rows[0][6:9] == ["Status", "Deltar", "Plats på reservlistan"]
+    assert rows[3][6:9] == ["Reservlista", "", "1"]  # one way of taking part: no choice made
 
 
 def test_xlsx_export_has_every_person(coordinator_client, event_id):
