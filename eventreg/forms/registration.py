@@ -37,7 +37,7 @@ def mail_address(form, field):
 
 class ModeChoice:
     """On site or online, for a form about an event that lets people choose; a form about
-    another event deletes the field. The service says when none is chosen."""
+    another event deletes the field."""
 
     mode = RadioField(
         _l("Hur deltar du?"),
@@ -64,6 +64,10 @@ class ModeChoice:
             for mode, is_full in full.items()
         ]
         return self
+
+    def validate_mode(self, field):
+        if self.chosen_mode is None:
+            raise ValidationError(_l("Välj om du deltar på plats eller digitalt."))
 
     @property
     def chosen_mode(self) -> AttendanceMode | None:

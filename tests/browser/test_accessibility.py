@@ -52,6 +52,7 @@ from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
 from eventreg.mail.inbound import parse
 from eventreg.models import (
+    AttendanceMode,
     EventKind,
     EventStatus,
     FocusArea,
@@ -283,7 +284,7 @@ def fill(smtp) -> Site:
     db.session.commit()
     library_id = db.session.scalar(select(Library.id).where(Library.name == LIBRARY))
 
-    def register(event, email: str) -> tuple[int, str]:
+    def register(event, email: str, **choices) -> tuple[int, str]:
         """Sign someone up: their registration's id, and the personal link in their mail."""
         registration = registrations.register(
             event.id,
@@ -295,6 +296,7 @@ def fill(smtp) -> Site:
                 dietary_needs="Vegetarisk kost",
                 accessibility_needs="Hörslinga",
                 message="Jag kommer bara på de två första träffarna.\nTack!",
+                **choices,
             ),
         )
         registration_id = registration.id
@@ -344,6 +346,17 @@ def fill(smtp) -> Site:
     registrations.cancel_registration(leaving)
     db.session.commit()
     deliver(smtp)  # Lena's cancellation, and Olof's offer
+    # On site or online: the one seat on site is taken, Karin takes part online.
+    hybrid = make_event(
+        title="Regionträff om meröppna bibliotek",
+        days=25,
+        capacity=1,
+        choose_mode=True,
+        online_capacity=40,
+        online_url="https://teams.example.se/meet/meroppet",
+    )
+    register(hybrid, "sara.lind@vetlanda.se", mode=AttendanceMode.ONSITE)
+    _, online = register(hybrid, "karin.ek@vetlanda.se", mode=AttendanceMode.ONLINE)
     return Site(
         base="",  # known once served
         ids={"library": library_id},
@@ -353,12 +366,14 @@ def fill(smtp) -> Site:
             "full": full.id,
             "closed": closed.id,
             "cancelled": cancelled.id,
+            "hybrid": hybrid.id,
         },
         links={
             "confirmed": confirmed,
             "waitlisted": waitlisted,
             "cancelled": cancelled_registration,
             "offered": offered,
+            "online": online,
         },
     )
 
@@ -522,6 +537,15 @@ def submit_empty_form(page: Page, site: Site) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Något behöver rättas")
 
 
+def submit_empty_hybrid_form(page: Page, site: Site) -> None:
+    """The choice between on site and online left out: its error is tied to the fieldset."""
+    page.goto(site.base + sign_up_url(site, "hybrid"))
+    page.get_by_role("button", name="Skicka anmälan").click()
+    expect(page.get_by_role("group", name="Hur deltar du?")).to_have_accessible_description(
+        re.compile("Välj om du deltar på plats eller digitalt.")
+    )
+
+
 def sign_up(page: Page, site: Site) -> None:
     page.goto(site.base + sign_up_url(site))
     page.get_by_label("Namn", exact=True).fill("Lisa Sund")
@@ -676,12 +700,19 @@ CASES = [
     Case("event-cancelled", go(event_page("cancelled"), "Evenemanget är inställt.")),
     Case("sign-up", go(sign_up_url, "Workshop A (fullt)")),
     Case("sign-up-errors", submit_empty_form),
+    Case("event-hybrid", go(event_page("hybrid"), "Digitalt: 39 platser kvar")),
+    Case(
+        "sign-up-hybrid",
+        go(lambda s: sign_up_url(s, "hybrid"), "På plats – fullt, du hamnar på reservlistan"),
+    ),
+    Case("sign-up-hybrid-errors", submit_empty_hybrid_form),
     Case("sign-up-waiting-list", go(lambda s: sign_up_url(s, "full"), "Alla platser är bokade.")),
     Case("thanks", sign_up),
     Case("personal-confirmed", go(personal_page("confirmed"), "Du har en plats.")),
     Case("personal-waitlisted", go(personal_page("waitlisted"), "nummer 1 på reservlistan")),
     Case("personal-cancelled", go(personal_page("cancelled"), "Din anmälan är avbokad.")),
     Case("personal-offered", go(personal_page("offered"), "Ta platsen")),
+    Case("personal-online", go(personal_page("online"), "Det är fullt på plats just nu.")),
     Case("cancel-confirm", go(personal_page("confirmed", "/avboka"), "Vill du avboka")),
     Case("personal-change", go(personal_page("confirmed", "/andra"), "Spara ändringarna")),
     Case(

@@ -51,6 +51,8 @@ function read(text) {
         status: vevent.getFirstPropertyValue("status"),
         summary: vevent.getFirstPropertyValue("summary"),
         location: vevent.getFirstPropertyValue("location"),
+        // Only where there is one: the meeting link of someone taking part online.
+        ...(vevent.hasProperty("url") ? { url: vevent.getFirstPropertyValue("url") } : {}),
         dtstart: instant(vevent, "dtstart"),
         dtend: instant(vevent, "dtend"),
         dtstart_tzid: vevent.getFirstProperty("dtstart").getParameter("tzid") ?? null,

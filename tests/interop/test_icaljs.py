@@ -21,7 +21,7 @@ from sqlalchemy import select
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail.inbound import parse
-from eventreg.models import Invitation
+from eventreg.models import AttendanceMode, Invitation
 from eventreg.services import events, handovers, invitations, networks, registrations
 from eventreg.services.events import SessionTimes
 
@@ -212,6 +212,33 @@ def test_a_hand_over_cancels_for_the_giver_then_requests_for_the_colleague(icalj
 
     assert invites[2:4] == each_session("CANCEL", 1, ANNA, "DECLINED")
     assert invites[4:6] == each_session("REQUEST", 2, BO, "ACCEPTED")
+
+
+def test_switching_to_online_requests_the_same_uid_above_with_the_link_as_location(icaljs, smtp):
+    link = "https://teams.example.se/meet/meroppet"
+    event = make_event(
+        title=TITLE,
+        sessions=winter_sessions(1),
+        choose_mode=True,
+        capacity=1,
+        online_capacity=1,
+        online_url=link,
+    )
+    anna = sign_up(
+        event, name=ANNA[0], email=ANNA[1], library="Vetlanda", mode=AttendanceMode.ONSITE
+    )
+    first = deliver(smtp)
+    registrations.switch_mode(anna.id)
+    db.session.commit()
+    switched = deliver(smtp)
+
+    on_site, online = read_invites(icaljs, [*first, *switched])
+
+    (session,) = event.sessions
+    assert on_site == itip("REQUEST", session, f"{TITLE}: Del 1", 0, ANNA, "ACCEPTED")
+    moved = itip("REQUEST", session, f"{TITLE}: Del 1", 1, ANNA, "ACCEPTED")
+    moved["events"][0] |= {"location": link, "url": link}
+    assert online == moved
 
 
 def test_public_download_publishes_every_session_as_the_invites_name_it(icaljs, client):
