@@ -241,3 +241,38 @@ def test_audiences_spelt_apart_become_one_of_the_list_and_go_back_as_text(kind, 
         ]
         upgrade()
         db.engine.dispose()
+
+
+BEFORE_MODES = "ea04ed15fde2"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_events_from_before_the_choice_of_way_keep_working_and_a_hybrid_goes_back_as_one(
+    kind, tmp_path, request
+):
+    from flask_migrate import downgrade, upgrade
+    from helpers import make_event, sign_up
+
+    from eventreg.models import AttendanceMode, RegistrationStatus
+
+    app = app_of_its_own(kind, "modes", tmp_path, request)
+    with app.app_context():
+        upgrade()
+        hybrid = make_event(
+            capacity=2, choose_mode=True, online_capacity=3, online_url="https://m.example.se"
+        )
+        sign_up(hybrid, 1, mode=AttendanceMode.ONLINE)
+        db.session.commit()
+        downgrade(revision=BEFORE_MODES)
+        # One pool with the seats of both ways: nobody seated is over the limit.
+        assert rows("SELECT capacity FROM event") == [(5,)]
+        upgrade()
+        assert rows("SELECT choose_mode, online_capacity, capacity FROM event") == [
+            (False, None, 5)
+        ]
+        assert rows("SELECT mode, status FROM registration") == [(None, "confirmed")]
+        db.session.expire_all()
+        later = sign_up(hybrid, 2)  # the event works as one without a choice
+        assert (later.mode, later.status) == (None, RegistrationStatus.CONFIRMED)
+        db.session.remove()
+        db.engine.dispose()
