@@ -6,7 +6,9 @@ Two modes, each printing one JSON object with its own latency percentiles:
             number of requests, whichever comes first.
 ``signup``  N threads work through a fixed list of people: each person GETs the sign-up form
             (with the thread's cookies, for the session that holds the CSRF token), then POSTs it
-            and expects a 302 redirect. Latency is per person (GET + POST).
+            and expects a 302 redirect. Latency is per person (GET + POST). Like a browser,
+            the post carries the form's hidden fields and one option of each group of radio
+            buttons (on site or online, a choice question), person n taking option n mod count.
 
 Only plain ``http.client`` on 127.0.0.1 is used: every request is bounded by a socket timeout and
 every run by time or count, so a stuck server cannot keep the benchmark running. Note that
@@ -27,6 +29,22 @@ from urllib.parse import urlencode, urlsplit
 SOCKET_TIMEOUT = 30
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 VALUE = re.compile(r'value="([^"]*)"')
+INPUT = re.compile(r"<input[^>]*>")
+NAME = re.compile(r'name="([^"]*)"')
+
+
+def filled_in(page: str, person: int) -> dict[str, str]:
+    """The hidden fields and radio buttons of a form, as ``person`` would fill them in."""
+    hidden, radios = {}, {}
+    for tag in INPUT.findall(page):
+        name, value = NAME.search(tag), VALUE.search(tag)
+        if name is None or value is None or "disabled" in tag:
+            continue
+        if 'type="hidden"' in tag:
+            hidden[name.group(1)] = value.group(1)
+        elif 'type="radio"' in tag:
+            radios.setdefault(name.group(1), []).append(value.group(1))
+    return hidden | {name: values[person % len(values)] for name, values in radios.items()}
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float | None:
@@ -173,6 +191,7 @@ def run_signup(
                     fail(f"GET {status}")
                     continue
                 form = {
+                    **filled_in(page, person),
                     "csrf_token": VALUE.search(field.group(0)).group(1),
                     "name": f"Person {person}",
                     "email": f"{prefix}{person}@example.se",

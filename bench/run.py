@@ -10,6 +10,8 @@ measures, with a separate load-generator process (``bench/loadgen.py``):
 - reads: the calendar and an event page at 8 and 32 concurrent clients;
 - a sign-up burst: many different people sign up for one small event at once, after which the
   database is checked (seats, waiting-list order, one mail per person);
+- the same burst on a hybrid event, whose form asks on site or online and a choice question
+  (each way has half the seats and its own waiting list), against the plain form's;
 - the same burst while ``mail-worker`` delivers to a relay that answers at once, and to one
   that takes 0.5 s per message (``bench/mailsink.py --delay``): a slow relay must not slow
   sign-ups;
@@ -199,18 +201,26 @@ def capture_pages(real: Gunicorn, seeded: dict, pages_dir: Path) -> dict[str, st
     return paths
 
 
-def check_eventreg_signups(database_url: str, event_id: int, settings: Settings) -> list[str]:
+def hybrid_seats(settings: Settings) -> dict[str | None, int]:
+    """The seats of a hybrid burst's event in each way: half each, as many as the plain one's."""
+    return {"onsite": settings.capacity // 2, "online": settings.capacity - settings.capacity // 2}
+
+
+def check_eventreg_signups(
+    database_url: str, event_id: int, settings: Settings, seats: dict[str | None, int] | None = None
+) -> list[str]:
     """What is wrong with the burst's outcome in eventreg's database; empty when all is right.
 
-    Right means: seats went to the first ``capacity`` sign-ups, everyone after them is on the
-    waiting list in sign-up order (their mail, as queued for the worker to write, names their
-    position), and each person has exactly one mail in the outbox.
+    Right means, in each way of taking part (``seats``: its seats, by mode; one, None, for a
+    plain event): seats went to its first sign-ups, everyone after them is on its waiting list
+    in sign-up order (their mail, as queued for the worker to write, names their position), and
+    each person has exactly one mail in the outbox.
     """
     engine = create_engine(database_url)
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT r.id, r.status, o.kind, o.context FROM registration r "
+                "SELECT r.id, r.status, r.mode, o.kind, o.context FROM registration r "
                 "LEFT JOIN outbox_message o ON o.registration_id = r.id "
                 "WHERE r.event_id = :event ORDER BY r.id, o.id"
             ),
@@ -227,20 +237,25 @@ def check_eventreg_signups(database_url: str, event_id: int, settings: Settings)
         problems.append(f"{registrations} registrations, expected {settings.people}")
     if outbox != settings.people or len(rows) != registrations:
         problems.append(f"{outbox} outbox rows, expected one per person ({settings.people})")
-    expected = ["confirmed"] * settings.capacity + ["waitlisted"] * (
-        settings.people - settings.capacity
-    )
-    if [row.status for row in rows] != expected[: len(rows)]:
-        confirmed = sum(row.status == "confirmed" for row in rows)
-        problems.append(f"{confirmed} confirmed, or not the first {settings.capacity} sign-ups")
-    waitlisted = [row for row in rows if row.status == "waitlisted"]
-    out_of_order = [
-        row.id
-        for position, row in enumerate(waitlisted, start=1)
-        if row.kind != "waitlisted" or json.loads(row.context).get("position") != position
-    ]
-    if out_of_order:
-        problems.append(f"{len(out_of_order)} waiting-list mails with the wrong position")
+    for mode, capacity in (seats or {None: settings.capacity}).items():
+        mine = [row for row in rows if row.mode == mode]
+        where = f" ({mode})" if mode else ""
+        expected = ["confirmed"] * capacity + ["waitlisted"] * max(len(mine) - capacity, 0)
+        if [row.status for row in mine] != expected[: len(mine)]:
+            confirmed = sum(row.status == "confirmed" for row in mine)
+            problems.append(f"{confirmed} confirmed{where}, or not the first {capacity} sign-ups")
+        waitlisted = [row for row in mine if row.status == "waitlisted"]
+        out_of_order = [
+            row.id
+            for position, row in enumerate(waitlisted, start=1)
+            if row.kind != "waitlisted" or json.loads(row.context).get("position") != position
+        ]
+        if out_of_order:
+            problems.append(
+                f"{len(out_of_order)} waiting-list mails{where} with the wrong position"
+            )
+    if sum(row.mode is not None for row in rows) not in (0, len(rows)):
+        problems.append("some registrations with a way of taking part, some without")
     return problems
 
 
@@ -285,6 +300,7 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
                 str(VENV_BIN / "python"), "bench/seed.py", "--events", str(settings.events),
                 "--burst-events", str(settings.rounds + len(RELAYS)),
                 "--burst-capacity", str(settings.capacity),
+                "--hybrid-events", str(settings.rounds),
             ],
             env,
         )
@@ -303,7 +319,7 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
         for page in ("calendar", "event")
         for clients in settings.read_clients
     ]
-    signups = {"eventreg": [], "baseline": []}
+    signups = {"eventreg": [], "baseline": [], "hybrid": []}
     code_before = report.revision(ROOT)
     with Gunicorn("wsgi:app", env, work / "eventreg.log") as real:
         paths = capture_pages(real, seeded, work / "pages")
@@ -325,14 +341,23 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
                                 timeout=read_timeout,
                             )
                         )  # fmt: skip
-            for round_, event_id in enumerate(seeded["burst_event_ids"][: settings.rounds]):
-                for name, server in servers.items():
+            bursts = zip(
+                seeded["burst_event_ids"][: settings.rounds],
+                seeded["hybrid_event_ids"],
+                strict=True,
+            )
+            for round_, (event_id, hybrid_id) in enumerate(bursts):
+                for name, server, target in (
+                    ("eventreg", real, event_id),
+                    ("baseline", baseline, event_id),
+                    ("hybrid", real, hybrid_id),
+                ):
                     print(f"   round {round_ + 1}: sign-up burst {name}", file=sys.stderr)
                     signups[name].append(
                         measured(
                             server, database_pid,
                             "signup", server.base_url,
-                            "--form-path", f"/evenemang/{event_id}/anmalan",
+                            "--form-path", f"/evenemang/{target}/anmalan",
                             "--people", str(settings.people),
                             "--clients", str(settings.signup_clients),
                             "--library-ids", ",".join(map(str, seeded["library_ids"])),
@@ -367,6 +392,10 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
     ):
         real_result["problems"] = check_eventreg_signups(app_url, event_id, settings)
         baseline_result["problems"] = check_baseline_signups(baseline_url, event_id, settings)
+    for event_id, result in zip(seeded["hybrid_event_ids"], signups["hybrid"], strict=True):
+        result["problems"] = check_eventreg_signups(
+            app_url, event_id, settings, hybrid_seats(settings)
+        )
     return {
         "database": kind,
         "code_before": code_before,

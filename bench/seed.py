@@ -9,7 +9,8 @@ Events are made through the services (``create_event``, ``publish_event``), so t
 app's own rules, but everything goes into one transaction: a commit per event would make seeding
 1,000 events on PostgreSQL take longer than the benchmark itself. Prints one JSON object: the ids
 of the event whose page is read, of the events the sign-up bursts target (one per round, as each
-burst needs an empty event), and of the libraries.
+burst needs an empty event), of the hybrid events whose bursts choose on site or online and
+answer a choice question (``--hybrid-events``), and of the libraries.
 """
 
 import argparse
@@ -26,10 +27,11 @@ from eventreg import create_app  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.formatting import STOCKHOLM  # noqa: E402
-from eventreg.models import EventKind, FocusArea, Library, LibraryPlan  # noqa: E402
+from eventreg.models import EventKind, FocusArea, Library, LibraryPlan, QuestionKind  # noqa: E402
 from eventreg.services.audiences import audiences, save_audience  # noqa: E402
 from eventreg.services.events import SessionTimes, create_event, publish_event  # noqa: E402
 from eventreg.services.places import import_libraries  # noqa: E402
+from eventreg.services.questions import ChoiceText, QuestionText, save_questions  # noqa: E402
 
 #: Realistic variety, so the calendar renders what a real term looks like (short and long
 #: summaries, one to three sessions, online and on-site, limited and unlimited seats).
@@ -127,7 +129,16 @@ def list_audiences() -> dict[str, int]:
     return listed
 
 
-def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
+#: The hybrid burst's form: on site or online, and one choice question (without places).
+WORKSHOP = QuestionText(
+    QuestionKind.SINGLE_CHOICE,
+    "Vilken workshop vill du gå på?",
+    required=True,
+    choices=(ChoiceText("Workshop A"), ChoiceText("Workshop B")),
+)
+
+
+def seed(events: int, burst_events: int, burst_capacity: int, hybrid_events: int) -> dict:
     import_libraries(LIBRARIES_CSV)
     areas = plan_areas()
     list_audiences()
@@ -152,9 +163,31 @@ def seed(events: int, burst_events: int, burst_capacity: int) -> dict:
         )
         publish_event(burst.id)
         bursts.append(burst.id)
+    hybrids = []
+    for number in range(hybrid_events):
+        hybrid = create_event(
+            [SessionTimes(_at(burst_day, 9), _at(burst_day, 16))],
+            **{
+                **_details(1, burst_day, areas),
+                "title": f"Anmälningsrusning, på plats eller digitalt {number + 1}",
+                "online_url": "https://teams.example.se/meet/bench",
+                "choose_mode": True,
+                # Half the seats in each way: as many in all as the plain burst's.
+                "capacity": burst_capacity // 2,
+                "online_capacity": burst_capacity - burst_capacity // 2,
+            },
+        )
+        save_questions(hybrid.id, [WORKSHOP], None)
+        publish_event(hybrid.id)
+        hybrids.append(hybrid.id)
     library_ids = list(db.session.scalars(select(Library.id).order_by(Library.id)))
     # The event page measured is the first one in the calendar: the page a visitor opens most.
-    return {"read_event_id": made[0].id, "burst_event_ids": bursts, "library_ids": library_ids}
+    return {
+        "read_event_id": made[0].id,
+        "burst_event_ids": bursts,
+        "hybrid_event_ids": hybrids,
+        "library_ids": library_ids,
+    }
 
 
 def main() -> None:
@@ -162,10 +195,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, required=True)
     parser.add_argument("--burst-events", type=int, required=True)
     parser.add_argument("--burst-capacity", type=int, required=True)
+    parser.add_argument("--hybrid-events", type=int, default=0)
     args = parser.parse_args()
     app = create_app()
     with app.app_context(), db.session.begin():
-        result = seed(args.events, args.burst_events, args.burst_capacity)
+        result = seed(args.events, args.burst_events, args.burst_capacity, args.hybrid_events)
     print(json.dumps(result))
 
 

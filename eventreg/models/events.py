@@ -126,6 +126,15 @@ class Event(Base):
     def is_online(self) -> bool:
         return bool(self.online_url or self.online_note)
 
+    @property
+    def seats(self) -> int | None:
+        """Seats in all, on site and online where people choose; None when there is no limit."""
+        if not self.choose_mode:
+            return self.capacity
+        if self.capacity is None or self.online_capacity is None:
+            return None
+        return self.capacity + self.online_capacity
+
     def audience_in(self, language: str) -> str:
         """Who the event is for, as the page in ``language`` names them."""
         if self.listed_audience is not None:

@@ -136,6 +136,7 @@ def test_the_coordinator_sees_the_way_in_lists_exports_the_sheet_and_statistics(
         db.session.commit()
         first_day = session.starts_at.date()
     listing = coordinator_client.get(f"/samordnare/evenemang/{event_id}/deltagare").text
+    assert "<p>2 bekräftade av 6 platser ·" in listing  # both ways' seats
     assert "<li>På plats: 1 bekräftade av 1 platser · 1 på reservlistan</li>" in listing
     assert "<li>Digitalt: 1 bekräftade av 5 platser · 0 på reservlistan</li>" in listing
     assert "<caption>Reservlista, på plats (1)</caption>" in listing
