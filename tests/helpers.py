@@ -5,6 +5,7 @@ import http.client
 import re
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -154,6 +155,16 @@ def sign_up_form(n: int = 1, **fields) -> dict:
         "consent": "y",
         **fields,
     }
+
+
+def at_once(*calls: Callable[[], object]) -> None:
+    """Run each call in a thread of its own, all started together; return when all are done
+    (the calls wait on a barrier of their own to start at the same moment)."""
+    threads = [threading.Thread(target=call) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def deliver(smtp) -> list[EmailMessage]:

@@ -48,6 +48,18 @@ def at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=STOCKHOLM)
 
 
+def seats_field(label: str = "Antal platser", when: str = "") -> IntegerField:
+    """A number of seats; ``when`` tells which seats, where it needs telling."""
+    return IntegerField(
+        label,
+        description=" ".join(filter(None, (when, "Lämna tomt för obegränsat antal."))),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
+        ],
+    )
+
+
 #: Sessions one event can have: more is a series of events.
 MAX_SESSIONS = 50
 
@@ -134,22 +146,8 @@ class EventForm(BaseForm):
         "Deltagarna väljer: på plats eller digitalt (var sitt antal platser och var sin "
         "reservlista; den som är på plats får adressen, den som deltar digitalt länken)"
     )
-    capacity = IntegerField(
-        "Antal platser",
-        description="På plats, när deltagarna väljer. Lämna tomt för obegränsat antal.",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
-        ],
-    )
-    online_capacity = IntegerField(
-        "Antal platser digitalt",
-        description="När deltagarna väljer. Lämna tomt för obegränsat antal.",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
-        ],
-    )
+    capacity = seats_field(when="På plats, när deltagarna väljer.")
+    online_capacity = seats_field("Antal platser digitalt", "När deltagarna väljer.")
     offer_window_hours = IntegerField(
         "Erbjud lediga platser i stället för att ge dem direkt, så här många timmar före start",
         default=72,

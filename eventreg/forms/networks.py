@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from eventreg.forms import BaseForm, BaseSubForm, Rows, single_line
-from eventreg.forms.events import at
+from eventreg.forms.events import at, seats_field
 from eventreg.forms.registration import ModeChoice, mail_address
 from eventreg.models import JoinPolicy
 from eventreg.services.events import SessionTimes
@@ -117,14 +117,7 @@ class SeriesForm(BaseForm):
     online_note = StringField(
         "Om det digitala mötet", default="", validators=[Optional(), Length(max=300), single_line]
     )
-    capacity = IntegerField(
-        "Antal platser",
-        description="Lämna tomt för obegränsat antal.",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=100000, message="Ange ett antal från 1 och uppåt."),
-        ],
-    )
+    capacity = seats_field()
     invited_only = BooleanField("Bara för inbjudna medlemmar (särskilt inbjudna)")
     deadline_days = IntegerField(
         "Sista anmälningsdag, antal dagar före varje träff",

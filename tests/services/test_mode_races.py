@@ -6,8 +6,9 @@ PostgreSQL."""
 import multiprocessing
 import re
 import threading
+from functools import partial
 
-from helpers import applicant, csrf_token, deliver, make_event, sign_up, sign_up_form
+from helpers import applicant, at_once, csrf_token, deliver, make_event, sign_up, sign_up_form
 from sqlalchemy import select
 
 from eventreg import create_app, links
@@ -98,13 +99,7 @@ def test_sign_ups_switches_and_hand_overs_in_threads_never_overbook_a_way(app):
         db.session.commit()
     plans = rush(event_id, seated, lanes=4)
     barrier, errors = threading.Barrier(len(plans)), []
-    threads = [
-        threading.Thread(target=run_actions, args=(app, plan, barrier, errors)) for plan in plans
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(*(partial(run_actions, app, plan, barrier, errors) for plan in plans))
     assert errors == []
     with app.app_context():
         assert_each_way_holds(event_id, 8, 5, people=8 + 16)
@@ -179,12 +174,10 @@ def test_sign_ups_and_switches_through_the_pages_get_no_error_page(app, smtp):
         flashed = re.search(r'role="status">([^<]+)</div>', response.text)
         answers.append((response.status_code, flashed.group(1).strip() if flashed else ""))
 
-    threads = [threading.Thread(target=post_sign_up, args=(n,)) for n in range(people)]
-    threads += [threading.Thread(target=post_switch, args=(k,)) for k in range(len(tokens))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(
+        *(partial(post_sign_up, n) for n in range(people)),
+        *(partial(post_switch, k) for k in range(len(tokens))),
+    )
 
     assert sorted(status for status, _ in answers) == [200] * len(tokens) + [302] * people
     switched = [text for status, text in answers if status == 200]
