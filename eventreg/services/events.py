@@ -46,6 +46,9 @@ DELETED_DRAFT = "tog bort utkastet"
 
 #: Details whose change moves the event in calendars (mail.changes has the words for each).
 CALENDAR_FIELDS = ("title", "venue", "address", "online_url")
+#: Where people choose on site or online, the changes that are none of a way's business: the
+#: place for those online, the link for those on site (their entries do not show it).
+NOT_FOR = {AttendanceMode.ONSITE: {"online_url"}, AttendanceMode.ONLINE: {"venue", "address"}}
 
 
 @dataclass(frozen=True)
@@ -272,7 +275,9 @@ def _tell_holders(event: Event, changes: list[Change], told: dict[str, Holder]) 
     invited members who have not answered get their entries and their answer links."""
     for registration in _active_registrations(event):
         holder = told.pop(registration.email, None)
-        compose.queue_change(registration, changes, holder.items if holder else [])
+        theirs = [c for c in changes if c.what not in NOT_FOR.get(registration.mode, ())]
+        if theirs:
+            compose.queue_change(registration, theirs, holder.items if holder else [])
     for invitation, holder in _invitations(told.values()):
         compose.queue_invitation_change(invitation, event, changes, holder.items)
 

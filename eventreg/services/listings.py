@@ -68,9 +68,9 @@ def _seated(*where: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 #: What decides which sign-up page a visitor gets (the columns ``sign_up_state`` reads, when the
-#: event last changed) and how many have seats (on site, or in all where nobody chooses). Built once, and read as columns rather than as
-#: an event: when a course opens everyone asks for the form at once, and the page itself comes
-#: from memory.
+#: event last changed) and how many have seats (on site and online where people choose). Built
+#: once, and read as columns rather than as an event: when a course opens everyone asks for the
+#: form at once, and the page itself comes from memory.
 _SIGN_UP_FACTS = select(
     Event.id,
     Event.status,

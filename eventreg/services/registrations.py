@@ -189,9 +189,9 @@ _ACTIVE = select(Registration).where(*_IS_ACTIVE)
 
 #: What a sign-up decides on, read in one statement once the event is locked (so none of it
 #: can change before the commit): seats taken and the waiting list's length in the way of
-#: taking part chosen, the person's own
-#: registration if any, whether their calendar holds sessions of the event (from an
-#: invitation), and whether the chosen library is one that forms offer.
+#: taking part chosen, the person's own registration if any, whether their calendar holds
+#: sessions of the event (from an invitation), and whether the chosen library is one that
+#: forms offer.
 _SIGN_UP_LOOK = select(
     _CONFIRMED.scalar_subquery().label("confirmed"),
     _counting(RegistrationStatus.WAITLISTED).scalar_subquery().label("waitlisted"),
@@ -215,6 +215,11 @@ _SIGN_UP_LOOK = select(
 def confirmed_count(event_id: int, mode: AttendanceMode | None = None) -> int:
     """Seats taken in one way of taking part: the confirmed, and those held for an offer."""
     return db.session.scalar(_CONFIRMED, {"event_id": event_id, "mode": mode})
+
+
+def _free_in(event: Event, mode: AttendanceMode | None) -> int | None:
+    """Seats left now in one way of taking part (None: no limit); under the event's lock."""
+    return free_seats(event, {mode: confirmed_count(event.id, mode)})[mode]
 
 
 def taken_seats(event_id: int) -> dict[AttendanceMode | None, int]:
@@ -530,7 +535,7 @@ def switch_mode(registration_id: int) -> Registration:
     leaving, mode = registration.mode, other_mode(registration)
     status = registration.status
     seated = status != RegistrationStatus.PENDING  # or waiting for one: a seat in the other way
-    if seated and free_seats(event, {mode: confirmed_count(event.id, mode)})[mode] == 0:
+    if seated and _free_in(event, mode) == 0:
         raise EventRegError(
             _("Det är fullt digitalt just nu.")
             if mode == AttendanceMode.ONLINE
@@ -628,7 +633,7 @@ def give_seat(registration_id: int, actor: User) -> Registration:
     if event.has_started():
         raise EventRegError("Evenemanget har redan börjat.")
     mode = registration.mode
-    if free_seats(event, {mode: confirmed_count(event.id, mode)})[mode] == 0:
+    if _free_in(event, mode) == 0:
         if mode == AttendanceMode.ONLINE:
             event.online_capacity += 1
         else:
@@ -656,7 +661,7 @@ def promote_waiting(event: Event, *modes: AttendanceMode | None) -> list[Registr
         return []
     promoted = []
     for mode in modes or modes_of(event):
-        free = free_seats(event, {mode: confirmed_count(event.id, mode)})[mode]
+        free = _free_in(event, mode)
         if free == 0:
             continue
         query = (

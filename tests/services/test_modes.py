@@ -199,3 +199,25 @@ def test_a_coordinator_giving_a_seat_adds_it_to_the_right_way():
     waiting = sign_up(event, 2, mode=ONLINE)
     registrations.give_seat(waiting.id, actor=None)
     assert (event.capacity, event.online_capacity) == (1, 2)
+
+
+def test_a_new_place_is_told_to_those_on_site_and_a_new_link_to_those_online(app, smtp):
+    with app.app_context():
+        event = hybrid(onsite=5, online=5)
+        sign_up(event, 1, mode=ONSITE)
+        sign_up(event, 2, mode=ONLINE)
+        deliver(smtp)
+        sessions = [
+            events.SessionTimes(s.starts_at, s.ends_at, s.label, s.id) for s in event.sessions
+        ]
+        events.update_event(event.id, sessions, venue="Nya hörsalen")
+        db.session.commit()
+        (moved,) = deliver(smtp)
+        assert moved["To"] == "Person 1 <person1@bibliotek.se>"
+        assert "Ny plats: Nya hörsalen" in moved.get_body(("plain",)).get_content()
+        events.update_event(event.id, sessions, online_url="https://teams.example.se/meet/ny")
+        db.session.commit()
+        (relinked,) = deliver(smtp)
+        assert relinked["To"] == "Person 2 <person2@bibliotek.se>"
+        invite = ics(relinked)
+        assert "LOCATION:https://teams.example.se/meet/ny" in invite

@@ -127,12 +127,9 @@ def sign_in_sheet(event_id: int):
     the questions the coordinator ticks (``?fraga=<id>``, several allowed), e.g. the workshop.
     Where people choose how to take part, those online sign nothing: they are left out."""
     event = get_event(event_id)
+    confirmed = attendee_lists.split_by_status(attendee_lists.registrations_for(event))["confirmed"]
     seated = [
-        registration
-        for registration in attendee_lists.split_by_status(attendee_lists.registrations_for(event))[
-            "confirmed"
-        ]
-        if registration.mode != AttendanceMode.ONLINE
+        registration for registration in confirmed if registration.mode != AttendanceMode.ONLINE
     ]
     asked = questions.all_questions(event.id)
     chosen = [q for q in asked if str(q.id) in request.args.getlist("fraga")]
