@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from eventreg import create_app
 from eventreg.extensions import db
-from eventreg.models import Event, EventStatus, OutboxMessage
+from eventreg.models import Choice, Event, EventStatus, OutboxMessage
 
 
 def test_a_deployed_app_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
@@ -36,6 +36,10 @@ def test_seed_demo_adds_realistic_events_once(app, smtp):
         assert any(e.status == EventStatus.DRAFT for e in events)
         assert sum(1 for e in events if e.network_id) == 5  # a term of four, and one invited-only
         assert any(e.invited_only for e in events)
+        # What issue 14 asks the demo to show: a hybrid meeting, approval, a workshop choice.
+        assert any(e.choose_mode and e.online_url and e.venue for e in events)
+        assert any(e.requires_approval for e in events)
+        assert db.session.scalar(select(func.count()).select_from(Choice)) >= 2
     again = runner.invoke(args=["seed-demo"])
     assert "inga demoevenemang" in again.output
     with app.app_context():
