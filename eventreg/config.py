@@ -63,8 +63,8 @@ def from_environment(instance_path: str) -> dict:
 DEFAULTS = {
     #: True only for `make run` and tests (no SECRET_KEY given): allows the demo sign-in.
     "DEVELOPMENT": False,
-    #: A pooled connection is tried before use: a restarted PostgreSQL costs no failed request.
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    #: Pooled connections that lay idle are tried before use (see eventreg.database).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     #: A form left open over lunch must still submit.
     "WTF_CSRF_TIME_LIMIT": None,
     #: Forms take WTForms' Swedish messages from their Meta (see eventreg.forms), not Flask-Babel.
