@@ -1,8 +1,9 @@
 """Where a sign-up's CPU time goes: GET the form, POST it, GET the thanks page, in-process.
 
-    .venv/bin/python bench/profile_signup.py [--people 300] [--top 25] [--timed-only]
+    .venv/bin/python bench/profile_signup.py [--people 300] [--top 25] [--timed-only] [--hybrid]
 
-For SQLite and PostgreSQL each: a fresh migrated database with one event (unlimited seats), a
+For SQLite and PostgreSQL each: a fresh migrated database with one event (unlimited seats; with
+``--hybrid``, on site or online and a choice question, as the hybrid burst of ``run.py``), a
 warm-up, then ``--people`` sign-ups through Flask's test client (no network, so only the app's
 own work is counted) under cProfile. Prints the CPU time per sign-up, the time by package
 (eventreg's own modules by module), and the functions with the most time of their own.
@@ -25,18 +26,28 @@ from flask_migrate import upgrade  # noqa: E402
 from helpers import app_config, csrf_token, make_event  # noqa: E402
 from pgcluster import PostgresCluster  # noqa: E402
 
+from bench.loadgen import filled_in  # noqa: E402
+from bench.seed import WORKSHOP  # noqa: E402
 from eventreg import create_app  # noqa: E402
 from eventreg.cli import LIBRARIES_CSV  # noqa: E402
 from eventreg.extensions import db  # noqa: E402
 from eventreg.services.places import import_libraries  # noqa: E402
+from eventreg.services.questions import save_questions  # noqa: E402
 
 
-def _app(url: str, instance: Path):
+def _app(url: str, instance: Path, hybrid: bool):
     app = create_app({**app_config(url, instance, 25), "TRUSTED_PROXIES": 1})
     with app.app_context():
         upgrade()
         import_libraries(LIBRARIES_CSV)
-        event_id = make_event(capacity=None).id
+        if hybrid:
+            event = make_event(
+                capacity=None, choose_mode=True, online_url="https://teams.example.se/meet/x"
+            )
+            save_questions(event.id, [WORKSHOP], None)
+        else:
+            event = make_event(capacity=None)
+        event_id = event.id
         db.session.commit()
     return app, event_id
 
@@ -49,6 +60,7 @@ def sign_up(client, event_id: int, n: int) -> None:
         url,
         headers=headers,
         data={
+            **filled_in(page, n),
             "csrf_token": csrf_token(page),
             "name": f"Person {n}",
             "email": f"person{n}@bibliotek.se",
@@ -72,9 +84,9 @@ def _area(filename: str) -> str:
     return "python: " + path.rsplit("/", 1)[-1].removesuffix(".py")
 
 
-def profile(name: str, url: str, people: int, top: int, timed_only: bool) -> None:
+def profile(name: str, url: str, people: int, top: int, timed_only: bool, hybrid: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        app, event_id = _app(url, Path(tmp))
+        app, event_id = _app(url, Path(tmp), hybrid)
         client = app.test_client()
         for n in range(30):  # warm-up: templates compiled, caches filled
             sign_up(client, event_id, 100_000 + n)
@@ -115,13 +127,13 @@ def main() -> None:
     parser.add_argument(
         "--timed-only", action="store_true", help="no cProfile (it triples the time): CPU only"
     )
+    parser.add_argument("--hybrid", action="store_true", help="on site or online, and a question")
     args = parser.parse_args()
+    options = (args.people, args.top, args.timed_only, args.hybrid)
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/profile.sqlite"
-        profile("SQLite", url, args.people, args.top, args.timed_only)
+        profile("SQLite", f"sqlite:///{tmp}/profile.sqlite", *options)
     with PostgresCluster() as pg:
-        url = pg.create_database("eventreg_profile")
-        profile("PostgreSQL", url, args.people, args.top, args.timed_only)
+        profile("PostgreSQL", pg.create_database("eventreg_profile"), *options)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,14 @@ class BaseForm(FlaskForm):
     class Meta(CleanTextMeta, LocalisedMeta):
         pass
 
+    def errors_from(self, other: "BaseForm") -> "BaseForm":
+        """Show the errors another form found in the same post (a form built anew to show it)."""
+        self.form_errors = list(other.form_errors)
+        for field in other:
+            if field.name in self:
+                self[field.name].errors = list(field.errors)
+        return self
+
 
 class BaseSubForm(Form):
     """For rows inside a form (FormField); the CSRF token is on the enclosing form."""

@@ -121,6 +121,11 @@ def taken(facts: Row) -> dict[AttendanceMode | None, int]:
     return {None: facts.seated}
 
 
+def last_changed(event_id: int) -> datetime | None:
+    """When a visible event last changed (its questions included), or None."""
+    return db.session.scalar(select(Event.updated_at).where(Event.id == event_id, is_visible()))
+
+
 def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
     """Registrations per event and status, in one query for a whole list."""
     counts: dict[int, dict[str, int]] = {event_id: {} for event_id in event_ids}

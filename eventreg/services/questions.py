@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, true
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import selectinload
 
 from eventreg import audit
@@ -27,6 +27,7 @@ from eventreg.models import (
     RegistrationStatus,
     User,
 )
+from eventreg.models.base import utcnow
 from eventreg.services.locks import lock_event
 from eventreg.text import without_control_characters
 
@@ -77,17 +78,19 @@ class Asked:
         )
 
 
+#: Built once: every sign-up to an event with questions reads them.
+_ASKED = (
+    select(Question)
+    .where(Question.event_id == bindparam("event_id"), ~Question.removed)
+    .options(selectinload(Question.choices))
+    .order_by(Question.position, Question.id)
+)
+
+
 def asked(event_id: int, excluding: int | None = None) -> Asked:
     """The questions still asked, in order, and the places taken of their choices (by others
     than registration ``excluding``, who is changing their answers)."""
-    questions = list(
-        db.session.scalars(
-            select(Question)
-            .where(Question.event_id == event_id, ~Question.removed)
-            .options(selectinload(Question.choices))
-            .order_by(Question.position, Question.id)
-        )
-    )
+    questions = list(db.session.scalars(_ASKED, {"event_id": event_id}))
     limited = [c.id for q in questions for c in q.choices if c.places is not None]
     return Asked(questions, _taken(limited, excluding) if limited else {})
 
@@ -227,6 +230,7 @@ def save_questions(event_id: int, texts: list[QuestionText], actor: User | None)
         question.required = text.required
         _set_choices(question, text.choices if text.kind.has_choices else (), answered)
         position += 1
+    event.updated_at = utcnow()  # the stored sign-up form, and the posted one's version
     db.session.flush()
     audit.record(actor, "sparade frågorna", event)
     return event
@@ -256,6 +260,7 @@ def copy_questions(from_event_id: int, to_event_id: int, actor: User | None) -> 
             if not c.removed
         ]
         db.session.add(copy)
+    target.updated_at = utcnow()
     db.session.flush()
     audit.record(
         actor,

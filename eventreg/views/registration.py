@@ -31,9 +31,10 @@ def sign_up(event_id: int):
     """
     form = None
     if request.method == "POST":
-        # The form of an event with questions says so, so that a plain form costs no query.
-        asked = questions.asked(event_id) if "questions" in request.form else questions.Asked()
-        form = sign_up_form(asked, current_language())(  # it may post them empty
+        # The form of an event with questions says so, and which version of them it asks.
+        version = request.form.get("questions", "")[:40]
+        posted = _posted_form(event_id, version, current_language()) if version else None
+        form = (posted or RegistrationForm)(  # it may post them empty
             serves_meal=True, choose_mode="modes" in request.form
         )
         if form.validate_on_submit() and run(
@@ -53,16 +54,13 @@ def sign_up(event_id: int):
     def render() -> str:
         event = get_visible_event(event_id)
         asked = questions.asked(event_id)
-        shown = form or sign_up_form(asked, current_language())(
+        shown = sign_up_form(asked, current_language())(
             serves_meal=event.serves_meal, choose_mode=event.choose_mode
         )
-        if not event.serves_meal and "dietary_needs" in shown:
-            del shown.dietary_needs
-        if "mode" in shown:
-            if event.choose_mode:
-                shown.offer_modes(full)
-            else:
-                del shown.mode
+        if form is not None:  # a post with something to correct: what was typed, and why
+            shown.errors_from(form)
+        if event.choose_mode:
+            shown.offer_modes(full)
         shown.offer_libraries(library_options())
         return render_template(
             "registration/sign_up.html", event=event, form=shown, state=state, asked=asked
@@ -84,6 +82,27 @@ def sign_up(event_id: int):
         render,
         with_form=True,
     )
+
+
+#: Sign-up form classes of events with questions, by event, version and language.
+_POSTED_FORMS: dict[tuple[int, str, str], type[RegistrationForm]] = {}
+
+
+def _posted_form(event_id: int, version: str, language: str) -> type[RegistrationForm]:
+    """The form class of an event's questions as of ``version`` (when the event last changed,
+    as the form page says), kept per process: when a course opens, every post would otherwise
+    read the questions to build the same form. Only a version that is the event's own is kept;
+    the service checks the answers against the questions as they are now in any case."""
+    key = (event_id, version, language)
+    form = _POSTED_FORMS.get(key)
+    if form is None:
+        form = sign_up_form(questions.asked(event_id), language)
+        changed = listings.last_changed(event_id)
+        if changed is not None and changed.isoformat() == version:
+            if len(_POSTED_FORMS) >= 256:  # versions come from posts: keep it bounded
+                _POSTED_FORMS.clear()
+            _POSTED_FORMS[key] = form
+    return form
 
 
 def applicant_from(form: RegistrationForm) -> Applicant:

@@ -4,14 +4,18 @@ A page that loads sessions or libraries row by row (N+1) gets slower with every 
 registration; these tests count the SQL statements of a request at two sizes.
 """
 
+import re
+
 import pytest
-from helpers import applicant, counting, login, make_event, stockholm
+from helpers import applicant, counting, csrf_token, login, make_event, sign_up_form, stockholm
 from sqlalchemy import select
 
 from eventreg import organisation
 from eventreg.extensions import db
-from eventreg.models import Library
+from eventreg.models import Library, QuestionKind
+from eventreg.services import questions
 from eventreg.services.events import SessionTimes
+from eventreg.services.questions import QuestionText
 from eventreg.services.registrations import register
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -83,3 +87,38 @@ def test_the_attendee_list_and_export_do_not_grow_with_attendees(app, coordinato
     more = [queries(app, client, url) for url in urls]
     # Fewer is fine: an eager load is skipped when no row on the page needs it.
     assert all(m <= f for m, f in zip(more, few, strict=True)), (few, more)
+
+
+def test_a_sign_up_with_questions_reads_them_once_and_a_change_to_them_is_seen(app, client):
+    """When a course opens, every post would read the questions to build the form the service
+    then checks them against again: the posted form knows its version and is kept per process.
+    A change to the questions is a new version: the next form asks the new question."""
+    with app.app_context():
+        event_id = make_event(capacity=None).id
+        questions.save_questions(
+            event_id, [QuestionText(QuestionKind.SHORT_TEXT, "Allergier?")], None
+        )
+        db.session.commit()
+        engine = db.engine
+    url = f"/evenemang/{event_id}/anmalan"
+    for n in (1, 2):
+        page = client.get(url).get_data(as_text=True)
+        fields = re.findall(r'name="(q\d+|questions)" (?:type="hidden" )?value="([^"]*)"', page)
+        with counting(engine) as statements:
+            posted = client.post(
+                url, data={**sign_up_form(n), "csrf_token": csrf_token(page), **dict(fields)}
+            )
+        assert posted.status_code == 302
+    asking = [s for s in statements if s.lstrip().startswith("SELECT question.")]
+    assert len(asking) == 1  # the service's, under the event's lock
+    with app.app_context():
+        questions.save_questions(
+            event_id,
+            [
+                QuestionText(QuestionKind.SHORT_TEXT, "Allergier?"),
+                QuestionText(QuestionKind.YES_NO, "Fika?"),
+            ],
+            None,
+        )
+        db.session.commit()
+    assert "Fika?" in client.get(url).get_data(as_text=True)
