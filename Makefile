@@ -17,6 +17,7 @@ PORT ?= 5000
 
 ## run: the app with demo data on http://127.0.0.1:$(PORT); mail goes to instance/mail/*.eml
 run: $(STAMP)
+	$(PY) tests/setup_system.py --run
 	EVENTREG_DEVELOPMENT=1 $(FLASK) init-db
 	EVENTREG_DEVELOPMENT=1 $(FLASK) seed-demo
 	@echo "Kalendariet: http://127.0.0.1:$(PORT)   (mejl hamnar i instance/mail/ om MAIL_SERVER saknas)"

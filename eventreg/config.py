@@ -65,6 +65,8 @@ DEFAULTS = {
     "DEVELOPMENT": False,
     #: Pooled connections that lay idle are tried before use (see eventreg.database).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    #: Where DejaVu Sans is (Debian's fonts-dejavu-core): course certificates embed it.
+    "CERTIFICATE_FONT_DIR": "/usr/share/fonts/truetype/dejavu",
     #: A form left open over lunch must still submit.
     "WTF_CSRF_TIME_LIMIT": None,
     #: Forms take WTForms' Swedish messages from their Meta (see eventreg.forms), not Flask-Babel.

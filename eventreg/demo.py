@@ -15,6 +15,7 @@ from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Event, EventKind, JoinPolicy, Library, QuestionKind, Role, User
 from eventreg.services.accounts import create_user
+from eventreg.services.attendance import mark_attendance
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.networks import add_member, create_network, plan_series
 from eventreg.services.plans import plans
@@ -189,6 +190,48 @@ def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], 
     ]
 
 
+def _held_course(areas: dict[str, int]) -> Event:
+    """A course held two weeks ago: six came to both sessions (and have course certificates),
+    one to the first only. It is made as a coming one and moved back, since sign-up closes."""
+    day = date.today() + timedelta(days=30)
+    event = create_event(
+        [
+            _session(day, (9, 0), (12, 0), "Del 1: Läsa tillsammans"),
+            _session(day + timedelta(days=7), (9, 0), (12, 0), "Del 2: Samtala om böcker"),
+        ],
+        kind=EventKind.COURSE,
+        title="Läsecirkeln som metod",
+        summary="Två förmiddagar om att starta och leda läsecirklar på biblioteket.",
+        audience="All personal",
+        focus_area_id=areas["Läsfrämjande för alla åldrar"],
+        organiser=organisation.current().owner,
+        contact_name="Karin Lindqvist",
+        contact_title="Utvecklare, läsfrämjande",
+        contact_email="karin.lindqvist@example.se",
+        venue="Eksjö stadsbibliotek",
+        address="Österlånggatan 31, Eksjö",
+        capacity=20,
+        registration_deadline=day - timedelta(days=3),
+    )
+    publish_event(event.id)
+    libraries = db.session.scalars(select(Library.id).order_by(Library.id).limit(7)).all()
+    people = [
+        register(
+            event.id,
+            Applicant(f"Kursdeltagare {n}", f"kursdeltagare{n}@example.se", library_id),
+        ).id
+        for n, library_id in enumerate(libraries, start=1)
+    ]
+    back = timedelta(days=44)
+    for session in event.sessions:
+        session.starts_at, session.ends_at = session.starts_at - back, session.ends_at - back
+    event.first_start, event.last_end = event.sessions[0].starts_at, event.sessions[-1].ends_at
+    first, second = event.sessions
+    mark_attendance(first, set(people), None)
+    mark_attendance(second, set(people[:6]), None)
+    return event
+
+
 def _fill(event: Event) -> None:
     """Sign up colleagues from a few libraries so the demo shows seats taken and a waiting list."""
     libraries = db.session.execute(select(Library).order_by(Library.id).limit(5)).scalars()
@@ -284,5 +327,6 @@ def seed(region: str = DEMO_REGION, force: bool = False) -> str:
             publish_event(event.id)
         events.append(event)
     _fill(next(e for e in events if e.capacity == 3))
+    events.append(_held_course(_current_areas()))
     _networks(None)
     return f"{loaded} {len(events)} demoevenemang och 2 nätverk med träffar tillagda."

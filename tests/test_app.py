@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from eventreg import create_app
 from eventreg.extensions import db
-from eventreg.models import Choice, Event, EventStatus, OutboxMessage
+from eventreg.models import Certificate, Choice, Event, EventStatus, OutboxMessage
 
 
 def test_a_deployed_app_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
@@ -40,6 +40,8 @@ def test_seed_demo_adds_realistic_events_once(app, smtp):
         assert any(e.choose_mode and e.online_url and e.venue for e in events)
         assert any(e.requires_approval for e in events)
         assert db.session.scalar(select(func.count()).select_from(Choice)) >= 2
+        # A course held: attendance marked, course certificates issued (issue 15).
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 6
     again = runner.invoke(args=["seed-demo"])
     assert "inga demoevenemang" in again.output
     with app.app_context():

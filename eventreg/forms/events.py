@@ -110,6 +110,11 @@ class EventForm(BaseForm):
     )
     organiser = text_field("Arrangör", 200, "Ange arrangör.")
     contact_name = text_field("Kontaktperson", 200, "Ange kontaktperson.")
+    contact_title = text_field(
+        "Kontaktpersonens titel",
+        200,
+        description="Står under namnet på kursintygen, som kontaktpersonen undertecknar.",
+    )
     contact_email = EmailField(
         "Kontaktpersonens e-post",
         description="Svar på utskick går hit, och den står som arrangör i kalenderinbjudan.",
@@ -148,6 +153,14 @@ class EventForm(BaseForm):
     )
     capacity = seats_field(when="På plats, när deltagarna väljer.")
     online_capacity = seats_field("Antal platser digitalt", "När deltagarna väljer.")
+    certificate_sessions = IntegerField(
+        "Kursintyg kräver närvaro vid minst så här många tillfällen",
+        description="Lämna tomt för att kräva alla tillfällen.",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_SESSIONS, message="Ange ett antal från 1."),
+        ],
+    )
     offer_window_hours = IntegerField(
         "Erbjud lediga platser i stället för att ge dem direkt, så här många timmar före start",
         default=72,
@@ -235,6 +248,8 @@ class EventForm(BaseForm):
             "organiser": self.organiser.data,
             "contact_name": self.contact_name.data,
             "contact_email": self.contact_email.data.lower(),
+            "contact_title": self.contact_title.data,
+            "certificate_sessions": self.certificate_sessions.data,
             "venue": self.venue.data,
             "address": self.address.data,
             "online_url": self.online_url.data,
@@ -313,6 +328,8 @@ class EventForm(BaseForm):
                 "organiser",
                 "contact_name",
                 "contact_email",
+                "contact_title",
+                "certificate_sessions",
                 "venue",
                 "address",
                 "online_url",

@@ -4,6 +4,7 @@ from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
 from eventreg.models.attendance import Attendance
 from eventreg.models.audiences import Audience
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
+from eventreg.models.certificates import Certificate
 from eventreg.models.events import AttendanceMode, Event, EventKind, EventSession, EventStatus
 from eventreg.models.inbound import InboundMessage, InboundOutcome
 from eventreg.models.networks import (
@@ -40,6 +41,7 @@ __all__ = [
     "Network",
     "NetworkMember",
     "Attendance",
+    "Certificate",
     "Audience",
     "CalendarEntry",
     "EntryState",

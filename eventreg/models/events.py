@@ -69,6 +69,8 @@ class Event(Base):
     focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id"), index=True)
     organiser: Mapped[str] = mapped_column(String(200))
     contact_name: Mapped[str] = mapped_column(String(200))
+    #: The contact person's title, under their name on course certificates (they sign them).
+    contact_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: The ORGANIZER of calendar invites and Reply-To of every mail: a person reads it.
     contact_email: Mapped[str] = mapped_column(String(254))
     #: Name of the venue, e.g. "Stadsbiblioteket, hörsalen"; empty when online only.
@@ -82,6 +84,8 @@ class Event(Base):
     #: ``offer_hours`` to take it (never past the start), instead of given at once.
     offer_window_hours: Mapped[int] = mapped_column(default=72, server_default=text("72"))
     offer_hours: Mapped[int] = mapped_column(default=24, server_default=text("24"))
+    #: Sessions someone must have come to for a course certificate; None means all of them.
+    certificate_sessions: Mapped[int | None]
     #: Sign-ups wait for a coordinator's approval; seats are taken only when approved.
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Number of seats; None means unlimited. On site only, when people choose (below).

@@ -9,6 +9,8 @@ from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import Attendance, EventSession, Registration, RegistrationStatus, User
 from eventreg.models.base import utcnow
+from eventreg.services import certificates
+from eventreg.services.locks import lock_event
 
 #: Marking may start this long before a session, as people arrive.
 _EARLY = timedelta(hours=1)
@@ -24,13 +26,14 @@ def marks_for(session: EventSession) -> dict[int, bool]:
     return dict(rows.all())
 
 
-def mark_attendance(session: EventSession, present_ids: set[int], actor: User) -> int:
+def mark_attendance(session: EventSession, present_ids: set[int], actor: User | None) -> int:
     """Record everyone seated at the session: present if ticked, otherwise absent (a no-show).
 
     :raise EventRegError: if the session has not started yet.
     """
     if session.starts_at > utcnow() + _EARLY:
         raise EventRegError("Närvaro kan markeras från en timme före start.")
+    lock_event(session.event_id)  # the seated, and the certificates that follow the marks
     seated = db.session.scalars(
         select(Registration.id).where(
             Registration.event_id == session.event_id,
@@ -47,8 +50,14 @@ def mark_attendance(session: EventSession, present_ids: set[int], actor: User) -
             mark = Attendance(registration_id=registration_id, session_id=session.id, present=False)
             db.session.add(mark)
         mark.present = registration_id in present_ids
-        mark.marked_by_id = actor.id
+        mark.marked_by_id = actor.id if actor else None
     db.session.flush()
     came = len(present_ids & set(seated))
-    audit.record(actor, "markerade närvaro", session.event, f"{came} av {len(seated)} kom")
+    issued, revoked = certificates.settle(session.event_id)
+    audit.record(
+        actor,
+        "markerade närvaro",
+        session.event,
+        f"{came} av {len(seated)} kom; kursintyg: {issued} utfärdade, {revoked} återkallade",
+    )
     return came

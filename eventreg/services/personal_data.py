@@ -18,6 +18,7 @@ from eventreg.extensions import db
 from eventreg.models import (
     Answer,
     CalendarEntry,
+    Certificate,
     Event,
     EventSession,
     InboundMessage,
@@ -60,6 +61,12 @@ def _anonymous_values(now: datetime) -> dict:
         "message": "",
         "anonymised_at": now,
     }
+
+
+def _forget_certificates(registration_ids) -> None:
+    """A certificate names its holder: it goes with their name (its code then checks as not
+    valid), as the privacy page says."""
+    db.session.execute(delete(Certificate).where(Certificate.registration_id.in_(registration_ids)))
 
 
 def _events_ended_before(moment: datetime):
@@ -119,6 +126,7 @@ def purge(now: datetime | None = None) -> PurgeReport:
         .values(**_anonymous_values(now))
         .execution_options(synchronize_session=False)
     ).rowcount
+    _forget_certificates(select(Registration.id).where(Registration.anonymised_at.is_not(None)))
     mail_cutoff = now - timedelta(days=config["OUTBOX_RETENTION_DAYS"])
     mails = db.session.execute(
         delete(OutboxMessage).where(
@@ -171,6 +179,7 @@ def erase_person(email: str, actor: User) -> int:
             .values(**_anonymous_values(utcnow()))
             .execution_options(synchronize_session=False)
         )
+        _forget_certificates(ids)
     # Earlier mail goes, sent or not; the cancellations just queued still reach the person and
     # leave with the outbox's retention period.
     db.session.execute(

@@ -15,7 +15,7 @@ from eventreg.i18n import current_language
 from eventreg.ids import page_number
 from eventreg.models import Event, EventKind, Organisation
 from eventreg.pagecache import cached_page
-from eventreg.services import listings, registrations
+from eventreg.services import certificates, listings, registrations
 from eventreg.urls import local_path
 
 bp = Blueprint("public", __name__)
@@ -159,3 +159,26 @@ def logo():
         "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     )
     return response
+
+
+@bp.get("/intyg")
+def check_certificate():
+    """Where anyone types a certificate's code (or arrives with ``?kod=`` from a form)."""
+    code = request.args.get("kod", "").strip()
+    if code:
+        return redirect(url_for(".certificate", code=certificates.normalised(code)))
+    return render_template("public/check_certificate.html")
+
+
+@bp.get("/intyg/<code>")
+def certificate(code: str):
+    """Whether a course certificate is genuine: name, course and dates, and nothing more."""
+    found = certificates.by_code(code)
+    valid = found is not None and found.valid
+    response = render_template(
+        "public/certificate.html",
+        certificate=found if valid else None,
+        attended=certificates.attended(found) if valid else None,
+        code=certificates.normalised(code),
+    )
+    return response, 200 if valid else 404

@@ -4,13 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 
 from eventreg import links, pagecache
+from eventreg.certificate_pdf import pdf_response
 from eventreg.errors import InvalidLink
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.questions import answers_posted, sign_up_form
 from eventreg.forms.registration import OTHER_WORKPLACE, LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
 from eventreg.models import AttendanceMode, QuestionKind, Registration, RegistrationStatus
-from eventreg.services import handovers, listings, offers, questions, registrations
+from eventreg.services import certificates, handovers, listings, offers, questions, registrations
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
 from eventreg.views.forms import run, status
@@ -185,6 +186,7 @@ def manage(token: str):
         can_cancel=registrations.can_cancel(registration),
         can_change=registrations.can_change(registration),
         can_hand_over=handovers.can_hand_over(registration),
+        certificate=certificates.valid_certificate(registration.id),
         can_switch=registrations.can_switch_mode(registration),
         switch_to=switch_to,
         switch_is_full=switch_to is not None
@@ -193,6 +195,16 @@ def manage(token: str):
         answer_cells=questions.answer_cells,
         token=token,
     )
+
+
+@bp.get("/anmalan/<token>/kursintyg.pdf")
+def certificate(token: str):
+    """The person's course certificate, once attendance qualifies them."""
+    registration = _registration_from_link(token)
+    found = certificates.valid_certificate(registration.id)
+    if found is None:
+        abort(404, description=_("Det finns inget kursintyg för den här anmälan."))
+    return pdf_response(found)
 
 
 @bp.post("/anmalan/<token>/ta-platsen")

@@ -52,7 +52,9 @@ from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
 from eventreg.mail.inbound import parse
 from eventreg.models import (
+    Attendance,
     AttendanceMode,
+    Certificate,
     EventKind,
     EventStatus,
     FocusArea,
@@ -357,6 +359,14 @@ def fill(smtp) -> Site:
     )
     register(hybrid, "sara.lind@vetlanda.se", mode=AttendanceMode.ONSITE)
     _, online = register(hybrid, "karin.ek@vetlanda.se", mode=AttendanceMode.ONLINE)
+    # A course certificate for Karin's seat at the open course, as marking attendance issues.
+    seated = registrations.active_registration(open_course.id, "karin.ek@vetlanda.se")
+    db.session.add_all(
+        Attendance(registration_id=seated.id, session_id=s.id, present=True)
+        for s in open_course.sessions
+    )
+    db.session.add(Certificate(registration_id=seated.id, code="K7QM-9XD4-TPAW"))
+    db.session.commit()
     return Site(
         base="",  # known once served
         ids={"library": library_id},
@@ -713,6 +723,9 @@ CASES = [
     Case("personal-cancelled", go(personal_page("cancelled"), "Din anmälan är avbokad.")),
     Case("personal-offered", go(personal_page("offered"), "Ta platsen")),
     Case("personal-online", go(personal_page("online"), "Det är fullt på plats just nu.")),
+    Case("certificate-check", go("/intyg", "Skriv koden som står på intyget")),
+    Case("certificate-valid", go("/intyg/K7QM-9XD4-TPAW", "Giltigt kursintyg")),
+    Case("certificate-invalid", go("/intyg/AAAA-BBBB-CCCC", "Intyget är inte giltigt", status=404)),
     Case("cancel-confirm", go(personal_page("confirmed", "/avboka"), "Vill du avboka")),
     Case("personal-change", go(personal_page("confirmed", "/andra"), "Spara ändringarna")),
     Case(

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from eventreg import exports
+from eventreg.certificate_pdf import pdf_response
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm, MessageForm
 from eventreg.forms.registration import RegistrationForm
@@ -13,6 +14,7 @@ from eventreg.services import (
     approvals,
     attendance,
     attendee_lists,
+    certificates,
     listings,
     questions,
     registrations,
@@ -167,8 +169,21 @@ def mark_attendance(event_id: int):
         session=session,
         people=sorted(seated, key=lambda r: r.name.lower()),
         marks=attendance.marks_for(session),
+        certificates=certificates.certificates_of(event.id),
+        required=certificates.required_sessions(event),
         form=form,
     )
+
+
+@bp.get("/evenemang/<int:event_id>/kursintyg/<int:registration_id>.pdf")
+@requires(Role.COORDINATOR)
+def certificate(event_id: int, registration_id: int):
+    event = get_event(event_id)
+    registration = get_registration(event.id, registration_id)
+    found = certificates.valid_certificate(registration.id)
+    if found is None:
+        abort(404)
+    return pdf_response(found)
 
 
 @bp.route("/evenemang/<int:event_id>/meddelande", methods=["GET", "POST"])

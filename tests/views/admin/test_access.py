@@ -9,7 +9,7 @@ from helpers import applicant, csrf_token, focus_area, login, make_event
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import FocusArea, Library, Municipality, OutboxMessage, Role
+from eventreg.models import Certificate, FocusArea, Library, Municipality, OutboxMessage, Role
 from eventreg.services.accounts import create_user
 from eventreg.services.audiences import save_audience
 from eventreg.services.networks import add_member, create_network
@@ -31,6 +31,7 @@ def ids(app):
                 other_workplace="X",
             ),
         )
+        db.session.add(Certificate(registration_id=registration.id, code="ABCD-EFGH-JKLM"))
         db.session.commit()
         user = create_user("third@region.se", "Tredje Person", "ett-långt-lösenord")
         network = create_network(
