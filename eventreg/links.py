@@ -7,7 +7,7 @@ ids are never reused (AUTOINCREMENT on SQLite), so a link opens its own object a
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from eventreg.errors import InvalidLink
 from eventreg.extensions import db
@@ -17,6 +17,9 @@ from eventreg.urls import external_url
 REGISTRATION = "registration-link"
 INVITATION = "invitation"
 LEAVE = "network-leave"
+MY_COURSES = "my-courses"
+#: How long a link to "Mina kurser" opens the page: it lists everything the address did.
+MY_COURSES_SECONDS = 24 * 3600
 
 
 def _signer(salt: str) -> URLSafeSerializer:
@@ -68,3 +71,24 @@ def leave_url(member: NetworkMember) -> str:
 
 def member_from_token(token: str) -> NetworkMember:
     return _load(LEAVE, token, NetworkMember)
+
+
+def _timed(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def my_courses_url(email: str) -> str:
+    """The page of everything ``email`` signed up for; it opens for a day from now."""
+    return external_url("my_courses.courses", token=_timed(MY_COURSES).dumps(email))
+
+
+def email_from_my_courses_token(token: str) -> str:
+    """:raise InvalidLink: for a link we did not make, or one older than a day."""
+    try:
+        return _timed(MY_COURSES).loads(token, max_age=MY_COURSES_SECONDS)
+    except SignatureExpired:
+        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan.")) from None
+    except BadSignature:
+        raise InvalidLink(
+            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
+        ) from None

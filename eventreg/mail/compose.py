@@ -15,6 +15,7 @@ messages go to whom, and with which SEQUENCE, the services decide (``services.ca
 import json
 from collections.abc import Sequence
 
+from eventreg import organisation
 from eventreg.calendar import CalendarItem, SessionSnapshot
 from eventreg.i18n import DEFAULT as DEFAULT_LANGUAGE
 from eventreg.mail.changes import Change
@@ -200,6 +201,18 @@ def queue_coordinator_message(registration: Registration, subject: str, message:
 def queue_event_reminder(registration: Registration) -> None:
     """Practical details a few days before: when, where, the meeting link."""
     _for_registration("reminder", registration)
+
+
+def queue_my_courses(latest: Registration) -> None:
+    """The link to "Mina kurser", written (and timed) when the worker sends it."""
+    _queue(
+        "my-courses",
+        to=(latest.name, latest.email),
+        reply_to=(organisation.current().owner, organisation.current().contact_email),
+        language=latest.language,
+        event=None,
+        email=latest.email,
+    )
 
 
 def queue_membership(member: NetworkMember) -> None:

@@ -113,6 +113,8 @@ def write(message: OutboxMessage) -> Written:
             return _forward(message, context)
         if message.kind == "membership":
             return _membership(message, context)
+        if message.kind == "my-courses":
+            return _my_courses(message, context)
         return _about_event(message, context)
 
 
@@ -237,6 +239,14 @@ def _membership(message: OutboxMessage, context: dict) -> Written:
         leave_url=links.leave_url(member),
     )
     return Written(subject, text, html)
+
+
+def _my_courses(message: OutboxMessage, context: dict) -> Written:
+    """The link to "Mina kurser": made now, so that its day counts from when it is sent."""
+    text, html = _render(
+        "my_courses", name=message.to_name, url=links.my_courses_url(context["email"])
+    )
+    return Written(_("Dina kurser och anmälningar"), text, html)
 
 
 def _forward(message: OutboxMessage, context: dict) -> Written:

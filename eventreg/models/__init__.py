@@ -6,6 +6,7 @@ from eventreg.models.audiences import Audience
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
 from eventreg.models.certificates import Certificate
 from eventreg.models.events import AttendanceMode, Event, EventKind, EventSession, EventStatus
+from eventreg.models.feeds import PersonalFeed
 from eventreg.models.inbound import InboundMessage, InboundOutcome
 from eventreg.models.networks import (
     Invitation,
@@ -68,6 +69,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutboxStatus",
+    "PersonalFeed",
     "RateLimitCounter",
     "RefusedBurst",
     "Registration",

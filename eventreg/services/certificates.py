@@ -98,6 +98,16 @@ def valid_certificate(registration_id: int) -> Certificate | None:
     )
 
 
+def valid_among(registration_ids: list[int]) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate).where(
+                Certificate.registration_id.in_(registration_ids), Certificate.revoked_at.is_(None)
+            )
+        )
+    )
+
+
 def certificates_of(event_id: int) -> dict[int, Certificate]:
     """registration id → its valid certificate, for an event's lists."""
     return {

@@ -25,6 +25,7 @@ from eventreg.models import (
     LoginAttempt,
     OutboxMessage,
     OutboxStatus,
+    PersonalFeed,
     RateLimitCounter,
     Registration,
     RegistrationStatus,
@@ -127,6 +128,14 @@ def purge(now: datetime | None = None) -> PurgeReport:
         .execution_options(synchronize_session=False)
     ).rowcount
     _forget_certificates(select(Registration.id).where(Registration.anonymised_at.is_not(None)))
+    # A calendar feed lasts while its address has registrations we keep.
+    db.session.execute(
+        delete(PersonalFeed).where(
+            PersonalFeed.email.not_in(
+                select(Registration.email).where(Registration.anonymised_at.is_(None))
+            )
+        )
+    )
     mail_cutoff = now - timedelta(days=config["OUTBOX_RETENTION_DAYS"])
     mails = db.session.execute(
         delete(OutboxMessage).where(
@@ -180,6 +189,7 @@ def erase_person(email: str, actor: User) -> int:
             .execution_options(synchronize_session=False)
         )
         _forget_certificates(ids)
+    db.session.execute(delete(PersonalFeed).where(PersonalFeed.email == email.strip().lower()))
     # Earlier mail goes, sent or not; the cancellations just queued still reach the person and
     # leave with the outbox's retention period.
     db.session.execute(

@@ -47,7 +47,7 @@ from replies import plain
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from eventreg import create_app
+from eventreg import create_app, links
 from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
 from eventreg.mail.inbound import parse
@@ -384,6 +384,8 @@ def fill(smtp) -> Site:
             "cancelled": cancelled_registration,
             "offered": offered,
             "online": online,
+            # Karin's "Mina kurser": coming, waiting, and the course she has a certificate of.
+            "my-courses": links.my_courses_url("karin.ek@vetlanda.se").split(".test", 1)[1],
         },
     )
 
@@ -724,6 +726,8 @@ CASES = [
     Case("personal-offered", go(personal_page("offered"), "Ta platsen")),
     Case("personal-online", go(personal_page("online"), "Det är fullt på plats just nu.")),
     Case("certificate-check", go("/intyg", "Skriv koden som står på intyget")),
+    Case("my-courses-ask", go("/mina-kurser", "Se allt du har anmält dig till")),
+    Case("my-courses", go(personal_page("my-courses"), "Kalender att prenumerera på")),
     Case("certificate-valid", go("/intyg/K7QM-9XD4-TPAW", "Giltigt kursintyg")),
     Case("certificate-invalid", go("/intyg/AAAA-BBBB-CCCC", "Intyget är inte giltigt", status=404)),
     Case("cancel-confirm", go(personal_page("confirmed", "/avboka"), "Vill du avboka")),
