@@ -143,7 +143,8 @@ def send_reminders_command():
         sent = reminders.send_reminders()
     click.echo(
         f"{sent.events} påminnelser om evenemang och {sent.invitations} om inbjudningar köade; "
-        f"{sent.offers_passed_on} erbjudna platser gick vidare."
+        f"{sent.offers_passed_on} erbjudna platser gick vidare; "
+        f"{sent.follow_ups} mejl efter kursen köade."
     )
 
 

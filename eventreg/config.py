@@ -46,6 +46,9 @@ def from_environment(instance_path: str) -> dict:
             os.environ.get("MAIL_DEFAULT_SENDER", "kalendarium@localhost"),
         ),
         "MAIL_FILE_DIR": str(Path(instance_path) / "mail"),
+        #: Where uploaded course materials are kept (served only through the app's links).
+        "MATERIALS_DIR": str(Path(instance_path) / "materials"),
+        "MATERIAL_MAX_MB": int(os.environ.get("MATERIAL_MAX_MB", "20")),
         # The Kalendarium's own mailbox (MAIL_DEFAULT_SENDER), read for answers from calendars.
         "IMAP_SERVER": os.environ.get("IMAP_SERVER", ""),
         "IMAP_PORT": int(os.environ.get("IMAP_PORT", "993")),

@@ -56,6 +56,7 @@ def app_config(database_url: str, instance: Path, smtp_port: int) -> dict:
         "MAIL_DEFAULT_SENDER": ("Kalendarium", "kalendarium@kalendarium.test"),
         "MAIL_POLL_SECONDS": 0.05,
         "MAIL_FILE_DIR": str(instance / "mail"),
+        "MATERIALS_DIR": str(instance / "materials"),
     }
 
 

@@ -198,6 +198,11 @@ def queue_coordinator_message(registration: Registration, subject: str, message:
     _for_registration("message", registration, subject=subject, message=message)
 
 
+def queue_follow_up(registration: Registration) -> None:
+    """After the course: thanks, the materials and the certificate (written by the worker)."""
+    _for_registration("follow-up", registration)
+
+
 def queue_event_reminder(registration: Registration) -> None:
     """Practical details a few days before: when, where, the meeting link."""
     _for_registration("reminder", registration)

@@ -28,6 +28,7 @@ from eventreg.models import (
     OutboxMessage,
     Registration,
 )
+from eventreg.services import certificates, materials
 from eventreg.urls import external_url
 
 CANCEL = "CANCEL"
@@ -71,6 +72,7 @@ KINDS = {
     "event-cancelled": Kind(_l("Inställt: %(title)s"), "event_cancelled"),
     "message": Kind(None, "coordinator_message"),  # the coordinator wrote the subject
     "reminder": Kind(_l("Påminnelse: %(title)s"), "event_reminder"),
+    "follow-up": Kind(_l("Tack för att du kom: %(title)s"), "follow_up"),
     "invitation": Kind(_l("Inbjudan: %(title)s"), "invitation"),
     "invitation-reminder": Kind(
         _l("Påminnelse: inbjudan: %(title)s"), "invitation", extra={"reminder": True}
@@ -186,6 +188,7 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
         by_calendar=context.get("by_calendar", False),
         handed_over=context.get("handed_over", ""),
         changes=[describe(Change.from_json(change)) for change in context.get("changes", ())],
+        after_the_course=_after_the_course(registration) if kind_name == "follow-up" else None,
         declined_session=(
             SessionSnapshot.from_json(context["declined_session"])
             if "declined_session" in context
@@ -219,6 +222,21 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
         ),
         item.method,
     )
+
+
+def _after_the_course(registration: Registration) -> dict:
+    """What the mail after the course links to: the materials and the certificate, each
+    through the person's own link."""
+    token = links.registration_token(registration)
+    return {
+        "materials": [
+            (m.title, external_url("registration.material", token=token, material_id=m.id))
+            for m in materials.materials_of(registration.event_id)
+        ],
+        "certificate_url": external_url("registration.certificate", token=token)
+        if certificates.valid_certificate(registration.id)
+        else "",
+    }
 
 
 def _membership(message: OutboxMessage, context: dict) -> Written:

@@ -8,6 +8,7 @@ from eventreg.models.certificates import Certificate
 from eventreg.models.events import AttendanceMode, Event, EventKind, EventSession, EventStatus
 from eventreg.models.feeds import PersonalFeed
 from eventreg.models.inbound import InboundMessage, InboundOutcome
+from eventreg.models.materials import Material, MaterialKind
 from eventreg.models.networks import (
     Invitation,
     InvitationStatus,
@@ -70,6 +71,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PersonalFeed",
+    "Material",
+    "MaterialKind",
     "RateLimitCounter",
     "RefusedBurst",
     "Registration",

@@ -15,7 +15,7 @@ from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
-from eventreg.services import invitations, offers
+from eventreg.services import followups, invitations, offers
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class Sent:
     invitations: int
     #: Offers of a seat that ran out and went on to the next in line.
     offers_passed_on: int = 0
+    #: Mails after a course, to those who came.
+    follow_ups: int = 0
 
 
 def send_event_reminders(now: datetime) -> int:
@@ -60,4 +62,5 @@ def send_reminders(now: datetime | None = None) -> Sent:
         send_event_reminders(now),
         invitations.send_invitation_reminders(now),
         offers.pass_on_expired(now),
+        followups.send_due(now),
     )

@@ -15,8 +15,9 @@ from eventreg.i18n import current_language
 from eventreg.ids import page_number
 from eventreg.models import Event, EventKind, Organisation
 from eventreg.pagecache import cached_page
-from eventreg.services import certificates, listings, registrations
+from eventreg.services import certificates, listings, materials, registrations
 from eventreg.urls import local_path
+from eventreg.views.downloads import send_material
 
 bp = Blueprint("public", __name__)
 
@@ -97,6 +98,7 @@ def event(event_id: int):
         state=registrations.sign_up_state(event, taken),
         seats_left=registrations.seats_left(event, taken),
         free=registrations.free_seats(event, taken),
+        materials=materials.materials_of(event.id, public_only=True),
         closes_at=registrations.closes_at(event),
     )
 
@@ -182,3 +184,10 @@ def certificate(code: str):
         code=certificates.normalised(code),
     )
     return response, 200 if valid else 404
+
+
+@bp.get("/evenemang/<int:event_id>/material/<int:material_id>")
+def public_material(event_id: int, material_id: int):
+    """A material the coordinator made public; the others only through a personal link."""
+    found = materials.get(get_visible_event(event_id, with_sessions=False).id, material_id)
+    return send_material(found if found is not None and found.public else None)

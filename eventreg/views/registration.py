@@ -11,9 +11,18 @@ from eventreg.forms.questions import answers_posted, sign_up_form
 from eventreg.forms.registration import OTHER_WORKPLACE, LinkAgainForm, RegistrationForm
 from eventreg.i18n import current_language
 from eventreg.models import AttendanceMode, QuestionKind, Registration, RegistrationStatus
-from eventreg.services import certificates, handovers, listings, offers, questions, registrations
+from eventreg.services import (
+    certificates,
+    handovers,
+    listings,
+    materials,
+    offers,
+    questions,
+    registrations,
+)
 from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
+from eventreg.views.downloads import send_material
 from eventreg.views.forms import run, status
 from eventreg.views.public import get_visible_event
 
@@ -187,6 +196,9 @@ def manage(token: str):
         can_change=registrations.can_change(registration),
         can_hand_over=handovers.can_hand_over(registration),
         certificate=certificates.valid_certificate(registration.id),
+        materials=materials.materials_of(registration.event_id)
+        if registration.status == RegistrationStatus.CONFIRMED
+        else [],
         can_switch=registrations.can_switch_mode(registration),
         switch_to=switch_to,
         switch_is_full=switch_to is not None
@@ -205,6 +217,15 @@ def certificate(token: str):
     if found is None:
         abort(404, description=_("Det finns inget kursintyg för den här anmälan."))
     return pdf_response(found)
+
+
+@bp.get("/anmalan/<token>/material/<int:material_id>")
+def material(token: str, material_id: int):
+    """The course's materials, for those who had a seat."""
+    registration = _registration_from_link(token)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    return send_material(materials.get(registration.event_id, material_id))
 
 
 @bp.post("/anmalan/<token>/ta-platsen")

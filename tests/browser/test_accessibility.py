@@ -784,6 +784,7 @@ CASES = [
     coordinator("sign-in-sheet", go(workspace("workshop", "/namnlista"), "Närvarolista")),
     coordinator("attendance", go(workspace("open", "/narvaro"), "Kom till tillfället")),
     coordinator("event-questions", go(workspace("open", "/fragor"), "Val hittills")),
+    coordinator("event-materials", go(workspace("open", "/material"), "Ladda upp en fil")),
     coordinator("attendees-pending", go(workspace("approval", "/deltagare"), "Godkänn markerade")),
     coordinator("message", go(workspace("workshop", "/meddelande"), "Skicka meddelande")),
     coordinator("outbox", outbox_with_a_failure),

@@ -9,6 +9,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     attendees,
     audiences,
     events,
+    materials,
     networks,
     organisation,
     outbox,

@@ -12,7 +12,7 @@ from eventreg.forms.events import EventForm
 from eventreg.ids import page_number
 from eventreg.models import AuditEntry, Event, EventStatus, Invitation, Network, Role
 from eventreg.models.base import utcnow
-from eventreg.services import audiences, events, listings, plans
+from eventreg.services import audiences, events, followups, listings, plans
 from eventreg.templating import markdown
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -46,6 +46,7 @@ def dashboard():
         events=upcoming,
         counts=listings.status_counts([event.id for event in upcoming]),
         recent=recent,
+        awaiting=followups.awaiting_attendance(),
         bursts=ratelimits.recent_bursts(),
         forms=ratelimits.FORMS,
     )

@@ -9,7 +9,16 @@ from helpers import applicant, csrf_token, focus_area, login, make_event
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import Certificate, FocusArea, Library, Municipality, OutboxMessage, Role
+from eventreg.models import (
+    Certificate,
+    FocusArea,
+    Library,
+    Material,
+    MaterialKind,
+    Municipality,
+    OutboxMessage,
+    Role,
+)
 from eventreg.services.accounts import create_user
 from eventreg.services.audiences import save_audience
 from eventreg.services.networks import add_member, create_network
@@ -32,6 +41,10 @@ def ids(app):
             ),
         )
         db.session.add(Certificate(registration_id=registration.id, code="ABCD-EFGH-JKLM"))
+        material = Material(
+            event_id=event.id, kind=MaterialKind.LINK, title="Bildspel", url="https://e.se/b"
+        )
+        db.session.add(material)
         db.session.commit()
         user = create_user("third@region.se", "Tredje Person", "ett-långt-lösenord")
         network = create_network(
@@ -57,6 +70,8 @@ def ids(app):
             "member_id": member.id,
             "plan_id": plan_id,
             "audience_id": audience.id,
+            "material_id": material.id,
+            "shown": "offentligt",
         }
 
 

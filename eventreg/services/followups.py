@@ -1,0 +1,88 @@
+"""The mail after the course: the morning after the last session, once, to everyone who came.
+
+It thanks them, lists the course's materials and links their certificate. Nothing goes out for
+a course whose attendance nobody marked (the overview asks the coordinator to mark it), nor
+to anyone marked absent. Each course is claimed under its lock with ``followup_sent_at`` in the
+transaction that queues the mails, so two workers, or one restarted, send each mail once.
+"""
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import exists, select
+
+from eventreg.extensions import db
+from eventreg.formatting import STOCKHOLM
+from eventreg.mail import compose
+from eventreg.models import (
+    Attendance,
+    Event,
+    EventSession,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+)
+from eventreg.models.base import utcnow
+from eventreg.services.locks import lock_event
+
+#: The mail goes at this hour (Stockholm) the day after the course.
+SEND_AT = time(8)
+#: A course that ended longer ago than this gets no mail (attendance marked weeks later).
+TOO_LATE = timedelta(days=14)
+
+_MARKED = exists().where(
+    Attendance.session_id == EventSession.id, EventSession.event_id == Event.id
+)
+
+
+def _ended_before(now: datetime) -> datetime:
+    """Courses that ended before this moment are due: yesterday's from 08.00 today."""
+    local = now.astimezone(STOCKHOLM)
+    today = datetime.combine(local.date(), time(0), tzinfo=STOCKHOLM)
+    return today if local.time() >= SEND_AT else today - timedelta(days=1)
+
+
+def _waiting(now: datetime):
+    return select(Event).where(
+        Event.status == EventStatus.PUBLISHED,
+        Event.followup_sent_at.is_(None),
+        Event.last_end >= now - TOO_LATE,
+    )
+
+
+def awaiting_attendance(now: datetime | None = None) -> list[Event]:
+    """Courses that have ended with nobody's attendance marked: their mail waits for it."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            _waiting(now).where(Event.last_end < now, ~_MARKED).order_by(Event.last_end)
+        )
+    )
+
+
+def send_due(now: datetime | None = None) -> int:
+    """Queue the mail after every course that is due; how many mails."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        _waiting(now)
+        .with_only_columns(Event.id)
+        .where(Event.last_end < _ended_before(now), _MARKED)
+    ).all()
+    queued = 0
+    for event_id in due:
+        event = lock_event(event_id)
+        if event.followup_sent_at is not None:  # another worker came first
+            continue
+        event.followup_sent_at = now
+        came = db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+                exists().where(Attendance.registration_id == Registration.id, Attendance.present),
+            )
+            .order_by(Registration.id)
+        ).all()
+        for registration in came:
+            compose.queue_follow_up(registration)
+        queued += len(came)
+    return queued

@@ -1,0 +1,80 @@
+"""The mail after the course: once, to those who came, with materials and certificate."""
+
+import pytest
+from helpers import at_once, deliver
+from services.test_certificates import held_course, mark
+from sqlalchemy import func, select
+
+from eventreg.extensions import db
+from eventreg.models import Event, OutboxMessage, Registration
+from eventreg.services import followups, materials
+from eventreg.services.accounts import create_user
+
+
+@pytest.fixture
+def held(app, coordinator):
+    """A course that ended a week ago, with a link among its materials: its id, and the ids
+    of Åsa, Bo and Cia, seated."""
+    with app.app_context():
+        event, people = held_course()
+        actor = create_user("mats@region.se", "Mats", "ett-långt-lösenord")
+        materials.add_link(event.id, "Bildspelet", "https://example.se/bildspel", actor)
+        db.session.commit()
+        return event.id, [person.id for person in people]
+
+
+def came(app, event_id: int, present: dict[int, set[int]]) -> None:
+    """Mark attendance: session index → ids of those who came."""
+    with app.app_context():
+        mark(
+            db.session.get(Event, event_id),
+            {i: {db.session.get(Registration, r) for r in ids} for i, ids in present.items()},
+        )
+
+
+def test_those_who_came_get_one_mail_with_the_materials_and_their_certificate(app, smtp, held):
+    event_id, (asa, bo, _cia) = held
+    came(app, event_id, {0: {asa, bo}, 1: {asa}, 2: {asa}})
+    with app.app_context():
+        deliver(smtp)  # the confirmations
+        assert followups.send_due() == 2
+        db.session.commit()
+        assert followups.send_due() == 0  # once
+        mails = {m["To"]: m for m in deliver(smtp)}
+    assert set(mails) == {"Åsa Öberg <person0@bibliotek.se>", "Bo Ek <person1@bibliotek.se>"}
+    asa_text = mails["Åsa Öberg <person0@bibliotek.se>"].get_body(("plain",)).get_content()
+    assert "Tack för att du kom till Läsfrämjande för små och stora!" in asa_text
+    assert "- Bildspelet: https://kalendarium.test/anmalan/" in asa_text
+    assert "Ditt kursintyg (PDF): https://kalendarium.test/anmalan/" in asa_text
+    bo_text = mails["Bo Ek <person1@bibliotek.se>"].get_body(("plain",)).get_content()
+    assert "Bildspelet" in bo_text and "kursintyg" not in bo_text  # one of three: no certificate
+
+
+def test_nothing_goes_out_until_attendance_is_marked_and_the_overview_says_so(
+    app, smtp, held, coordinator_client
+):
+    event_id, _ = held
+    with app.app_context():
+        deliver(smtp)
+        assert followups.send_due() == 0
+        db.session.commit()
+    page = coordinator_client.get("/samordnare/").text
+    assert "Markera närvaro så att uppföljningen kan skickas" in page
+    assert f"/samordnare/evenemang/{event_id}/narvaro" in page
+
+
+def test_two_workers_at_once_send_each_mail_once(app, held):
+    event_id, (asa, _bo, _cia) = held
+    came(app, event_id, {0: {asa}})
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+
+    def worker():
+        with app.app_context():
+            followups.send_due()
+            db.session.commit()
+
+    at_once(worker, worker)
+    with app.app_context():
+        after = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+        assert after - before == 1
