@@ -409,7 +409,7 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
 
 
 #: The other benchmarks, each a script printing its own section of the report with --print.
-SECTIONS = ("scale", "mail")
+SECTIONS = ("scale", "mail", "after_course")
 
 
 def measure_section(name: str, quick: bool, command: str) -> str:
@@ -433,6 +433,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--mail", action="store_true", help="also run bench/mail.py (about 3 minutes)"
+    )
+    parser.add_argument(
+        "--after-course",
+        action="store_true",
+        help="also run bench/after_course.py (about 2 minutes)",
     )
     parser.add_argument(
         "--output",

@@ -10,7 +10,7 @@ import pytest
 from helpers import applicant, counting, csrf_token, login, make_event, sign_up_form, stockholm
 from sqlalchemy import select
 
-from eventreg import organisation
+from eventreg import links, organisation
 from eventreg.extensions import db
 from eventreg.models import Library, QuestionKind
 from eventreg.services import questions
@@ -122,3 +122,18 @@ def test_a_sign_up_with_questions_reads_them_once_and_a_change_to_them_is_seen(a
         )
         db.session.commit()
     assert "Fika?" in client.get(url).get_data(as_text=True)
+
+
+def test_mina_kurser_asks_the_same_number_of_queries_for_2_or_20_registrations(app, client):
+    def registrations(count: int) -> str:
+        with app.app_context():
+            for n in range(count):
+                event = make_event(title=f"Kurs {n}", capacity=None, days=10 + n)
+                register(event.id, applicant(email="flitig@bibliotek.se"))
+            db.session.commit()
+            return links.my_courses_url("flitig@bibliotek.se").split(".test", 1)[1]
+
+    url = registrations(2)
+    few = queries(app, client, url)
+    registrations(18)
+    assert queries(app, client, url) == few
