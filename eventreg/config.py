@@ -68,6 +68,8 @@ DEFAULTS = {
     "DEVELOPMENT": False,
     #: Pooled connections that lay idle are tried before use (see eventreg.database).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    #: Days after the last session that a course's evaluation stays open.
+    "EVALUATION_DAYS": 21,
     #: Where DejaVu Sans is (Debian's fonts-dejavu-core): course certificates embed it.
     "CERTIFICATE_FONT_DIR": "/usr/share/fonts/truetype/dejavu",
     #: A form left open over lunch must still submit.

@@ -83,13 +83,13 @@ def sign_up_form(asked: Asked, language: str) -> type[RegistrationForm]:
     return type("EventSignUpForm", (RegistrationForm,), fields)
 
 
-def answers_posted(formdata: MultiDict) -> dict[int, list[str]]:
-    """Every posted ``q<id>`` value, as the service takes them: it refuses a question the
-    event does not ask (a form of another event, or a tampered one)."""
+def answers_posted(formdata: MultiDict, prefix: str = "q") -> dict[int, list[str]]:
+    """Every posted ``q<id>`` value (``e<id>`` for an evaluation), as the service takes them:
+    it refuses a question the event does not ask (a form of another event, or a tampered one)."""
     return {
         int(name[1:]): formdata.getlist(name)
         for name in formdata
-        if name.startswith("q") and name[1:].isdigit() and len(name) < 12
+        if name.startswith(prefix) and name[1:].isdigit() and len(name) < 12
     }
 
 

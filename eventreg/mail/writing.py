@@ -28,7 +28,7 @@ from eventreg.models import (
     OutboxMessage,
     Registration,
 )
-from eventreg.services import certificates, materials
+from eventreg.services import certificates, evaluations, materials
 from eventreg.urls import external_url
 
 CANCEL = "CANCEL"
@@ -236,6 +236,10 @@ def _after_the_course(registration: Registration) -> dict:
         "certificate_url": external_url("registration.certificate", token=token)
         if certificates.valid_certificate(registration.id)
         else "",
+        "evaluation_url": external_url("registration.evaluation", token=token)
+        if evaluations.can_answer(registration)
+        else "",
+        "evaluation_closes": evaluations.closes_at(registration.event),
     }
 
 

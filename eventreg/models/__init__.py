@@ -5,6 +5,12 @@ from eventreg.models.attendance import Attendance
 from eventreg.models.audiences import Audience
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
 from eventreg.models.certificates import Certificate
+from eventreg.models.evaluations import (
+    EvaluationAnswer,
+    EvaluationKind,
+    EvaluationQuestion,
+    EvaluationResponse,
+)
 from eventreg.models.events import AttendanceMode, Event, EventKind, EventSession, EventStatus
 from eventreg.models.feeds import PersonalFeed
 from eventreg.models.inbound import InboundMessage, InboundOutcome
@@ -71,6 +77,10 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PersonalFeed",
+    "EvaluationAnswer",
+    "EvaluationKind",
+    "EvaluationQuestion",
+    "EvaluationResponse",
     "Material",
     "MaterialKind",
     "RateLimitCounter",

@@ -22,6 +22,7 @@ from eventreg.models import (
     RegistrationStatus,
 )
 from eventreg.models.base import utcnow
+from eventreg.services import evaluations
 from eventreg.services.locks import lock_event
 
 #: The mail goes at this hour (Stockholm) the day after the course.
@@ -73,6 +74,7 @@ def send_due(now: datetime | None = None) -> int:
         if event.followup_sent_at is not None:  # another worker came first
             continue
         event.followup_sent_at = now
+        evaluations.open_evaluation(event)
         came = db.session.scalars(
             select(Registration)
             .where(

@@ -22,7 +22,7 @@ from eventreg.models import (
     RegistrationStatus,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import certificates, listings
+from eventreg.services import certificates, evaluations, listings
 from eventreg.services.registrations import waitlist_position
 
 
@@ -52,6 +52,8 @@ class Course:
     #: Sessions marked present, for an event that has ended.
     came: int
     certificate: bool
+    #: The course's evaluation is open to this person.
+    evaluate: bool = False
 
     @property
     def event(self) -> Event:
@@ -82,6 +84,7 @@ def overview(email: str) -> Overview:
         ).all()
     )
     certified = {c.registration_id for c in certificates.valid_among(ids)}
+    evaluated = evaluations.evaluated_events({r.event_id for r in registrations})
     now = utcnow()
     coming, past = [], []
     for registration in registrations:
@@ -90,6 +93,10 @@ def overview(email: str) -> Overview:
             waitlist_position(registration),
             came.get(registration.id, 0),
             registration.id in certified,
+            registration.event_id in evaluated
+            and came.get(registration.id, 0) > 0
+            and registration.status == RegistrationStatus.CONFIRMED
+            and now < evaluations.closes_at(registration.event),
         )
         (past if registration.event.last_end < now else coming).append(course)
     return Overview(coming, list(reversed(past)))

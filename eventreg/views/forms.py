@@ -18,11 +18,15 @@ T = TypeVar("T")
 
 
 def show_error(form: FlaskForm, error: EventRegError) -> None:
-    """Put a rule's message next to its field, or above the form when it concerns no field."""
+    """Put a rule's message next to its field, or above the form when it concerns none of the
+    form's fields; a page whose fields are not WTForms fields (an evaluation's questions) finds
+    the one it concerns in ``form.errors_by_name``."""
     if error.field and error.field in form:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:
         form.form_errors.append(error.message)
+        if error.field:
+            form.errors_by_name = {error.field: error.message}
 
 
 def run(

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from eventreg import links, pagecache
+from eventreg import formatting, links, pagecache
 from eventreg.certificate_pdf import pdf_response
 from eventreg.errors import InvalidLink
 from eventreg.forms.common import ButtonForm
@@ -13,6 +13,7 @@ from eventreg.i18n import current_language
 from eventreg.models import AttendanceMode, QuestionKind, Registration, RegistrationStatus
 from eventreg.services import (
     certificates,
+    evaluations,
     handovers,
     listings,
     materials,
@@ -196,6 +197,7 @@ def manage(token: str):
         can_change=registrations.can_change(registration),
         can_hand_over=handovers.can_hand_over(registration),
         certificate=certificates.valid_certificate(registration.id),
+        can_evaluate=evaluations.can_answer(registration),
         materials=materials.materials_of(registration.event_id)
         if registration.status == RegistrationStatus.CONFIRMED
         else [],
@@ -226,6 +228,41 @@ def material(token: str, material_id: int):
     if registration.status != RegistrationStatus.CONFIRMED:
         abort(404)
     return send_material(materials.get(registration.event_id, material_id))
+
+
+@bp.route("/anmalan/<token>/utvardering", methods=["GET", "POST"])
+def evaluation(token: str):
+    """The course's evaluation, for those who came: answered once, changed until it closes."""
+    registration = _registration_from_link(token)
+    event = registration.event
+    form = ButtonForm()
+    if not evaluations.can_answer(registration):
+        return render_template(
+            "registration/evaluation.html", event=event, open=False, token=token, form=form
+        )
+    given = evaluations.answers_by_question(evaluations.response_of(registration.id))
+    closes_at = evaluations.closes_at(event)
+    if form.validate_on_submit():
+        given = answers_posted(request.form, "e")
+        if run(
+            lambda: evaluations.save_response(registration.id, given),
+            form=form,
+            success=_(
+                "Tack för dina svar! Du kan ändra dem till och med %(day)s.",
+                day=formatting.long_date(closes_at, weekday=False),
+            ),
+        ):
+            return redirect(url_for(".manage", token=token))
+    return render_template(
+        "registration/evaluation.html",
+        event=event,
+        open=True,
+        questions=evaluations.questions_of(event.id),
+        given=given,
+        closes_at=closes_at,
+        token=token,
+        form=form,
+    ), status(form)
 
 
 @bp.post("/anmalan/<token>/ta-platsen")

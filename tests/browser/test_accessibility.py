@@ -67,7 +67,7 @@ from eventreg.models import (
     QuestionKind,
     Role,
 )
-from eventreg.services import calendar_replies, networks, questions, registrations
+from eventreg.services import calendar_replies, evaluations, networks, questions, registrations
 from eventreg.services.accounts import create_user
 from eventreg.services.audiences import save_audience
 from eventreg.services.events import SessionTimes
@@ -359,13 +359,15 @@ def fill(smtp) -> Site:
     )
     register(hybrid, "sara.lind@vetlanda.se", mode=AttendanceMode.ONSITE)
     _, online = register(hybrid, "karin.ek@vetlanda.se", mode=AttendanceMode.ONLINE)
-    # A course certificate for Karin's seat at the open course, as marking attendance issues.
-    seated = registrations.active_registration(open_course.id, "karin.ek@vetlanda.se")
+    # Attendance, a course certificate and an open evaluation for the seat behind the
+    # "confirmed" personal link, as marking attendance and the mail after the course make them.
+    seated = links.registration_from_token(confirmed.rsplit("/", 1)[1])
     db.session.add_all(
         Attendance(registration_id=seated.id, session_id=s.id, present=True)
         for s in open_course.sessions
     )
     db.session.add(Certificate(registration_id=seated.id, code="K7QM-9XD4-TPAW"))
+    evaluations.open_evaluation(open_course)  # as the mail after the course does
     db.session.commit()
     return Site(
         base="",  # known once served
@@ -549,6 +551,15 @@ def submit_empty_form(page: Page, site: Site) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Något behöver rättas")
 
 
+def submit_empty_evaluation(page: Page, site: Site) -> None:
+    """Required questions left out: each error is tied to its question's group."""
+    page.goto(site.base + personal_page("confirmed", "/utvardering")(site))
+    page.get_by_role("button", name="Skicka svaren").click()
+    expect(
+        page.get_by_role("group", name="Vad tycker du om kursen som helhet? (svar krävs)")
+    ).to_have_accessible_description(re.compile("Svara på frågan."))
+
+
 def submit_empty_hybrid_form(page: Page, site: Site) -> None:
     """The choice between on site and online left out: its error is tied to the fieldset."""
     page.goto(site.base + sign_up_url(site, "hybrid"))
@@ -725,6 +736,8 @@ CASES = [
     Case("personal-cancelled", go(personal_page("cancelled"), "Din anmälan är avbokad.")),
     Case("personal-offered", go(personal_page("offered"), "Ta platsen")),
     Case("personal-online", go(personal_page("online"), "Det är fullt på plats just nu.")),
+    Case("evaluation", go(personal_page("confirmed", "/utvardering"), "1 är sämst, 5 är bäst.")),
+    Case("evaluation-errors", submit_empty_evaluation),
     Case("certificate-check", go("/intyg", "Skriv koden som står på intyget")),
     Case("my-courses-ask", go("/mina-kurser", "Se allt du har anmält dig till")),
     Case("my-courses", go(personal_page("my-courses"), "Kalender att prenumerera på")),
@@ -785,6 +798,7 @@ CASES = [
     coordinator("attendance", go(workspace("open", "/narvaro"), "Kom till tillfället")),
     coordinator("event-questions", go(workspace("open", "/fragor"), "Val hittills")),
     coordinator("event-materials", go(workspace("open", "/material"), "Ladda upp en fil")),
+    coordinator("event-evaluation", go(workspace("open", "/utvardering"), "som kom har svarat")),
     coordinator("attendees-pending", go(workspace("approval", "/deltagare"), "Godkänn markerade")),
     coordinator("message", go(workspace("workshop", "/meddelande"), "Skicka meddelande")),
     coordinator("outbox", outbox_with_a_failure),

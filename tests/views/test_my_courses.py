@@ -10,7 +10,7 @@ from sqlalchemy import select
 from eventreg import links
 from eventreg.extensions import db
 from eventreg.models import User
-from eventreg.services import my_courses, personal_data
+from eventreg.services import followups, my_courses, personal_data
 from eventreg.services.accounts import create_user
 
 ASKED = "Finns något anmält med {} har vi skickat en länk dit."
@@ -47,6 +47,8 @@ def test_the_page_lists_coming_waiting_and_past_with_attendance_and_certificates
         create_user("karin@region.se", "Karin", "ett-långt-lösenord")
         event, (asa, _bo, _cia) = held_course()
         mark(event, {0: {asa}, 1: {asa}, 2: {asa}})
+        followups.send_due()  # the mail after the course opens the evaluation
+        db.session.commit()
         full = make_event(title="Fullt", capacity=1)
         sign_up(full, 9)
         sign_up(full, 0, name="Åsa Öberg")  # Åsa's address: person0@bibliotek.se
@@ -56,6 +58,7 @@ def test_the_page_lists_coming_waiting_and_past_with_attendance_and_certificates
     assert "Fullt" in coming and "Du står som nummer 1 på reservlistan." in coming
     assert "Läsfrämjande för små och stora" in past
     assert "Du kom till 3 av 3 tillfällen." in past
+    assert "Svara på utvärderingen" in past
     certificate = re.search(r'href="(/anmalan/[^"]+/kursintyg\.pdf)"', past).group(1)
     assert client.get(certificate).mimetype == "application/pdf"
 

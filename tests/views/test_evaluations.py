@@ -1,0 +1,104 @@
+"""Course evaluations: opened by the mail after the course, answered by those who came (and
+changed until they close), shown to coordinators without names."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from helpers import csrf_token, deliver
+from services.test_followups import came, held  # noqa: F401 (a fixture)
+from sqlalchemy import select
+
+from eventreg.extensions import db
+from eventreg.models import EvaluationQuestion, Event
+from eventreg.services import followups
+
+
+def mails_after(app, smtp) -> dict:
+    with app.app_context():
+        deliver(smtp)
+        followups.send_due()
+        db.session.commit()
+        return {m["To"]: m.get_body(("plain",)).get_content() for m in deliver(smtp)}
+
+
+def evaluation_link(text: str) -> str:
+    return re.search(r"https://kalendarium\.test(/anmalan/\S+/utvardering)", text).group(1)
+
+
+def names_by_position(page: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r'name="(e\d+)"', page)))
+
+
+def test_those_who_came_answer_and_the_coordinator_sees_counts_without_names(
+    app,
+    client,
+    smtp,
+    held,  # noqa: F811 (the fixture imported above)
+    coordinator_client,
+):
+    event_id, (asa, bo, _cia) = held
+    came(app, event_id, {0: {asa, bo}, 1: {asa}, 2: {asa}})
+    mails = mails_after(app, smtp)
+    asa_url = evaluation_link(mails["Åsa Öberg <person0@bibliotek.se>"])
+    bo_url = evaluation_link(mails["Bo Ek <person1@bibliotek.se>"])
+    page = client.get(asa_url).text
+    assert "<legend>Vad tycker du om kursen som helhet? (svar krävs)</legend>" in page
+    overall, useful, take_away, better = names_by_position(page)
+    missing = client.post(asa_url, data={"csrf_token": csrf_token(page), overall: "5"})
+    assert missing.status_code == 422
+    assert f'id="{useful}-error"' in missing.text and "Svara på frågan." in missing.text
+    assert 'value="5" checked' in missing.text  # what was chosen stays
+    tampered = client.post(
+        asa_url, data={"csrf_token": csrf_token(page), overall: "9", useful: "4"}
+    )
+    assert tampered.status_code == 422 and "Välj bland alternativen." in tampered.text
+    saved = client.post(
+        asa_url,
+        data={"csrf_token": csrf_token(page), overall: "5", useful: "4", take_away: "Bokprat!"},
+        follow_redirects=True,
+    )
+    assert "Tack för dina svar!" in saved.text
+    changed = client.post(  # changed her mind: one response, not two
+        asa_url,
+        data={"csrf_token": csrf_token(page), overall: "4", useful: "4", better: "Mer fika"},
+    )
+    assert changed.status_code == 302
+    page = client.get(bo_url).text
+    client.post(bo_url, data={"csrf_token": csrf_token(page), overall: "2", useful: "3"})
+    results = coordinator_client.get(f"/samordnare/evenemang/{event_id}/utvardering").text
+    assert "2 av 2 som kom har svarat (100 %)" in results
+    assert "Medelvärde: <strong>3,0</strong> av 5 (2 svar)" in results
+    assert "Mer fika" in results and "Bokprat!" not in results  # replaced
+    assert "Åsa" not in results and "Bo Ek" not in results
+
+
+def test_those_absent_and_those_too_late_cannot_answer(app, client, smtp, held):  # noqa: F811
+    event_id, (asa, bo, cia) = held
+    came(app, event_id, {0: {asa}})
+    mails = mails_after(app, smtp)
+    assert not any("utvardering" in text for to, text in mails.items() if "Cia" in to)
+    url = evaluation_link(mails["Åsa Öberg <person0@bibliotek.se>"])
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        for session in event.sessions:  # three weeks and more ago
+            session.starts_at -= timedelta(days=30)
+            session.ends_at -= timedelta(days=30)
+        event.last_end = event.sessions[-1].ends_at
+        db.session.commit()
+    closed = client.get(url).text
+    assert "Utvärderingen är stängd" in closed and "Skicka svaren" not in closed
+
+
+@pytest.mark.usefixtures("ctx")
+def test_an_event_starts_from_the_default_questionnaire():
+    from helpers import make_event
+
+    from eventreg.services import evaluations
+
+    event = make_event()
+    asked = evaluations.open_evaluation(event)
+    assert [q.text for q in asked] == [text for _kind, text, _en, _req in evaluations.DEFAULTS]
+    assert db.session.scalar(
+        select(EvaluationQuestion.id).where(EvaluationQuestion.event_id.is_(None))
+    )
