@@ -70,6 +70,8 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     #: Days after the last session that a course's evaluation stays open.
     "EVALUATION_DAYS": 21,
+    #: Days after the evaluation opens that those who have not answered are reminded, once.
+    "EVALUATION_REMINDER_DAYS": 7,
     #: Where DejaVu Sans is (Debian's fonts-dejavu-core): course certificates embed it.
     "CERTIFICATE_FONT_DIR": "/usr/share/fonts/truetype/dejavu",
     #: A form left open over lunch must still submit.

@@ -203,6 +203,10 @@ def queue_follow_up(registration: Registration) -> None:
     _for_registration("follow-up", registration)
 
 
+def queue_evaluation_reminder(registration: Registration) -> None:
+    _for_registration("evaluation-reminder", registration)
+
+
 def queue_event_reminder(registration: Registration) -> None:
     """Practical details a few days before: when, where, the meeting link."""
     _for_registration("reminder", registration)

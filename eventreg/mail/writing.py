@@ -73,6 +73,7 @@ KINDS = {
     "message": Kind(None, "coordinator_message"),  # the coordinator wrote the subject
     "reminder": Kind(_l("Påminnelse: %(title)s"), "event_reminder"),
     "follow-up": Kind(_l("Tack för att du kom: %(title)s"), "follow_up"),
+    "evaluation-reminder": Kind(_l("Påminnelse: utvärdering av %(title)s"), "evaluation_reminder"),
     "invitation": Kind(_l("Inbjudan: %(title)s"), "invitation"),
     "invitation-reminder": Kind(
         _l("Påminnelse: inbjudan: %(title)s"), "invitation", extra={"reminder": True}
@@ -188,7 +189,9 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
         by_calendar=context.get("by_calendar", False),
         handed_over=context.get("handed_over", ""),
         changes=[describe(Change.from_json(change)) for change in context.get("changes", ())],
-        after_the_course=_after_the_course(registration) if kind_name == "follow-up" else None,
+        after_the_course=_after_the_course(registration)
+        if kind_name in ("follow-up", "evaluation-reminder")
+        else None,
         declined_session=(
             SessionSnapshot.from_json(context["declined_session"])
             if "declined_session" in context

@@ -79,6 +79,8 @@ class Registration(Base):
     link_sent_at: Mapped[datetime | None]
     #: When the reminder before the event was queued; a reminder is sent once.
     reminded_at: Mapped[datetime | None]
+    #: When the one reminder to answer the course's evaluation was queued.
+    evaluation_reminded_at: Mapped[datetime | None]
     #: The registration that handed this one its seat (a colleague who could not come).
     handed_over_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL")

@@ -1,4 +1,5 @@
-"""The mail after the course: the morning after the last session, once, to everyone who came.
+"""The mail after the course: the morning after the last session, once, to everyone who came;
+and a week on, one reminder to answer the evaluation to those who have not.
 
 It thanks them, lists the course's materials and links their certificate. Nothing goes out for
 a course whose attendance nobody marked (the overview asks the coordinator to mark it), nor
@@ -8,13 +9,16 @@ transaction that queues the mails, so two workers, or one restarted, send each m
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import exists, select
+from flask import current_app
+from sqlalchemy import exists, select, update
 
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
 from eventreg.models import (
     Attendance,
+    EvaluationQuestion,
+    EvaluationResponse,
     Event,
     EventSession,
     EventStatus,
@@ -88,3 +92,39 @@ def send_due(now: datetime | None = None) -> int:
             compose.queue_follow_up(registration)
         queued += len(came)
     return queued
+
+
+def remind_to_evaluate(now: datetime | None = None) -> int:
+    """Remind, once, those who came and have not answered, ``EVALUATION_REMINDER_DAYS`` after
+    the evaluation opened and while it is open. Each reminder is claimed with a conditional
+    UPDATE in the transaction that queues it, so two workers send it once."""
+    now = now or utcnow()
+    config = current_app.config
+    opened_before = now - timedelta(days=config["EVALUATION_REMINDER_DAYS"])
+    due = db.session.scalars(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Event.followup_sent_at <= opened_before,
+            Event.last_end > now - timedelta(days=config["EVALUATION_DAYS"]),
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.evaluation_reminded_at.is_(None),
+            exists().where(Attendance.registration_id == Registration.id, Attendance.present),
+            ~exists().where(EvaluationResponse.registration_id == Registration.id),
+            exists().where(EvaluationQuestion.event_id == Event.id),
+        )
+        .order_by(Registration.id)
+    ).all()
+    sent = 0
+    for registration in due:
+        claimed = db.session.execute(
+            update(Registration)
+            .where(
+                Registration.id == registration.id, Registration.evaluation_reminded_at.is_(None)
+            )
+            .values(evaluation_reminded_at=now)
+        ).rowcount
+        if claimed:
+            compose.queue_evaluation_reminder(registration)
+            sent += 1
+    return sent

@@ -19,6 +19,7 @@ from eventreg.models import (
     Answer,
     CalendarEntry,
     Certificate,
+    EvaluationResponse,
     Event,
     EventSession,
     InboundMessage,
@@ -128,6 +129,17 @@ def purge(now: datetime | None = None) -> PurgeReport:
         .execution_options(synchronize_session=False)
     ).rowcount
     _forget_certificates(select(Registration.id).where(Registration.anonymised_at.is_not(None)))
+    # Evaluation answers stay, but no longer say whose once the evaluation has closed.
+    closed = now - timedelta(days=config["EVALUATION_DAYS"])
+    db.session.execute(
+        update(EvaluationResponse)
+        .where(
+            EvaluationResponse.registration_id.is_not(None),
+            EvaluationResponse.event_id.in_(_events_ended_before(closed)),
+        )
+        .values(registration_id=None)
+        .execution_options(synchronize_session=False)
+    )
     # A calendar feed lasts while its address has registrations we keep.
     db.session.execute(
         delete(PersonalFeed).where(
@@ -189,6 +201,12 @@ def erase_person(email: str, actor: User) -> int:
             .execution_options(synchronize_session=False)
         )
         _forget_certificates(ids)
+        db.session.execute(
+            update(EvaluationResponse)
+            .where(EvaluationResponse.registration_id.in_(ids))
+            .values(registration_id=None)
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(delete(PersonalFeed).where(PersonalFeed.email == email.strip().lower()))
     # Earlier mail goes, sent or not; the cancellations just queued still reach the person and
     # leave with the outbox's retention period.

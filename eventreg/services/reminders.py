@@ -26,6 +26,8 @@ class Sent:
     offers_passed_on: int = 0
     #: Mails after a course, to those who came.
     follow_ups: int = 0
+    #: Reminders to answer a course's evaluation.
+    evaluations: int = 0
 
 
 def send_event_reminders(now: datetime) -> int:
@@ -63,4 +65,5 @@ def send_reminders(now: datetime | None = None) -> Sent:
         invitations.send_invitation_reminders(now),
         offers.pass_on_expired(now),
         followups.send_due(now),
+        followups.remind_to_evaluate(now),
     )

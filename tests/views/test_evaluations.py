@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import EvaluationQuestion, Event
+from eventreg.models.base import utcnow
 from eventreg.services import followups
 
 
@@ -102,3 +103,44 @@ def test_an_event_starts_from_the_default_questionnaire():
     assert db.session.scalar(
         select(EvaluationQuestion.id).where(EvaluationQuestion.event_id.is_(None))
     )
+
+
+def test_one_reminder_a_week_on_to_those_who_have_not_answered(app, client, smtp, held):  # noqa: F811
+    event_id, (asa, bo, _cia) = held
+    came(app, event_id, {0: {asa, bo}})
+    mails = mails_after(app, smtp)
+    url = evaluation_link(mails["Åsa Öberg <person0@bibliotek.se>"])
+    page = client.get(url).text
+    overall, useful, *_ = names_by_position(page)
+    client.post(url, data={"csrf_token": csrf_token(page), overall: "4", useful: "4"})
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        assert followups.remind_to_evaluate() == 0  # not a week yet
+        week_on = event.followup_sent_at + timedelta(days=7, minutes=1)
+        assert followups.remind_to_evaluate(week_on) == 1  # Bo; Åsa answered
+        assert followups.remind_to_evaluate(week_on) == 0  # once
+        db.session.commit()
+        (reminder,) = deliver(smtp)
+    assert reminder["To"] == "Bo Ek <person1@bibliotek.se>"
+    assert reminder["Subject"] == "Påminnelse: utvärdering av Läsfrämjande för små och stora"
+    assert "/utvardering" in reminder.get_body(("plain",)).get_content()
+
+
+def test_answers_lose_their_names_when_the_evaluation_closes(app, client, smtp, held):  # noqa: F811
+    from eventreg.models import EvaluationResponse
+    from eventreg.services import personal_data
+
+    event_id, (asa, _bo, _cia) = held
+    came(app, event_id, {0: {asa}})
+    url = evaluation_link(mails_after(app, smtp)["Åsa Öberg <person0@bibliotek.se>"])
+    page = client.get(url).text
+    overall, useful, *_ = names_by_position(page)
+    client.post(url, data={"csrf_token": csrf_token(page), overall: "5", useful: "5"})
+    with app.app_context():
+        personal_data.purge()
+        db.session.commit()
+        assert db.session.scalar(select(EvaluationResponse.registration_id)) is not None
+        personal_data.purge(utcnow() + timedelta(days=21))
+        db.session.commit()
+        response = db.session.scalar(select(EvaluationResponse))
+        assert response.registration_id is None and len(response.answers) == 2
