@@ -14,6 +14,7 @@ from eventreg import organisation
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.models import Event, EventKind, JoinPolicy, Library, QuestionKind, Role, User
+from eventreg.services import evaluations, followups
 from eventreg.services.accounts import create_user
 from eventreg.services.attendance import mark_attendance
 from eventreg.services.events import SessionTimes, create_event, publish_event
@@ -191,8 +192,9 @@ def _demo_events(areas: dict[str, int]) -> list[tuple[dict, list[SessionTimes], 
 
 
 def _held_course(areas: dict[str, int]) -> Event:
-    """A course held two weeks ago: six came to both sessions (and have course certificates),
-    one to the first only. It is made as a coming one and moved back, since sign-up closes."""
+    """A course that ended three days ago: six came to both sessions (and have course
+    certificates), one to the first only; the mail after it went out, and four have answered its
+    evaluation. It is made as a coming one and moved back, since sign-up closes."""
     day = date.today() + timedelta(days=30)
     event = create_event(
         [
@@ -222,13 +224,23 @@ def _held_course(areas: dict[str, int]) -> Event:
         ).id
         for n, library_id in enumerate(libraries, start=1)
     ]
-    back = timedelta(days=44)
+    back = timedelta(days=40)
     for session in event.sessions:
         session.starts_at, session.ends_at = session.starts_at - back, session.ends_at - back
     event.first_start, event.last_end = event.sessions[0].starts_at, event.sessions[-1].ends_at
     first, second = event.sessions
     mark_attendance(first, set(people), None)
     mark_attendance(second, set(people[:6]), None)
+    followups.send_due()
+    overall, useful, take_away, better = (q.id for q in evaluations.questions_of(event.id))
+    for registration_id, grade, text, wish in (
+        (people[0], "5", "Att låta alla komma till tals.", ""),
+        (people[1], "4", "Boktips till cirkeln i höst.", "Mer tid för övningarna."),
+        (people[2], "4", "", "Fika!"),
+        (people[3], "3", "Hur man väljer böcker.", "Fler exempel från små bibliotek."),
+    ):
+        answers = {overall: [grade], useful: [grade], take_away: [text], better: [wish]}
+        evaluations.save_response(registration_id, answers)
     return event
 
 

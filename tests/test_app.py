@@ -5,7 +5,14 @@ from sqlalchemy import func, select
 
 from eventreg import create_app
 from eventreg.extensions import db
-from eventreg.models import Certificate, Choice, Event, EventStatus, OutboxMessage
+from eventreg.models import (
+    Certificate,
+    Choice,
+    EvaluationResponse,
+    Event,
+    EventStatus,
+    OutboxMessage,
+)
 
 
 def test_a_deployed_app_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
@@ -42,6 +49,7 @@ def test_seed_demo_adds_realistic_events_once(app, smtp):
         assert db.session.scalar(select(func.count()).select_from(Choice)) >= 2
         # A course held: attendance marked, course certificates issued (issue 15).
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 6
+        assert db.session.scalar(select(func.count()).select_from(EvaluationResponse)) == 4
     again = runner.invoke(args=["seed-demo"])
     assert "inga demoevenemang" in again.output
     with app.app_context():

@@ -72,6 +72,10 @@ def test_those_who_came_answer_and_the_coordinator_sees_counts_without_names(
     assert "Medelvärde: <strong>3,0</strong> av 5 (2 svar)" in results
     assert "Mer fika" in results and "Bokprat!" not in results  # replaced
     assert "Åsa" not in results and "Bo Ek" not in results
+    exported = coordinator_client.get(f"/samordnare/evenemang/{event_id}/utvardering.csv")
+    table = exported.data.decode("utf-8-sig")
+    assert "Vad tycker du om kursen som helhet?;Medelvärde;3.0" in table
+    assert "Vad kunde ha varit bättre?;Mer fika;" in table and "Åsa" not in table
 
 
 def test_those_absent_and_those_too_late_cannot_answer(app, client, smtp, held):  # noqa: F811
