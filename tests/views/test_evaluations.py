@@ -148,3 +148,29 @@ def test_answers_lose_their_names_when_the_evaluation_closes(app, client, smtp, 
         db.session.commit()
         response = db.session.scalar(select(EvaluationResponse))
         assert response.registration_id is None and len(response.answers) == 2
+
+
+def test_statistics_give_the_average_rating_and_response_rate_per_focus_area(
+    app,
+    client,
+    smtp,
+    held,
+    coordinator_client,  # noqa: F811
+):
+    event_id, (asa, bo, _cia) = held
+    came(app, event_id, {0: {asa, bo}})
+    url = evaluation_link(mails_after(app, smtp)["Åsa Öberg <person0@bibliotek.se>"])
+    page = client.get(url).text
+    overall, useful, *_ = names_by_position(page)
+    client.post(url, data={"csrf_token": csrf_token(page), overall: "4", useful: "2"})
+    with app.app_context():
+        day = db.session.get(Event, event_id).first_start.date()
+    stats = coordinator_client.get(
+        f"/samordnare/statistik?fran={day - timedelta(days=3)}&till={day + timedelta(days=3)}"
+    ).text
+    assert '<h2 id="evaluations-heading">Kursutvärderingar</h2>' in stats
+    assert re.search(
+        r'<td class="number">1</td><td class="number">2</td><td class="number">1</td>'
+        r'<td class="number">50 %</td><td class="number">4,0</td>',
+        stats,
+    )

@@ -10,6 +10,7 @@ from eventreg.forms.statistics import PeriodForm, current_term
 from eventreg.models import Role
 from eventreg.services import plans
 from eventreg.statistics import choices
+from eventreg.statistics import evaluations as evaluation_figures
 from eventreg.statistics import report as statistics
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
@@ -38,9 +39,13 @@ def _rows(report: statistics.Report) -> list[list]:
 @requires(Role.COORDINATOR)
 def statistics_page():
     form, report = _period()
-    comparison, asked, per_choice, per_mode = None, [], [], []
+    comparison, asked, per_choice, per_mode, rated = None, [], [], [], {}
     if report:
         per_mode = choices.by_mode(report.start, report.end)
+        rated = {
+            "Per fokusområde": evaluation_figures.by_focus_area(report.start, report.end),
+            "Per målgrupp": evaluation_figures.by_audience(report.start, report.end),
+        }
         asked = choices.choice_questions(report.start, report.end)
         if request.args.get("fraga") in asked:
             per_choice = choices.by_choice(report.start, report.end, request.args["fraga"])
@@ -56,6 +61,7 @@ def statistics_page():
         asked=asked,
         per_choice=per_choice,
         per_mode=per_mode,
+        rated=rated,
     ), status(form)
 
 
