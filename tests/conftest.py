@@ -15,7 +15,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from helpers import PASSWORD, app_config, applicant, login, serve
+from helpers import PASSWORD, app_config, applicant, held_course, login, serve
 from imapserver import DovecotServer
 from pgcluster import PostgresCluster
 
@@ -23,6 +23,7 @@ from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
 from eventreg.extensions import db
 from eventreg.models import Role
+from eventreg.services import materials
 from eventreg.services.accounts import create_user
 from eventreg.services.networks import add_member, create_network
 from eventreg.services.places import import_libraries
@@ -237,3 +238,15 @@ def ctx(app):
     """An application context for service-level tests."""
     with app.app_context():
         yield
+
+
+@pytest.fixture
+def held(app, coordinator):
+    """A course that ended a week ago, with a link among its materials: its id, and the ids
+    of Åsa, Bo and Cia, seated."""
+    with app.app_context():
+        event, people = held_course()
+        actor = create_user("mats@region.se", "Mats", "ett-långt-lösenord")
+        materials.add_link(event.id, "Bildspelet", "https://example.se/bildspel", actor)
+        db.session.commit()
+        return event.id, [person.id for person in people]

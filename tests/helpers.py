@@ -23,6 +23,7 @@ from eventreg.formatting import STOCKHOLM
 from eventreg.mail.outbox import run_worker
 from eventreg.models import (
     CountedEvent,
+    Event,
     EventKind,
     EventParticipation,
     FocusArea,
@@ -31,8 +32,9 @@ from eventreg.models import (
     MonthlyEvents,
     MonthlyParticipation,
     Registration,
+    User,
 )
-from eventreg.services import registrations
+from eventreg.services import attendance, registrations
 from eventreg.services.events import SessionTimes, create_event, publish_event
 from eventreg.services.registrations import Applicant
 from eventreg.statistics import counting as statistics_counting
@@ -300,3 +302,36 @@ class WebClient:
         """Fetch the form for its CSRF token, then post it, as a browser would."""
         token = csrf_token(self.get(path, headers).text)
         return self.post(path, {"csrf_token": token, **data}, headers)
+
+
+def held_course(**details):
+    """A course of three sessions, three people seated; its sessions then moved into the past
+    (sign-up is closed for past events, so people sign up first)."""
+    sessions = [
+        SessionTimes(stockholm(20 + n, 9), stockholm(20 + n, 12), f"Del {n + 1}") for n in range(3)
+    ]
+    event = make_event(title="Läsfrämjande för små och stora", sessions=sessions, **details)
+    people = [sign_up(event, n, name=name) for n, name in enumerate(("Åsa Öberg", "Bo Ek", "Cia"))]
+    for session in event.sessions:
+        session.starts_at -= timedelta(days=30)
+        session.ends_at -= timedelta(days=30)
+    event.first_start, event.last_end = event.sessions[0].starts_at, event.sessions[-1].ends_at
+    db.session.commit()
+    return event, people
+
+
+def mark(event, present: dict[int, set[int]]) -> None:
+    """Session index → who came, as the coordinator ticks them."""
+    actor = db.session.scalars(select(User)).first()
+    for index, session in enumerate(event.sessions):
+        attendance.mark_attendance(session, {p.id for p in present.get(index, set())}, actor)
+    db.session.commit()
+
+
+def came(app, event_id: int, present: dict[int, set[int]]) -> None:
+    """Mark attendance: session index → ids of those who came."""
+    with app.app_context():
+        mark(
+            db.session.get(Event, event_id),
+            {i: {db.session.get(Registration, r) for r in ids} for i, ids in present.items()},
+        )

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
+from eventreg import audit
 from eventreg.errors import EventRegError, RegistrationClosed
 from eventreg.extensions import db
 from eventreg.models import (
@@ -27,6 +28,7 @@ from eventreg.models import (
     Event,
     Registration,
     RegistrationStatus,
+    User,
 )
 from eventreg.models.base import utcnow
 from eventreg.services.locks import lock_event
@@ -50,6 +52,20 @@ DEFAULTS = (
     (EvaluationKind.LONG_TEXT, "Vad kunde ha varit bättre?", "What could have been better?", False),
 )
 SCALE = ("1", "2", "3", "4", "5")
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    """A question as the editor gives it."""
+
+    kind: EvaluationKind
+    text: str
+    text_en: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    choices_en: tuple[str, ...] = ()
+    position: int = 0
+    remove: bool = False
 
 
 def questions_of(event_id: int | None) -> list[EvaluationQuestion]:
@@ -78,13 +94,26 @@ def evaluated_events(event_ids: set[int]) -> set[int]:
     )
 
 
+def default_texts() -> list[EvaluationQuestion]:
+    """The built-in questions, unsaved: what the editor shows before the region saves its own."""
+    return [
+        EvaluationQuestion(
+            position=n,
+            kind=kind,
+            text=text,
+            text_en=text_en,
+            choices="",
+            choices_en="",
+            required=required,
+        )
+        for n, (kind, text, text_en, required) in enumerate(DEFAULTS)
+    ]
+
+
 def _defaults() -> list[EvaluationQuestion]:
     found = questions_of(None)
     if not found:
-        found = [
-            EvaluationQuestion(position=n, kind=kind, text=text, text_en=text_en, required=required)
-            for n, (kind, text, text_en, required) in enumerate(DEFAULTS)
-        ]
+        found = default_texts()
         db.session.add_all(found)
     return found
 
@@ -257,3 +286,49 @@ def results(event_id: int) -> Results:
         .where(Registration.event_id == event_id, Attendance.present)
     )
     return Results(responses, came, list(questions.values()))
+
+
+def save_questions(
+    event_id: int | None, texts: list[QuestionText], actor: User
+) -> list[EvaluationQuestion]:
+    """Make the questions those of the editor, in its order: an event's own (until someone has
+    answered: their answers would no longer say what they answered), or the default ones (which
+    evaluations opened later start from).
+
+    :raise EventRegError: once someone has answered the event's evaluation, or for no question.
+    """
+    event = lock_event(event_id) if event_id is not None else None
+    if event is not None and db.session.scalar(
+        select(exists().where(EvaluationResponse.event_id == event.id))
+    ):
+        raise EventRegError(
+            "Någon har redan svarat på utvärderingen, så frågorna kan inte ändras längre."
+        )
+    existing = questions_of(event_id)
+    kept = sorted((t for t in texts if not t.remove and t.text.strip()), key=lambda t: t.position)
+    if not kept:
+        raise EventRegError("Utvärderingen behöver minst en fråga.")
+    for question in existing:
+        db.session.delete(question)
+    db.session.flush()
+    saved = [
+        EvaluationQuestion(
+            event_id=event_id,
+            position=position,
+            kind=text.kind,
+            text=" ".join(text.text.split()),
+            text_en=" ".join(text.text_en.split()),
+            required=text.required,
+            choices="\n".join(text.choices),
+            choices_en="\n".join(text.choices_en) if any(text.choices_en) else "",
+        )
+        for position, text in enumerate(kept)
+    ]
+    db.session.add_all(saved)
+    db.session.flush()
+    audit.record(
+        actor,
+        "sparade utvärderingens frågor" if event else "sparade standardfrågorna för utvärderingar",
+        event,
+    )
+    return saved

@@ -799,6 +799,12 @@ CASES = [
     coordinator("event-questions", go(workspace("open", "/fragor"), "Val hittills")),
     coordinator("event-materials", go(workspace("open", "/material"), "Ladda upp en fil")),
     coordinator("event-evaluation", go(workspace("open", "/utvardering"), "som kom har svarat")),
+    coordinator(
+        "event-evaluation-questions", go(workspace("open", "/utvardering/fragor"), "Frågor")
+    ),
+    administrator(
+        "evaluation-defaults", go("/samordnare/utvardering", "Standardfrågor för kursutvärderingar")
+    ),
     coordinator("attendees-pending", go(workspace("approval", "/deltagare"), "Godkänn markerade")),
     coordinator("message", go(workspace("workshop", "/meddelande"), "Skicka meddelande")),
     coordinator("outbox", outbox_with_a_failure),

@@ -2,44 +2,18 @@
 revoked when the marks change, issued anew (with a new code) when they change back."""
 
 import io
-from datetime import timedelta
 
 import pytest
-from helpers import make_event, sign_up, stockholm
+from helpers import held_course, mark
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from eventreg.certificate_pdf import certificate_pdf, verification_url
 from eventreg.extensions import db
 from eventreg.models import AuditEntry, Certificate, User
-from eventreg.services import attendance, certificates
-from eventreg.services.events import SessionTimes
+from eventreg.services import certificates
 
 pytestmark = pytest.mark.usefixtures("ctx")
-
-
-def held_course(**details):
-    """A course of three sessions, three people seated; its sessions then moved into the past
-    (sign-up is closed for past events, so people sign up first)."""
-    sessions = [
-        SessionTimes(stockholm(20 + n, 9), stockholm(20 + n, 12), f"Del {n + 1}") for n in range(3)
-    ]
-    event = make_event(title="Läsfrämjande för små och stora", sessions=sessions, **details)
-    people = [sign_up(event, n, name=name) for n, name in enumerate(("Åsa Öberg", "Bo Ek", "Cia"))]
-    for session in event.sessions:
-        session.starts_at -= timedelta(days=30)
-        session.ends_at -= timedelta(days=30)
-    event.first_start, event.last_end = event.sessions[0].starts_at, event.sessions[-1].ends_at
-    db.session.commit()
-    return event, people
-
-
-def mark(event, present: dict[int, set[int]]) -> None:
-    """Session index → who came, as the coordinator ticks them."""
-    actor = db.session.scalars(select(User)).first()
-    for index, session in enumerate(event.sessions):
-        attendance.mark_attendance(session, {p.id for p in present.get(index, set())}, actor)
-    db.session.commit()
 
 
 def valid(event) -> dict[int, str]:

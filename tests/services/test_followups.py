@@ -1,35 +1,11 @@
 """The mail after the course: once, to those who came, with materials and certificate."""
 
-import pytest
-from helpers import at_once, deliver
-from services.test_certificates import held_course, mark
+from helpers import at_once, came, deliver
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
-from eventreg.models import Event, OutboxMessage, Registration
-from eventreg.services import followups, materials
-from eventreg.services.accounts import create_user
-
-
-@pytest.fixture
-def held(app, coordinator):
-    """A course that ended a week ago, with a link among its materials: its id, and the ids
-    of Åsa, Bo and Cia, seated."""
-    with app.app_context():
-        event, people = held_course()
-        actor = create_user("mats@region.se", "Mats", "ett-långt-lösenord")
-        materials.add_link(event.id, "Bildspelet", "https://example.se/bildspel", actor)
-        db.session.commit()
-        return event.id, [person.id for person in people]
-
-
-def came(app, event_id: int, present: dict[int, set[int]]) -> None:
-    """Mark attendance: session index → ids of those who came."""
-    with app.app_context():
-        mark(
-            db.session.get(Event, event_id),
-            {i: {db.session.get(Registration, r) for r in ids} for i, ids in present.items()},
-        )
+from eventreg.models import OutboxMessage
+from eventreg.services import followups
 
 
 def test_those_who_came_get_one_mail_with_the_materials_and_their_certificate(app, smtp, held):

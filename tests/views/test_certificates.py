@@ -4,9 +4,8 @@ anyone checks one by its code, coordinators download them from the attendance pa
 import io
 import re
 
-from helpers import deliver, login, personal_link
+from helpers import deliver, held_course, login, mark, personal_link
 from pypdf import PdfReader
-from services.test_certificates import held_course, mark
 from sqlalchemy import select
 
 from eventreg.extensions import db

@@ -5,8 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from helpers import csrf_token, deliver
-from services.test_followups import came, held  # noqa: F401 (a fixture)
+from helpers import came, csrf_token, deliver
 from sqlalchemy import select
 
 from eventreg.extensions import db
@@ -35,7 +34,7 @@ def test_those_who_came_answer_and_the_coordinator_sees_counts_without_names(
     app,
     client,
     smtp,
-    held,  # noqa: F811 (the fixture imported above)
+    held,
     coordinator_client,
 ):
     event_id, (asa, bo, _cia) = held
@@ -78,7 +77,7 @@ def test_those_who_came_answer_and_the_coordinator_sees_counts_without_names(
     assert "Vad kunde ha varit bättre?;Mer fika;" in table and "Åsa" not in table
 
 
-def test_those_absent_and_those_too_late_cannot_answer(app, client, smtp, held):  # noqa: F811
+def test_those_absent_and_those_too_late_cannot_answer(app, client, smtp, held):
     event_id, (asa, bo, cia) = held
     came(app, event_id, {0: {asa}})
     mails = mails_after(app, smtp)
@@ -109,7 +108,7 @@ def test_an_event_starts_from_the_default_questionnaire():
     )
 
 
-def test_one_reminder_a_week_on_to_those_who_have_not_answered(app, client, smtp, held):  # noqa: F811
+def test_one_reminder_a_week_on_to_those_who_have_not_answered(app, client, smtp, held):
     event_id, (asa, bo, _cia) = held
     came(app, event_id, {0: {asa, bo}})
     mails = mails_after(app, smtp)
@@ -130,7 +129,7 @@ def test_one_reminder_a_week_on_to_those_who_have_not_answered(app, client, smtp
     assert "/utvardering" in reminder.get_body(("plain",)).get_content()
 
 
-def test_answers_lose_their_names_when_the_evaluation_closes(app, client, smtp, held):  # noqa: F811
+def test_answers_lose_their_names_when_the_evaluation_closes(app, client, smtp, held):
     from eventreg.models import EvaluationResponse
     from eventreg.services import personal_data
 
@@ -155,7 +154,7 @@ def test_statistics_give_the_average_rating_and_response_rate_per_focus_area(
     client,
     smtp,
     held,
-    coordinator_client,  # noqa: F811
+    coordinator_client,
 ):
     event_id, (asa, bo, _cia) = held
     came(app, event_id, {0: {asa, bo}})
@@ -174,3 +173,63 @@ def test_statistics_give_the_average_rating_and_response_rate_per_focus_area(
         r'<td class="number">50 %</td><td class="number">4,0</td>',
         stats,
     )
+
+
+def test_a_coordinator_adapts_an_events_questions_until_someone_answers(
+    app,
+    client,
+    smtp,
+    held,
+    coordinator_client,
+):
+    event_id, (asa, _bo, _cia) = held
+    url = f"/samordnare/evenemang/{event_id}/utvardering/fragor"
+    page = coordinator_client.get(url).text
+    assert 'value="Vad tycker du om kursen som helhet?"' in page  # the defaults, to adapt
+    data = {"csrf_token": csrf_token(page)}
+    for n, (text, kind, choices) in enumerate(
+        (
+            ("Vilken del var mest givande?", "single_choice", "Del 1\nDel 2 | Part 2"),
+            ("Vad tycker du om kursen som helhet?", "scale", ""),
+        )
+    ):
+        data |= {
+            f"questions-{n}-text": text,
+            f"questions-{n}-kind": kind,
+            f"questions-{n}-choices": choices,
+            f"questions-{n}-order": str(2 - n),
+            f"questions-{n}-required": "y",
+        }
+    no_choices = coordinator_client.post(url, data={**data, "questions-0-choices": ""})
+    assert no_choices.status_code == 422 and "Skriv alternativen, ett per rad." in no_choices.text
+    assert coordinator_client.post(url, data=data).status_code == 302
+    came(app, event_id, {0: {asa}})
+    evaluation = evaluation_link(mails_after(app, smtp)["Åsa Öberg <person0@bibliotek.se>"])
+    form = client.get(evaluation).text
+    assert form.index("kursen som helhet") < form.index("Vilken del var mest givande?")
+    overall, part = names_by_position(form)
+    client.post(evaluation, data={"csrf_token": csrf_token(form), overall: "5", part: "Del 2"})
+    locked = coordinator_client.post(url, data=data)
+    assert "Någon har redan svarat på utvärderingen" in locked.text
+
+
+def test_an_administrator_changes_the_default_questions_for_evaluations_to_come(app, administrator):
+    from helpers import login
+
+    client = app.test_client()
+    login(client, administrator)
+    page = client.get("/samordnare/utvardering").text
+    data = {
+        "csrf_token": csrf_token(page),
+        "questions-0-text": "Hur nöjd är du?",
+        "questions-0-kind": "scale",
+        "questions-0-required": "y",
+    }
+    assert client.post("/samordnare/utvardering", data=data).status_code == 302
+    with app.app_context():
+        from helpers import make_event
+
+        from eventreg.services import evaluations
+
+        opened = evaluations.open_evaluation(make_event())
+        assert [q.text for q in opened] == ["Hur nöjd är du?"]

@@ -3,8 +3,7 @@
 import re
 
 import icalendar
-from helpers import csrf_token, deliver, make_event, sign_up, submit
-from services.test_certificates import held_course, mark
+from helpers import csrf_token, deliver, held_course, make_event, mark, sign_up, submit
 from sqlalchemy import select
 
 from eventreg import links
