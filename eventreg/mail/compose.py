@@ -203,6 +203,11 @@ def queue_follow_up(registration: Registration) -> None:
     _for_registration("follow-up", registration)
 
 
+def queue_materials(registration: Registration) -> None:
+    """The course's materials, sent by the coordinator's choice to someone who was absent."""
+    _for_registration("materials", registration)
+
+
 def queue_evaluation_reminder(registration: Registration) -> None:
     _for_registration("evaluation-reminder", registration)
 

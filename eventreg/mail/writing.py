@@ -73,6 +73,7 @@ KINDS = {
     "message": Kind(None, "coordinator_message"),  # the coordinator wrote the subject
     "reminder": Kind(_l("Påminnelse: %(title)s"), "event_reminder"),
     "follow-up": Kind(_l("Tack för att du kom: %(title)s"), "follow_up"),
+    "materials": Kind(_l("Material från %(title)s"), "materials"),
     "evaluation-reminder": Kind(_l("Påminnelse: utvärdering av %(title)s"), "evaluation_reminder"),
     "invitation": Kind(_l("Inbjudan: %(title)s"), "invitation"),
     "invitation-reminder": Kind(
@@ -190,7 +191,7 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
         handed_over=context.get("handed_over", ""),
         changes=[describe(Change.from_json(change)) for change in context.get("changes", ())],
         after_the_course=_after_the_course(registration)
-        if kind_name in ("follow-up", "evaluation-reminder")
+        if kind_name in ("follow-up", "evaluation-reminder", "materials")
         else None,
         declined_session=(
             SessionSnapshot.from_json(context["declined_session"])

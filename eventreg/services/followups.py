@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import exists, select, update
 
+from eventreg import audit
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
@@ -24,6 +25,7 @@ from eventreg.models import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    User,
 )
 from eventreg.models.base import utcnow
 from eventreg.services import evaluations
@@ -128,3 +130,23 @@ def remind_to_evaluate(now: datetime | None = None) -> int:
             compose.queue_evaluation_reminder(registration)
             sent += 1
     return sent
+
+
+def send_materials_to_absent(event_id: int, actor: User) -> int:
+    """The coordinator's choice: the materials to those who had a seat and were marked absent
+    at every session; how many mails."""
+    event = lock_event(event_id)
+    absent = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            exists().where(Attendance.registration_id == Registration.id),
+            ~exists().where(Attendance.registration_id == Registration.id, Attendance.present),
+        )
+        .order_by(Registration.id)
+    ).all()
+    for registration in absent:
+        compose.queue_materials(registration)
+    audit.record(actor, "skickade materialet till frånvarande", event, f"{len(absent)} mejl")
+    return len(absent)

@@ -1,6 +1,6 @@
 """The mail after the course: once, to those who came, with materials and certificate."""
 
-from helpers import at_once, came, deliver
+from helpers import at_once, came, csrf_token, deliver
 from sqlalchemy import func, select
 
 from eventreg.extensions import db
@@ -54,3 +54,23 @@ def test_two_workers_at_once_send_each_mail_once(app, held):
     with app.app_context():
         after = db.session.scalar(select(func.count()).select_from(OutboxMessage))
         assert after - before == 1
+
+
+def test_the_coordinator_may_send_the_materials_to_those_marked_absent(
+    app, smtp, held, coordinator_client
+):
+    event_id, (asa, bo, _cia) = held
+    came(app, event_id, {0: {asa}})  # Bo and Cia marked absent
+    with app.app_context():
+        deliver(smtp)
+    page = coordinator_client.get(f"/samordnare/evenemang/{event_id}/material").text
+    sent = coordinator_client.post(
+        f"/samordnare/evenemang/{event_id}/material/till-franvarande",
+        data={"csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert "Materialet skickas till 2 som inte kom." in sent.text
+    with app.app_context():
+        mails = {m["To"]: m.get_body(("plain",)).get_content() for m in deliver(smtp)}
+    assert set(mails) == {"Bo Ek <person1@bibliotek.se>", "Cia <person2@bibliotek.se>"}
+    assert "- Bildspelet: https://kalendarium.test/anmalan/" in mails["Cia <person2@bibliotek.se>"]

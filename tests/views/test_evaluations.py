@@ -233,3 +233,23 @@ def test_an_administrator_changes_the_default_questions_for_evaluations_to_come(
 
         opened = evaluations.open_evaluation(make_event())
         assert [q.text for q in opened] == ["Hur nöjd är du?"]
+
+
+def test_the_access_report_shows_attendance_certificate_and_evaluation_answers(
+    app, client, smtp, held, coordinator_client
+):
+    event_id, (asa, _bo, _cia) = held
+    came(app, event_id, {0: {asa}, 1: {asa}, 2: {asa}})
+    url = evaluation_link(mails_after(app, smtp)["Åsa Öberg <person0@bibliotek.se>"])
+    page = client.get(url).text
+    overall, useful, take_away, _better = names_by_position(page)
+    client.post(
+        url,
+        data={"csrf_token": csrf_token(page), overall: "5", useful: "4", take_away: "Boktips"},
+    )
+    report = coordinator_client.get(
+        "/samordnare/personuppgifter", query_string={"epost": "person0@bibliotek.se"}
+    ).text
+    assert "Läsfrämjande för små och stora: kom till 3 tillfällen; kursintyg " in report
+    assert "Vad tar du med dig? – Boktips" in report
+    assert "Kalenderadress i Mina kurser: finns inte." in report

@@ -7,7 +7,7 @@ from eventreg.extensions import csrf
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.materials import MaterialFileForm, MaterialLinkForm
 from eventreg.models import Role
-from eventreg.services import materials
+from eventreg.services import followups, materials
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
 from eventreg.views.admin.events import get_event
@@ -88,3 +88,15 @@ def remove_material(event_id: int, material_id: int):
 @requires(Role.COORDINATOR)
 def material(event_id: int, material_id: int):
     return send_material(materials.get(get_event(event_id).id, material_id))
+
+
+@bp.post("/evenemang/<int:event_id>/material/till-franvarande")
+@requires(Role.COORDINATOR)
+def materials_to_absent(event_id: int):
+    if (
+        ButtonForm().validate_on_submit()
+        and (sent := run(lambda: followups.send_materials_to_absent(event_id, current_user)))
+        is not None
+    ):
+        flash(f"Materialet skickas till {sent} som inte kom.", "success")
+    return redirect(url_for(".event_materials", event_id=event_id))

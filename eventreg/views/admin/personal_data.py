@@ -18,7 +18,13 @@ def personal_data_lookup():
     registrations, mails = personal_data.stored_about(email) if email else ([], [])
     form = EraseForm(data={"email": email})
     return render_template(
-        "admin/personal_data.html", email=email, registrations=registrations, mails=mails, form=form
+        "admin/personal_data.html",
+        email=email,
+        registrations=registrations,
+        mails=mails,
+        after=personal_data.after_the_course(registrations),
+        feed=bool(email) and personal_data.has_calendar_feed(email),
+        form=form,
     )
 
 
@@ -33,6 +39,8 @@ def erase_personal_data():
             email=form.email.data,
             registrations=registrations,
             mails=mails,
+            after=personal_data.after_the_course(registrations),
+            feed=personal_data.has_calendar_feed(form.email.data or ""),
             form=form,
         ), status(form)
     count = run(lambda: personal_data.erase_person(form.email.data, current_user), form=form)
