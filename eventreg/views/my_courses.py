@@ -7,7 +7,7 @@ from eventreg import links
 from eventreg.calendar import feed
 from eventreg.errors import InvalidLink
 from eventreg.forms.registration import LinkAgainForm
-from eventreg.services import my_courses
+from eventreg.services import my_courses, registrations
 from eventreg.urls import external_url, webcal_url
 from eventreg.views.forms import run, status
 
@@ -56,6 +56,7 @@ def courses(token: str):
         overview=my_courses.overview(email),
         token=token,
         token_for=links.registration_token,
+        can_cancel=registrations.can_cancel,
         feed_url=external_url("my_courses.calendar", key=key) if key else None,
         webcal=webcal_url("my_courses.calendar", key=key) if key else None,
     )

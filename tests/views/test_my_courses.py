@@ -55,6 +55,8 @@ def test_the_page_lists_coming_waiting_and_past_with_attendance_and_certificates
     page = client.get(url).text
     coming, past = page.split("Har varit", 1)
     assert "Fullt" in coming and "Du står som nummer 1 på reservlistan." in coming
+    cancel = re.search(r'href="(/anmalan/[^"]+/avboka)">Avboka', coming).group(1)
+    assert "Vill du avboka din anmälan?" in client.get(cancel).text
     assert "Läsfrämjande för små och stora" in past
     assert "Du kom till 3 av 3 tillfällen." in past
     assert "Svara på utvärderingen" in past
