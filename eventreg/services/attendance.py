@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eventreg import audit
 from eventreg.errors import EventRegError
@@ -61,3 +61,14 @@ def mark_attendance(session: EventSession, present_ids: set[int], actor: User | 
         f"{came} av {len(seated)} kom; kursintyg: {issued} utfärdade, {revoked} återkallade",
     )
     return came
+
+
+def sessions_attended(registration_ids: list[int]) -> dict[int, int]:
+    """registration id → the sessions the person was marked present at, in one query."""
+    return dict(
+        db.session.execute(
+            select(Attendance.registration_id, func.count())
+            .where(Attendance.registration_id.in_(registration_ids), Attendance.present)
+            .group_by(Attendance.registration_id)
+        ).all()
+    )

@@ -10,7 +10,7 @@ transaction that queues the mails, so two workers, or one restarted, send each m
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 
 from eventreg import audit
 from eventreg.extensions import db
@@ -29,6 +29,7 @@ from eventreg.models import (
 )
 from eventreg.models.base import utcnow
 from eventreg.services import evaluations
+from eventreg.services.claims import claim_each
 from eventreg.services.locks import lock_event
 
 #: The mail goes at this hour (Stockholm) the day after the course.
@@ -117,19 +118,9 @@ def remind_to_evaluate(now: datetime | None = None) -> int:
         )
         .order_by(Registration.id)
     ).all()
-    sent = 0
-    for registration in due:
-        claimed = db.session.execute(
-            update(Registration)
-            .where(
-                Registration.id == registration.id, Registration.evaluation_reminded_at.is_(None)
-            )
-            .values(evaluation_reminded_at=now)
-        ).rowcount
-        if claimed:
-            compose.queue_evaluation_reminder(registration)
-            sent += 1
-    return sent
+    return claim_each(
+        due, Registration.evaluation_reminded_at, now, compose.queue_evaluation_reminder
+    )
 
 
 def send_materials_to_absent(event_id: int, actor: User) -> int:

@@ -9,20 +9,19 @@ the sessions they have a seat at, at a secret address they can replace.
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import (
-    Attendance,
     Event,
     PersonalFeed,
     Registration,
     RegistrationStatus,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import certificates, evaluations, listings
+from eventreg.services import attendance, certificates, evaluations, listings
 from eventreg.services.registrations import waitlist_position
 
 
@@ -76,13 +75,7 @@ def overview(email: str) -> Overview:
         .order_by(Event.first_start)
     ).all()
     ids = [r.id for r in registrations]
-    came = dict(
-        db.session.execute(
-            select(Attendance.registration_id, func.count())
-            .where(Attendance.registration_id.in_(ids), Attendance.present)
-            .group_by(Attendance.registration_id)
-        ).all()
-    )
+    came = attendance.sessions_attended(ids)
     certified = {c.registration_id for c in certificates.valid_among(ids)}
     evaluated = evaluations.evaluated_events({r.event_id for r in registrations})
     now = utcnow()

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, cast, delete, func, or_, select, update
+from sqlalchemy import String, cast, delete, or_, select, update
 
 from eventreg import audit
 from eventreg.extensions import db
 from eventreg.models import (
     Answer,
-    Attendance,
     CalendarEntry,
     Certificate,
     EvaluationAnswer,
@@ -36,6 +35,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
+from eventreg.services import attendance
 from eventreg.services.registrations import can_cancel, cancel_registration
 
 log = logging.getLogger(__name__)
@@ -197,13 +197,7 @@ class AfterTheCourse:
 def after_the_course(registrations: list[Registration]) -> dict[int, AfterTheCourse]:
     """For the access report: per registration, in three queries whatever their number."""
     ids = [r.id for r in registrations]
-    came = dict(
-        db.session.execute(
-            select(Attendance.registration_id, func.count())
-            .where(Attendance.registration_id.in_(ids), Attendance.present)
-            .group_by(Attendance.registration_id)
-        ).all()
-    )
+    came = attendance.sessions_attended(ids)
     codes = dict(
         db.session.execute(
             select(Certificate.registration_id, Certificate.code).where(

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
 from eventreg.services import followups, invitations, offers
+from eventreg.services.claims import claim_each
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,7 @@ def send_event_reminders(now: datetime) -> int:
         )
         .order_by(Registration.id)
     ).all()
-    sent = 0
-    for registration in due:
-        claimed = db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration.id, Registration.reminded_at.is_(None))
-            .values(reminded_at=now)
-        ).rowcount
-        if claimed:
-            compose.queue_event_reminder(registration)
-            sent += 1
-    return sent
+    return claim_each(due, Registration.reminded_at, now, compose.queue_event_reminder)
 
 
 def send_reminders(now: datetime | None = None) -> Sent:

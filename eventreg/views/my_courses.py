@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 
 from eventreg import links
 from eventreg.calendar import feed
-from eventreg.errors import InvalidLink
 from eventreg.forms.registration import LinkAgainForm
 from eventreg.services import my_courses, registrations
 from eventreg.urls import external_url, webcal_url
 from eventreg.views.forms import run, status
+from eventreg.views.personal_links import no_store, opened
 
 bp = Blueprint("my_courses", __name__)
 
@@ -33,17 +33,10 @@ def ask():
 
 
 def _email_from(token: str) -> str:
-    try:
-        return links.email_from_my_courses_token(token)
-    except InvalidLink as error:
-        abort(404, description=error.message)
+    return opened(links.email_from_my_courses_token, token)
 
 
-@bp.after_request
-def _keep_private(response):
-    """The page lists what a person signed up for: no shared cache may keep it."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)  # the pages list what a person signed up for
 
 
 @bp.get("/mina-kurser/<token>")

@@ -2,13 +2,12 @@
 
 import hashlib
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from eventreg import feeds, links, organisation
 from eventreg.calendar import feed
-from eventreg.errors import InvalidLink
 from eventreg.extensions import db
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.networks import AnswerForm
@@ -18,6 +17,7 @@ from eventreg.models.base import utcnow
 from eventreg.services import invitations, listings, networks, registrations
 from eventreg.services.places import library_options
 from eventreg.views.forms import run, status
+from eventreg.views.personal_links import opened
 from eventreg.views.registration import applicant_from
 
 bp = Blueprint("networks", __name__)
@@ -72,18 +72,10 @@ def network(network_id: int):
     ), status(form)
 
 
-def _from_link(loader, token: str):
-    """:raise 404: for a link we did not make, rendered as a page that says so."""
-    try:
-        return loader(token)
-    except InvalidLink as error:
-        abort(404, description=error.message)
-
-
 @bp.route("/inbjudan/<token>/<any(kommer, 'kommer-inte'):answer>", methods=["GET", "POST"])
 def answer(token: str, answer: str):
     """The answer is confirmed with a button: mail scanners that follow links must not answer."""
-    invitation = _from_link(links.invitation_from_token, token)
+    invitation = opened(links.invitation_from_token, token)
     event = db.session.get(Event, invitation.event_id)
     accept = answer == "kommer"
     form = AnswerForm(choose_mode=accept and event.choose_mode)
@@ -117,7 +109,7 @@ def answer(token: str, answer: str):
 
 @bp.route("/natverk/lamna/<token>", methods=["GET", "POST"])
 def leave(token: str):
-    member = _from_link(links.member_from_token, token)
+    member = opened(links.member_from_token, token)
     form = ButtonForm()
     if form.validate_on_submit() and run(
         lambda: networks.remove_member(member),

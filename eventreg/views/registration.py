@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 
 from eventreg import formatting, links, pagecache
 from eventreg.certificate_pdf import pdf_response
-from eventreg.errors import InvalidLink
 from eventreg.forms.common import ButtonForm
 from eventreg.forms.questions import answers_posted, sign_up_form
 from eventreg.forms.registration import OTHER_WORKPLACE, LinkAgainForm, RegistrationForm
@@ -25,6 +24,7 @@ from eventreg.services.places import library_options
 from eventreg.services.registrations import Applicant, SignUpState
 from eventreg.views.downloads import send_material
 from eventreg.views.forms import run, status
+from eventreg.views.personal_links import no_store, opened
 from eventreg.views.public import get_visible_event
 
 bp = Blueprint("registration", __name__)
@@ -168,19 +168,11 @@ def link_again(event_id: int):
     return render_template("registration/link_again.html", event=event, form=form), status(form)
 
 
-def _registration_from_link(token: str):
-    """:raise 404: for a link we did not make, rendered as a page that says so."""
-    try:
-        return links.registration_from_token(token)
-    except InvalidLink as error:
-        abort(404, description=error.message)
+def _registration_from_link(token: str) -> Registration:
+    return opened(links.registration_from_token, token)
 
 
-@bp.after_request
-def _keep_personal_pages_private(response):
-    """Pages reached by a personal link hold personal data: no shared cache may keep them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)  # pages reached by a personal link hold personal data
 
 
 @bp.get("/anmalan/<token>")

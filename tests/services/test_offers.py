@@ -89,4 +89,4 @@ def test_the_send_reminders_command_passes_expired_offers_on(app, smtp):
         second.offer_expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["send-reminders"])
-    assert "1 erbjudna platser gick vidare." in result.output
+    assert "1 erbjudna platser gick vidare;" in result.output
