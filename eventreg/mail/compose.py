@@ -198,18 +198,19 @@ def queue_coordinator_message(registration: Registration, subject: str, message:
     _for_registration("message", registration, subject=subject, message=message)
 
 
-def queue_follow_up(registration: Registration) -> None:
-    """After the course: thanks, the materials and the certificate (written by the worker)."""
-    _for_registration("follow-up", registration)
+def queue_follow_up(registration: Registration, after: dict) -> None:
+    """After the course: thanks, and ``after`` (``services.followups.after_the_course``): the
+    materials, the certificate and the evaluation it links to."""
+    _for_registration("follow-up", registration, after=after)
 
 
-def queue_materials(registration: Registration) -> None:
+def queue_materials(registration: Registration, after: dict) -> None:
     """The course's materials, sent by the coordinator's choice to someone who was absent."""
-    _for_registration("materials", registration)
+    _for_registration("materials", registration, after=after)
 
 
-def queue_evaluation_reminder(registration: Registration) -> None:
-    _for_registration("evaluation-reminder", registration)
+def queue_evaluation_reminder(registration: Registration, after: dict) -> None:
+    _for_registration("evaluation-reminder", registration, after=after)
 
 
 def queue_event_reminder(registration: Registration) -> None:

@@ -8,6 +8,7 @@ kind of mail has its subject and template here; the templates are ``templates/em
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import render_template
 from flask_babel import LazyString, force_locale
@@ -28,7 +29,6 @@ from eventreg.models import (
     OutboxMessage,
     Registration,
 )
-from eventreg.services import certificates, evaluations, materials
 from eventreg.urls import external_url
 
 CANCEL = "CANCEL"
@@ -190,8 +190,8 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
         by_calendar=context.get("by_calendar", False),
         handed_over=context.get("handed_over", ""),
         changes=[describe(Change.from_json(change)) for change in context.get("changes", ())],
-        after_the_course=_after_the_course(registration)
-        if kind_name in ("follow-up", "evaluation-reminder", "materials")
+        after_the_course=_after_the_course(registration, context["after"])
+        if "after" in context
         else None,
         declined_session=(
             SessionSnapshot.from_json(context["declined_session"])
@@ -228,22 +228,21 @@ def _about_event(message: OutboxMessage, context: dict) -> Written:
     )
 
 
-def _after_the_course(registration: Registration) -> dict:
-    """What the mail after the course links to: the materials and the certificate, each
-    through the person's own link."""
+def _after_the_course(registration: Registration, after: dict) -> dict:
+    """The links of a mail after the course (as ``services.followups`` decided what it holds),
+    each through the person's own link."""
     token = links.registration_token(registration)
+    closes = after["evaluation_closes"]
     return {
         "materials": [
-            (m.title, external_url("registration.material", token=token, material_id=m.id))
-            for m in materials.materials_of(registration.event_id)
+            (title, external_url("registration.material", token=token, material_id=id_))
+            for id_, title in after["materials"]
         ],
         "certificate_url": external_url("registration.certificate", token=token)
-        if certificates.valid_certificate(registration.id)
+        if after["certificate"]
         else "",
-        "evaluation_url": external_url("registration.evaluation", token=token)
-        if evaluations.can_answer(registration)
-        else "",
-        "evaluation_closes": evaluations.closes_at(registration.event),
+        "evaluation_url": external_url("registration.evaluation", token=token) if closes else "",
+        "evaluation_closes": datetime.fromisoformat(closes) if closes else None,
     }
 
 

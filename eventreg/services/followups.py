@@ -28,7 +28,7 @@ from eventreg.models import (
     User,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import evaluations
+from eventreg.services import certificates, evaluations, materials
 from eventreg.services.claims import claim_each
 from eventreg.services.locks import lock_event
 
@@ -55,6 +55,23 @@ def _waiting(now: datetime):
         Event.followup_sent_at.is_(None),
         Event.last_end >= now - TOO_LATE,
     )
+
+
+def after_the_course(registration: Registration, listed: list | None = None) -> dict:
+    """What a mail after the course holds for this person, decided now (the worker writes the
+    links): the materials (``listed``, when the caller has read them for many), whether they
+    have a certificate, when the evaluation they may answer closes ("" when they may not)."""
+    return {
+        "materials": listed if listed is not None else _listed(registration.event_id),
+        "certificate": certificates.valid_certificate(registration.id) is not None,
+        "evaluation_closes": evaluations.closes_at(registration.event).isoformat()
+        if evaluations.can_answer(registration)
+        else "",
+    }
+
+
+def _listed(event_id: int) -> list:
+    return [[m.id, m.title] for m in materials.materials_of(event_id)]
 
 
 def awaiting_attendance(now: datetime | None = None) -> list[Event]:
@@ -91,8 +108,9 @@ def send_due(now: datetime | None = None) -> int:
             )
             .order_by(Registration.id)
         ).all()
+        listed = _listed(event.id)
         for registration in came:
-            compose.queue_follow_up(registration)
+            compose.queue_follow_up(registration, after_the_course(registration, listed))
         queued += len(came)
     return queued
 
@@ -119,7 +137,12 @@ def remind_to_evaluate(now: datetime | None = None) -> int:
         .order_by(Registration.id)
     ).all()
     return claim_each(
-        due, Registration.evaluation_reminded_at, now, compose.queue_evaluation_reminder
+        due,
+        Registration.evaluation_reminded_at,
+        now,
+        lambda registration: compose.queue_evaluation_reminder(
+            registration, after_the_course(registration)
+        ),
     )
 
 
@@ -137,7 +160,8 @@ def send_materials_to_absent(event_id: int, actor: User) -> int:
         )
         .order_by(Registration.id)
     ).all()
+    listed = _listed(event.id)
     for registration in absent:
-        compose.queue_materials(registration)
+        compose.queue_materials(registration, after_the_course(registration, listed))
     audit.record(actor, "skickade materialet till frånvarande", event, f"{len(absent)} mejl")
     return len(absent)
