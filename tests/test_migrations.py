@@ -276,3 +276,24 @@ def test_events_from_before_the_choice_of_way_keep_working_and_a_hybrid_goes_bac
         assert (later.mode, later.status) == (None, RegistrationStatus.CONFIRMED)
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_courses_over_before_the_mail_after_the_course_get_none_from_it(kind, tmp_path, request):
+    from flask_migrate import downgrade, upgrade
+    from helpers import held_course
+
+    from eventreg.services import followups
+
+    app = app_of_its_own(kind, "followups", tmp_path, request)
+    with app.app_context():
+        upgrade()
+        held_course()  # ended a week ago, three seated
+        db.session.commit()
+        downgrade(revision="94b89f329cd9")  # before materials and the mail after the course
+        upgrade()
+        assert rows("SELECT count(*) FROM event WHERE followup_sent_at IS NULL") == [(0,)]
+        db.session.expire_all()
+        assert followups.send_due() == 0
+        db.session.remove()
+        db.engine.dispose()
