@@ -28,12 +28,15 @@ def _window_start(now: datetime) -> datetime:
     return now - timedelta(days=HISTORY_DAYS)
 
 
-def feed_events(network_id: int | None) -> list[Event]:
-    """Published and cancelled events of the last HISTORY_DAYS and ahead, in time order."""
-    query = listings.visible_events(ending_after=_window_start(utcnow())).limit(MAX_EVENTS)
+def feed_events(network_id: int | None, narrow=None) -> list[Event]:
+    """Published and cancelled events of the last HISTORY_DAYS and ahead, in time order; of a
+    network, or ``narrow``-ed to a search's selection."""
+    query = listings.visible_events(ending_after=_window_start(utcnow()))
     if network_id is not None:
         query = query.where(Event.network_id == network_id)
-    return list(db.session.scalars(query))
+    if narrow is not None:
+        query = narrow(query)
+    return list(db.session.scalars(query.limit(MAX_EVENTS)))
 
 
 def last_modified() -> datetime | None:

@@ -121,6 +121,13 @@ def taken(facts: Row) -> dict[AttendanceMode | None, int]:
     return {None: facts.seated}
 
 
+def count(query: Select) -> int:
+    """How many rows a query of events selects (for a search's result count)."""
+    return db.session.scalar(
+        select(func.count()).select_from(query.order_by(None).options().subquery())
+    )
+
+
 def last_changed(event_id: int) -> datetime | None:
     """When a visible event last changed (its questions included), or None."""
     return db.session.scalar(select(Event.updated_at).where(Event.id == event_id, is_visible()))

@@ -1,6 +1,7 @@
 """Networks for the public: their pages, joining, answering invitations, leaving, and feeds."""
 
 import hashlib
+from dataclasses import replace
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from eventreg.forms.networks import AnswerForm
 from eventreg.forms.registration import RegistrationForm
 from eventreg.models import Event, MemberStatus, Network, Registration
 from eventreg.models.base import utcnow
-from eventreg.services import invitations, listings, networks, registrations
+from eventreg.services import invitations, listings, networks, registrations, search
 from eventreg.services.places import library_options
 from eventreg.views.forms import run, status
 from eventreg.views.personal_links import opened
@@ -135,7 +136,10 @@ def _feed_response(events: list[Event], name: str) -> Response:
 
 @bp.get("/kalender.ics")
 def calendar_feed():
-    return _feed_response(feeds.feed_events(None), organisation.current().site_name)
+    """The whole calendar, or the selection a search made (``services.search``, bar free seats)."""
+    # Free seats change with every sign-up; a feed's validators follow the events themselves.
+    chosen = replace(search.Filters.from_args(request.args), lediga=False)
+    return _feed_response(feeds.feed_events(None, chosen.apply), organisation.current().site_name)
 
 
 @bp.get("/natverk/<int:network_id>/kalender.ics")

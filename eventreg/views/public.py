@@ -13,9 +13,9 @@ from eventreg.extensions import db
 from eventreg.formatting import month_heading
 from eventreg.i18n import current_language
 from eventreg.ids import page_number
-from eventreg.models import Event, EventKind, Organisation
+from eventreg.models import Event, Organisation
 from eventreg.pagecache import cached_page
-from eventreg.services import certificates, listings, materials, registrations
+from eventreg.services import certificates, listings, materials, registrations, search
 from eventreg.urls import local_path
 from eventreg.views.downloads import send_material
 
@@ -44,17 +44,12 @@ class Page:
         return self.page > 1
 
 
-#: The calendar's kind filter, with Swedish words in the URL.
-KIND_FILTERS = {"kurs": EventKind.COURSE, "natverkstraff": EventKind.NETWORK_MEETING}
-
-
 @bp.get("/")
 @cached_page
 def calendar():
-    kind_filter = request.args.get("typ", "")
-    query = listings.upcoming_events()
-    if kind_filter in KIND_FILTERS:
-        query = query.where(Event.kind == KIND_FILTERS[kind_filter])
+    """The coming events, or those a search selects (see ``services.search``)."""
+    filters = search.Filters.from_args(request.args)
+    query = filters.apply(listings.upcoming_events())
     page = Page.of(query, page_number())
     counts = registrations.confirmed_counts([event.id for event in page.items])
     return render_template(
@@ -64,7 +59,9 @@ def calendar():
             (heading, list(events))
             for heading, events in groupby(page.items, key=lambda e: month_heading(e.first_start))
         ],
-        kind_filter=kind_filter if kind_filter in KIND_FILTERS else "",
+        filters=filters,
+        found=listings.count(query) if filters.active else None,
+        choices=search.choices(),
         states={
             event.id: registrations.sign_up_state(event, counts.get(event.id, {}))
             for event in page.items
