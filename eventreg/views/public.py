@@ -10,13 +10,13 @@ from sqlalchemy import select
 from eventreg import organisation
 from eventreg.calendar import public_calendar
 from eventreg.extensions import db
-from eventreg.formatting import month_heading
+from eventreg.formatting import STOCKHOLM, month_heading
 from eventreg.i18n import current_language
 from eventreg.ids import page_number
-from eventreg.models import Event, Organisation
+from eventreg.models import Event, EventStatus, Organisation
 from eventreg.pagecache import cached_page
 from eventreg.services import certificates, listings, materials, registrations, search
-from eventreg.urls import local_path
+from eventreg.urls import external_url, local_path
 from eventreg.views.downloads import send_material
 
 bp = Blueprint("public", __name__)
@@ -95,6 +95,7 @@ def event(event_id: int):
         state=registrations.sign_up_state(event, taken),
         seats_left=registrations.seats_left(event, taken),
         free=registrations.free_seats(event, taken),
+        structured_data=structured_data(event, registrations.sign_up_state(event, taken)),
         materials=materials.materials_of(event.id, public_only=True),
         closes_at=registrations.closes_at(event),
     )
@@ -188,3 +189,62 @@ def public_material(event_id: int, material_id: int):
     """A material the coordinator made public; the others only through a personal link."""
     found = materials.get(get_visible_event(event_id, with_sessions=False).id, material_id)
     return send_material(found if found is not None and found.public else None)
+
+
+#: schema.org's words for an event's status and how people take part.
+_STATUS = {
+    EventStatus.CANCELLED: "https://schema.org/EventCancelled",
+    EventStatus.PUBLISHED: "https://schema.org/EventScheduled",
+}
+
+
+def structured_data(event: Event, state: registrations.SignUpState) -> dict:
+    """The event as schema.org Event for search engines: where, when, by whom, free of charge,
+    and whether seats are left. The meeting link stays with those who have a seat."""
+    url = external_url("public.event", event_id=event.id)
+    place = [event.venue, event.address]
+    where = []
+    if any(place):
+        where.append(
+            {
+                "@type": "Place",
+                "name": event.venue or event.address,
+                "address": event.address or event.venue,
+            }
+        )
+    if event.is_online:
+        where.append({"@type": "VirtualLocation", "url": url})
+    mode = "Mixed" if len(where) == 2 else "Online" if event.is_online else "Offline"
+    available = state in (registrations.SignUpState.OPEN, registrations.SignUpState.NOT_YET_OPEN)
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "url": url,
+        "startDate": event.sessions[0].starts_at.astimezone(STOCKHOLM).isoformat(),
+        "endDate": event.sessions[-1].ends_at.astimezone(STOCKHOLM).isoformat(),
+        "eventStatus": _STATUS[event.status],
+        "eventAttendanceMode": f"https://schema.org/{mode}EventAttendanceMode",
+        "location": where[0] if len(where) == 1 else where,
+        "organizer": {"@type": "Organization", "name": event.organiser},
+        "offers": {
+            "@type": "Offer",
+            "price": "0",
+            "priceCurrency": "SEK",
+            "url": external_url("registration.sign_up", event_id=event.id),
+            "availability": "https://schema.org/InStock"
+            if available
+            else "https://schema.org/SoldOut",
+        },
+    }
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """The calendar, every visible event's page and the networks, for search engines."""
+    events = db.session.scalars(select(Event.id).where(listings.is_visible()).order_by(Event.id))
+    urls = [external_url("public.calendar"), external_url("networks.network_list")]
+    urls += [external_url("public.event", event_id=event_id) for event_id in events]
+    body = render_template("public/sitemap.xml", urls=urls)
+    return Response(body, mimetype="application/xml")
