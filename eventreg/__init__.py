@@ -59,12 +59,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from eventreg import cli, templating
     from eventreg.statistics import counting
-    from eventreg.views import admin, auth, my_courses, networks, public, registration
+    from eventreg.views import admin, api, auth, my_courses, networks, public, registration
 
     templating.init_app(app)
     i18n.init_app(app)
     counting.watch(db.session)
-    for blueprint in (public.bp, registration.bp, my_courses.bp, networks.bp, auth.bp, admin.bp):
+    for blueprint in (
+        public.bp,
+        registration.bp,
+        my_courses.bp,
+        networks.bp,
+        auth.bp,
+        admin.bp,
+        api.bp,
+    ):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     _register_error_pages(app)
