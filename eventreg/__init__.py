@@ -91,11 +91,11 @@ def _security_headers(response):
         )
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-    )
+    if "Content-Security-Policy" not in response.headers:  # a view that sets one decides framing
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+        )
     return response
 
 

@@ -248,3 +248,35 @@ def sitemap():
     urls += [external_url("public.event", event_id=event_id) for event_id in events]
     body = render_template("public/sitemap.xml", urls=urls)
     return Response(body, mimetype="application/xml")
+
+
+#: Events an embedded calendar shows at most.
+EMBED_MAX = 50
+
+
+@bp.get("/inbaddat")
+@cached_page
+def embedded():
+    """The coming events (a search's selection, ``antal`` of them) for another site to show in
+    an iframe: any site may frame it, and it loads nothing but from here."""
+    filters = search.Filters.from_args(request.args)
+    shown = max(1, min(request.args.get("antal", 10, type=int) or 10, EMBED_MAX))
+    found = list(db.session.scalars(filters.apply(listings.upcoming_events()).limit(shown)))
+    counts = registrations.confirmed_counts([event.id for event in found])
+    return render_template(
+        "public/embedded.html",
+        events=found,
+        states={e.id: registrations.sign_up_state(e, counts.get(e.id, {})) for e in found},
+        seats={e.id: registrations.seats_left(e, counts.get(e.id, {})) for e in found},
+        more_url=url_for("public.calendar", **filters.args()),
+    )
+
+
+@bp.after_request
+def _embeddable(response):
+    """The embedded calendar may be framed by any site; every other page by none."""
+    if request.endpoint == "public.embedded":
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; frame-ancestors *"
+        )
+    return response

@@ -739,6 +739,7 @@ CASES = [
     Case("evaluation", go(personal_page("confirmed", "/utvardering"), "1 är sämst, 5 är bäst.")),
     Case("evaluation-errors", submit_empty_evaluation),
     Case("certificate-check", go("/intyg", "Skriv koden som står på intyget")),
+    Case("embedded", go("/inbaddat?typ=kurs", "Alla evenemang i kalendariet")),
     Case("my-courses-ask", go("/mina-kurser", "Se allt du har anmält dig till")),
     Case("my-courses", go(personal_page("my-courses"), "Kalender att prenumerera på")),
     Case("certificate-valid", go("/intyg/K7QM-9XD4-TPAW", "Giltigt kursintyg")),
@@ -798,6 +799,7 @@ CASES = [
     coordinator("attendance", go(workspace("open", "/narvaro"), "Kom till tillfället")),
     coordinator("event-questions", go(workspace("open", "/fragor"), "Val hittills")),
     coordinator("event-materials", go(workspace("open", "/material"), "Ladda upp en fil")),
+    coordinator("embedding", go("/samordnare/inbaddning?typ=kurs", "Kopiera och klistra in")),
     coordinator("event-evaluation", go(workspace("open", "/utvardering"), "som kom har svarat")),
     coordinator(
         "event-evaluation-questions", go(workspace("open", "/utvardering/fragor"), "Frågor")

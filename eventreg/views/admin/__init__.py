@@ -8,6 +8,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     access,
     attendees,
     audiences,
+    embedding,
     evaluations,
     events,
     materials,
