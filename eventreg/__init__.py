@@ -59,7 +59,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from eventreg import cli, templating
     from eventreg.statistics import counting
-    from eventreg.views import admin, api, auth, my_courses, networks, public, registration
+    from eventreg.views import (
+        admin,
+        api,
+        auth,
+        my_courses,
+        networks,
+        public,
+        registration,
+        watches,
+    )
 
     templating.init_app(app)
     i18n.init_app(app)
@@ -68,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         public.bp,
         registration.bp,
         my_courses.bp,
+        watches.bp,
         networks.bp,
         auth.bp,
         admin.bp,

@@ -144,8 +144,8 @@ def send_reminders_command():
     click.echo(
         f"{sent.events} påminnelser om evenemang och {sent.invitations} om inbjudningar köade; "
         f"{sent.offers_passed_on} erbjudna platser gick vidare; "
-        f"{sent.follow_ups} mejl efter kursen och {sent.evaluations} påminnelser om "
-        "utvärderingar köade."
+        f"{sent.follow_ups} mejl efter kursen, {sent.evaluations} påminnelser om "
+        f"utvärderingar och {sent.watches} mejl till bevakningar köade."
     )
 
 

@@ -70,6 +70,8 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     #: Days after the last session that a course's evaluation stays open.
     "EVALUATION_DAYS": 21,
+    #: Days a watch-list request waits for its confirmation before it is erased.
+    "WATCH_CONFIRM_DAYS": 7,
     #: Days after the evaluation opens that those who have not answered are reminded, once.
     "EVALUATION_REMINDER_DAYS": 7,
     #: Where DejaVu Sans is (Debian's fonts-dejavu-core): course certificates embed it.

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 
 from eventreg.errors import InvalidLink
 from eventreg.extensions import db
-from eventreg.models import Invitation, NetworkMember, Registration
+from eventreg.models import Invitation, NetworkMember, Registration, Watch
 from eventreg.urls import external_url
 
 REGISTRATION = "registration-link"
@@ -71,6 +71,40 @@ def leave_url(member: NetworkMember) -> str:
 
 def member_from_token(token: str) -> NetworkMember:
     return _load(LEAVE, token, NetworkMember)
+
+
+WATCH = "watch"
+WATCH_CONFIRM = "watch-confirm"
+
+
+def watch_confirm_url(watch_id: int, requested_at: str) -> str:
+    """Confirms the request made at ``requested_at``; it works for WATCH_CONFIRM_DAYS."""
+    token = _timed(WATCH_CONFIRM).dumps([watch_id, requested_at])
+    return external_url("watches.confirm", token=token)
+
+
+def watch_request_from_token(token: str) -> tuple[int, str]:
+    """:raise InvalidLink: for a link we did not make, or one older than the days it works."""
+    try:
+        watch_id, requested_at = _timed(WATCH_CONFIRM).loads(
+            token, max_age=current_app.config["WATCH_CONFIRM_DAYS"] * 86400
+        )
+    except SignatureExpired:
+        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan.")) from None
+    except (BadSignature, ValueError, TypeError):
+        raise InvalidLink(
+            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
+        ) from None
+    return watch_id, requested_at
+
+
+def watch_url(watch: Watch, endpoint: str = "watches.manage") -> str:
+    """A watch's own page (``watches.manage``), or its one-click unsubscribe (``watches.stop``)."""
+    return external_url(endpoint, token=_signer(WATCH).dumps(watch.id))
+
+
+def watch_from_token(token: str) -> Watch:
+    return _load(WATCH, token, Watch)
 
 
 def _timed(salt: str) -> URLSafeTimedSerializer:

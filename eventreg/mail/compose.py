@@ -27,6 +27,7 @@ from eventreg.models import (
     Invitation,
     NetworkMember,
     Registration,
+    Watch,
 )
 
 
@@ -228,6 +229,29 @@ def queue_my_courses(latest: Registration) -> None:
         event=None,
         email=latest.email,
     )
+
+
+def _to_watch(kind: str, watch: Watch, **context) -> None:
+    profile = organisation.current()
+    _queue(
+        kind,
+        to=("", watch.email),
+        reply_to=(profile.owner, profile.contact_email),
+        language=watch.language,
+        event=None,
+        watch_id=watch.id,
+        **context,
+    )
+
+
+def queue_watch_confirmation(watch: Watch) -> None:
+    """The link that confirms a watch-list request (or a change of its choices)."""
+    _to_watch("watch-confirm", watch, requested_at=watch.requested_at.isoformat())
+
+
+def queue_watch_digest(watch: Watch, event_ids: list[int]) -> None:
+    """The day's newly published events that match; with a one-click unsubscribe."""
+    _to_watch("watch-digest", watch, event_ids=event_ids)
 
 
 def queue_membership(member: NetworkMember) -> None:

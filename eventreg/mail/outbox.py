@@ -83,6 +83,7 @@ def _written(written: writing.Written) -> dict:
         "body_html": written.body_html,
         "ics": written.ics,
         "ics_method": written.ics_method,
+        "unsubscribe_url": written.unsubscribe_url,
         "written_at": utcnow(),
     }
 
@@ -150,7 +151,7 @@ def _begin_sending(message: OutboxMessage) -> bool:
     values: dict = {"next_attempt_at": utcnow() + timedelta(seconds=seconds)}
     if message.written_at is None:
         values.update(_written(writing.write(message)))
-        for name in ("subject", "body_text", "body_html", "ics", "ics_method", "written_at"):
+        for name in _written(writing.Written("", "", "")):
             setattr(message, name, values[name])  # for the transport: the message is detached
     taken = db.session.execute(_ours(message).values(**values)).rowcount
     db.session.commit()

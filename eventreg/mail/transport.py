@@ -101,6 +101,14 @@ def build_message(outbox: OutboxMessage, sender_name: str = "") -> Message:
         extra_headers={
             "Auto-Submitted": "auto-generated",  # RFC 3834: auto-responders stay quiet
             "X-Auto-Response-Suppress": "All",  # the same, for Exchange
+            **(
+                {  # RFC 2369 and RFC 8058: the mail program's own "unsubscribe", in one click
+                    "List-Unsubscribe": f"<{outbox.unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+                if outbox.unsubscribe_url
+                else {}
+            ),
         },
     )
     message.msgId = outbox.message_id

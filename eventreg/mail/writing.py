@@ -28,6 +28,7 @@ from eventreg.models import (
     NetworkMember,
     OutboxMessage,
     Registration,
+    Watch,
 )
 from eventreg.urls import external_url
 
@@ -43,6 +44,8 @@ class Written:
     body_html: str
     ics: str = ""
     ics_method: str = ""
+    #: Where one click unsubscribes (RFC 8058), for mail to a list.
+    unsubscribe_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def write(message: OutboxMessage) -> Written:
             return _membership(message, context)
         if message.kind == "my-courses":
             return _my_courses(message, context)
+        if message.kind.startswith("watch-"):
+            return _watch(message, context)
         return _about_event(message, context)
 
 
@@ -272,6 +277,26 @@ def _my_courses(message: OutboxMessage, context: dict) -> Written:
         "my_courses", name=message.to_name, url=links.my_courses_url(context["email"])
     )
     return Written(_("Dina kurser och anmälningar"), text, html)
+
+
+def _watch(message: OutboxMessage, context: dict) -> Written:
+    """A watch list's confirmation, or its day's news with a one-click unsubscribe."""
+    watch = db.session.get(Watch, context["watch_id"])
+    if message.kind == "watch-confirm":
+        url = links.watch_confirm_url(context["watch_id"], context["requested_at"])
+        text, html = _render("watch_confirm", url=url)
+        return Written(_("Bekräfta din bevakning"), text, html)
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.id.in_(context["event_ids"]))
+        .options(selectinload(Event.sessions))
+        .order_by(Event.first_start)
+    ).all()
+    stop = links.watch_url(watch, "watches.stop") if watch else ""
+    manage = links.watch_url(watch) if watch else ""
+    listed = [(event, external_url("public.event", event_id=event.id)) for event in events]
+    text, html = _render("watch_digest", events=listed, stop_url=stop, manage_url=manage)
+    return Written(_("Nya evenemang som du bevakar"), text, html, unsubscribe_url=stop)
 
 
 def _forward(message: OutboxMessage, context: dict) -> Written:

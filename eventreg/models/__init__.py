@@ -30,6 +30,7 @@ from eventreg.models.plans import FocusArea, LibraryPlan
 from eventreg.models.questions import Answer, Choice, Question, QuestionKind
 from eventreg.models.ratelimits import RateLimitCounter, RefusedBurst
 from eventreg.models.registrations import Registration, RegistrationStatus
+from eventreg.models.watches import Watch
 from eventreg.statistics.models import (
     CountedEvent,
     EventParticipation,
@@ -83,6 +84,7 @@ __all__ = [
     "EvaluationResponse",
     "Material",
     "MaterialKind",
+    "Watch",
     "RateLimitCounter",
     "RefusedBurst",
     "Registration",

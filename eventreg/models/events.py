@@ -84,6 +84,8 @@ class Event(Base):
     #: ``offer_hours`` to take it (never past the start), instead of given at once.
     offer_window_hours: Mapped[int] = mapped_column(default=72, server_default=text("72"))
     offer_hours: Mapped[int] = mapped_column(default=24, server_default=text("24"))
+    #: When the event was (last) published: watch lists tell of events published since.
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
     #: When the mail after the course went to those who came (once, the day after the end).
     followup_sent_at: Mapped[datetime | None]
     #: Sessions someone must have come to for a course certificate; None means all of them.

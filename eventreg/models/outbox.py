@@ -53,6 +53,8 @@ class OutboxMessage(Base):
     ics: Mapped[str] = mapped_column(Text, default="")
     #: iTIP method of ``ics`` (REQUEST, CANCEL), repeated in the part's Content-Type.
     ics_method: Mapped[str] = mapped_column(String(20), default="")
+    #: For a mail to a watch list: where one click unsubscribes (RFC 8058 headers).
+    unsubscribe_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     #: A message that came to the Kalendarium's mailbox, forwarded unchanged as an attachment.
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     registration_id: Mapped[int | None] = mapped_column(

@@ -288,6 +288,7 @@ def publish_event(event_id: int, actor: User | None = None) -> Event:
     if event.status == EventStatus.CANCELLED:
         raise InvalidEvent("Ett inställt evenemang kan inte publiceras.")
     event.status = EventStatus.PUBLISHED
+    event.published_at = utcnow()  # watch lists tell of it from now
     db.session.flush()
     audit.record(actor, "publicerade", event)
     if event.network_id is not None:

@@ -33,9 +33,10 @@ from eventreg.models import (
     Registration,
     RegistrationStatus,
     User,
+    Watch,
 )
 from eventreg.models.base import utcnow
-from eventreg.services import attendance
+from eventreg.services import attendance, watches
 from eventreg.services.registrations import can_cancel, cancel_registration
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ def purge(now: datetime | None = None) -> PurgeReport:
         .values(registration_id=None)
         .execution_options(synchronize_session=False)
     )
+    watches.forget_unconfirmed(now)
     # A calendar feed lasts while its address has registrations we keep.
     db.session.execute(
         delete(PersonalFeed).where(
@@ -252,6 +254,7 @@ def erase_person(email: str, actor: User) -> int:
             .execution_options(synchronize_session=False)
         )
     db.session.execute(delete(PersonalFeed).where(PersonalFeed.email == email.strip().lower()))
+    db.session.execute(delete(Watch).where(Watch.email == email.strip().lower()))
     # Earlier mail goes, sent or not; the cancellations just queued still reach the person and
     # leave with the outbox's retention period.
     db.session.execute(

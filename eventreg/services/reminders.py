@@ -15,7 +15,7 @@ from eventreg.extensions import db
 from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Registration, RegistrationStatus
 from eventreg.models.base import utcnow
-from eventreg.services import followups, invitations, offers
+from eventreg.services import followups, invitations, offers, watches
 from eventreg.services.claims import claim_each
 
 
@@ -29,6 +29,8 @@ class Sent:
     follow_ups: int = 0
     #: Reminders to answer a course's evaluation.
     evaluations: int = 0
+    #: Mails to watch lists of what was published.
+    watches: int = 0
 
 
 def send_event_reminders(now: datetime) -> int:
@@ -57,4 +59,5 @@ def send_reminders(now: datetime | None = None) -> Sent:
         offers.pass_on_expired(now),
         followups.send_due(now),
         followups.remind_to_evaluate(now),
+        watches.send_digests(now),
     )

@@ -741,6 +741,7 @@ CASES = [
     Case("certificate-check", go("/intyg", "Skriv koden som står på intyget")),
     Case("embedded", go("/inbaddat?typ=kurs", "Alla evenemang i kalendariet")),
     Case("my-courses-ask", go("/mina-kurser", "Se allt du har anmält dig till")),
+    Case("watch-ask", go("/bevaka", "högst ett om dagen")),
     Case("my-courses", go(personal_page("my-courses"), "Kalender att prenumerera på")),
     Case("certificate-valid", go("/intyg/K7QM-9XD4-TPAW", "Giltigt kursintyg")),
     Case("certificate-invalid", go("/intyg/AAAA-BBBB-CCCC", "Intyget är inte giltigt", status=404)),

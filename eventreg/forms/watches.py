@@ -1,0 +1,52 @@
+"""What a watch list asks: what to be told of (and, to ask for one, the address)."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, SelectMultipleField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from eventreg.forms import BaseForm, strip
+from eventreg.forms.registration import mail_address
+from eventreg.services.watches import Choices
+
+
+class Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WatchChoicesForm(BaseForm):
+    everything = BooleanField(_l("Allt som publiceras"))
+    focus_areas = Checkboxes(_l("Fokusområden"), coerce=int, validate_choice=False)
+    audiences = Checkboxes(_l("Målgrupper"), coerce=int, validate_choice=False)
+    networks = Checkboxes(_l("Nätverk"), coerce=int, validate_choice=False)
+
+    def offer(self, areas, audiences, networks) -> "WatchChoicesForm":
+        self.focus_areas.choices = [(a.id, a.name) for a in areas]
+        self.audiences.choices = [(a.id, a.name) for a in audiences]
+        self.networks.choices = [(n.id, n.name) for n in networks]
+        return self
+
+    def choices(self) -> Choices:
+        return Choices(
+            self.everything.data,
+            tuple(self.focus_areas.data or ()),
+            tuple(self.audiences.data or ()),
+            tuple(self.networks.data or ()),
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.choices().empty:
+            self.form_errors.append(_l("Välj vad du vill bevaka: allt, eller något nedan."))
+            return False
+        return valid
+
+
+class WatchRequestForm(WatchChoicesForm):
+    email = EmailField(
+        _l("E-postadress"),
+        filters=[strip],
+        validators=[DataRequired(_l("Fyll i din e-postadress.")), Length(max=254), mail_address],
+        render_kw={"autocomplete": "email"},
+    )

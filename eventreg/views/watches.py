@@ -1,0 +1,95 @@
+"""Watch lists (Bevaka): ask for one, confirm it, change it, and stop it in one click."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from eventreg import links
+from eventreg.extensions import csrf, db
+from eventreg.forms.common import ButtonForm
+from eventreg.forms.watches import WatchChoicesForm, WatchRequestForm
+from eventreg.i18n import current_language
+from eventreg.models import Network
+from eventreg.services import audiences, plans, watches
+from eventreg.views.forms import run, status
+from eventreg.views.personal_links import no_store, opened
+
+bp = Blueprint("watches", __name__)
+bp.after_request(no_store)
+
+
+def _offered(form):
+    return form.offer(
+        plans.areas_to_offer(),
+        audiences.audiences_to_offer(),
+        db.session.scalars(select(Network).order_by(Network.name)).all(),
+    )
+
+
+@bp.route("/bevaka", methods=["GET", "POST"])
+def ask():
+    form = _offered(WatchRequestForm())
+    if form.validate_on_submit() and run(
+        lambda: watches.request(form.email.data, form.choices(), current_language()),
+        form=form,
+        limit="link",
+    ):
+        flash(
+            _(
+                "Vi har skickat ett mejl till %(email)s. Bekräfta bevakningen med länken i det; "
+                "den gäller i en vecka.",
+                email=form.email.data,
+            ),
+            "success",
+        )
+        return redirect(url_for(".ask"))
+    return render_template("watches/ask.html", form=form), status(form)
+
+
+@bp.route("/bevaka/bekrafta/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """Confirmed with a button: mail scanners that follow links must not confirm."""
+    watch_id, requested_at = opened(links.watch_request_from_token, token)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        confirmed = run(lambda: watches.confirm(watch_id, requested_at) or False)
+        if confirmed:
+            flash(_("Klart! Du får ett mejl när något nytt som passar publiceras."), "success")
+            return redirect(links.watch_url(confirmed))
+        flash(_("Den här länken gäller inte längre: du har bett om en ändring efter den."), "error")
+    return render_template("watches/confirm.html", form=form)
+
+
+@bp.route("/bevaka/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    watch = opened(links.watch_from_token, token)
+    chosen = watches.choices_of(watch)
+    form = _offered(
+        WatchChoicesForm(
+            data={
+                "everything": chosen.everything,
+                "focus_areas": list(chosen.focus_areas),
+                "audiences": list(chosen.audiences),
+                "networks": list(chosen.networks),
+            }
+            if request.method == "GET"
+            else None
+        )
+    )
+    if form.validate_on_submit() and run(
+        lambda: watches.save(watch.id, form.choices()), form=form, success=_("Ändringen är sparad.")
+    ):
+        return redirect(url_for(".manage", token=token))
+    return render_template(
+        "watches/manage.html", form=form, token=token, email=watch.email
+    ), status(form)
+
+
+@bp.route("/bevaka/avsluta/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: a mail program posts "List-Unsubscribe=One-Click" without a form
+def stop(token: str):
+    watch = opened(links.watch_from_token, token)
+    if request.method == "POST":
+        run(lambda: watches.stop(watch.id))
+        return render_template("watches/stopped.html")
+    return render_template("watches/stop.html", form=ButtonForm())
