@@ -91,11 +91,7 @@ def settle(event_id: int) -> tuple[int, int]:
 
 
 def valid_certificate(registration_id: int) -> Certificate | None:
-    return db.session.scalar(
-        select(Certificate).where(
-            Certificate.registration_id == registration_id, Certificate.revoked_at.is_(None)
-        )
-    )
+    return next(iter(valid_among([registration_id])), None)
 
 
 def valid_among(registration_ids: list[int]) -> list[Certificate]:

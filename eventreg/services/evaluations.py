@@ -32,7 +32,7 @@ from eventreg.models import (
 )
 from eventreg.models.base import utcnow
 from eventreg.services.locks import lock_event
-from eventreg.text import without_control_characters
+from eventreg.text import given
 
 #: The region's questionnaire until it is changed: (kind, Swedish, English, required).
 DEFAULTS = (
@@ -155,14 +155,18 @@ def _came(registration: Registration) -> bool:
     )
 
 
+def open_until(event: Event, now: datetime | None = None) -> datetime | None:
+    """When the event's evaluation closes, while it is open (it opens with the mail after the
+    course, which gives it its questions); None otherwise."""
+    closes = closes_at(event)
+    if (now or utcnow()) >= closes or not questions_of(event.id):
+        return None
+    return closes
+
+
 def can_answer(registration: Registration, now: datetime | None = None) -> bool:
     """Those who came, from when the evaluation opens until it closes."""
-    event = registration.event
-    return (
-        _came(registration)
-        and bool(questions_of(event.id))
-        and (now or utcnow()) < closes_at(event)
-    )
+    return _came(registration) and open_until(registration.event, now) is not None
 
 
 def response_of(registration_id: int) -> EvaluationResponse | None:
@@ -172,10 +176,10 @@ def response_of(registration_id: int) -> EvaluationResponse | None:
 
 
 def answers_by_question(response: EvaluationResponse | None) -> dict[int, list[str]]:
-    given: dict[int, list[str]] = {}
+    chosen: dict[int, list[str]] = {}
     for answer in response.answers if response else ():
-        given.setdefault(answer.question_id, []).append(answer.value)
-    return given
+        chosen.setdefault(answer.question_id, []).append(answer.value)
+    return chosen
 
 
 def save_response(registration_id: int, raw: Mapping[int, Sequence[str]]) -> EvaluationResponse:
@@ -191,13 +195,9 @@ def save_response(registration_id: int, raw: Mapping[int, Sequence[str]]) -> Eva
         raise RegistrationClosed(_("Utvärderingen är stängd."))
     values = []
     for question in questions_of(event.id):
-        given = [
-            clean
-            for value in raw.get(question.id, ())
-            if (clean := without_control_characters(value).strip())
-        ]
+        answer = given(raw.get(question.id, ()))
         name = f"e{question.id}"
-        if not given:
+        if not answer:
             if question.required:
                 raise EventRegError(_("Svara på frågan."), field=name)
             continue
@@ -207,13 +207,13 @@ def save_response(registration_id: int, raw: Mapping[int, Sequence[str]]) -> Eva
             allowed = tuple(question.choices.splitlines())
         else:
             limit = 500 if question.kind == EvaluationKind.SHORT_TEXT else 5000
-            values.append((question.id, given[0][:limit]))
+            values.append((question.id, answer[0][:limit]))
             continue
-        if any(value not in allowed for value in given) or (
-            question.kind != EvaluationKind.MULTIPLE_CHOICE and len(given) > 1
+        if any(value not in allowed for value in answer) or (
+            question.kind != EvaluationKind.MULTIPLE_CHOICE and len(answer) > 1
         ):
             raise EventRegError(_("Välj bland alternativen."), field=name)
-        values += [(question.id, value) for value in dict.fromkeys(given)]
+        values += [(question.id, value) for value in dict.fromkeys(answer)]
     response = response_of(registration.id)
     if response is None:
         response = EvaluationResponse(event_id=event.id, registration_id=registration.id)

@@ -57,21 +57,22 @@ def _waiting(now: datetime):
     )
 
 
-def after_the_course(registration: Registration, listed: list | None = None) -> dict:
-    """What a mail after the course holds for this person, decided now (the worker writes the
-    links): the materials (``listed``, when the caller has read them for many), whether they
-    have a certificate, when the evaluation they may answer closes ("" when they may not)."""
+def after_the_course(event: Event, people: list[Registration], came: bool) -> dict[int, dict]:
+    """What the mails after the course hold for each of an event's ``people``, decided now for
+    them all in a few queries (the worker writes the links): the materials, whether each has a
+    certificate, and, for those who ``came``, when the evaluation they may answer closes ("" when
+    they may not)."""
+    listed = [[m.id, m.title] for m in materials.materials_of(event.id)]
+    certified = {c.registration_id for c in certificates.valid_among([p.id for p in people])}
+    closes = evaluations.open_until(event) if came else None
     return {
-        "materials": listed if listed is not None else _listed(registration.event_id),
-        "certificate": certificates.valid_certificate(registration.id) is not None,
-        "evaluation_closes": evaluations.closes_at(registration.event).isoformat()
-        if evaluations.can_answer(registration)
-        else "",
+        person.id: {
+            "materials": listed,
+            "certificate": person.id in certified,
+            "evaluation_closes": closes.isoformat() if closes else "",
+        }
+        for person in people
     }
-
-
-def _listed(event_id: int) -> list:
-    return [[m.id, m.title] for m in materials.materials_of(event_id)]
 
 
 def awaiting_attendance(now: datetime | None = None) -> list[Event]:
@@ -108,9 +109,9 @@ def send_due(now: datetime | None = None) -> int:
             )
             .order_by(Registration.id)
         ).all()
-        listed = _listed(event.id)
+        after = after_the_course(event, came, came=True)
         for registration in came:
-            compose.queue_follow_up(registration, after_the_course(registration, listed))
+            compose.queue_follow_up(registration, after[registration.id])
         queued += len(came)
     return queued
 
@@ -136,12 +137,16 @@ def remind_to_evaluate(now: datetime | None = None) -> int:
         )
         .order_by(Registration.id)
     ).all()
+    after: dict[int, dict] = {}
+    for event in {registration.event for registration in due}:
+        people = [registration for registration in due if registration.event_id == event.id]
+        after |= after_the_course(event, people, came=True)
     return claim_each(
         due,
         Registration.evaluation_reminded_at,
         now,
         lambda registration: compose.queue_evaluation_reminder(
-            registration, after_the_course(registration)
+            registration, after[registration.id]
         ),
     )
 
@@ -160,8 +165,8 @@ def send_materials_to_absent(event_id: int, actor: User) -> int:
         )
         .order_by(Registration.id)
     ).all()
-    listed = _listed(event.id)
+    after = after_the_course(event, absent, came=False)
     for registration in absent:
-        compose.queue_materials(registration, after_the_course(registration, listed))
+        compose.queue_materials(registration, after[registration.id])
     audit.record(actor, "skickade materialet till frånvarande", event, f"{len(absent)} mejl")
     return len(absent)

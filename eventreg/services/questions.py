@@ -29,7 +29,7 @@ from eventreg.models import (
 )
 from eventreg.models.base import utcnow
 from eventreg.services.locks import lock_event
-from eventreg.text import without_control_characters
+from eventreg.text import given
 
 #: The answers to yes/no questions, as stored and posted.
 YES, NO = "ja", "nej"
@@ -152,11 +152,7 @@ def answers_for(
     answers = []
     for question in questions.questions:
         # Read from the post itself, past the form's filters: control characters go here.
-        values = [
-            clean
-            for value in raw.get(question.id, ())
-            if (clean := without_control_characters(value).strip())
-        ]
+        values = given(raw.get(question.id, ()))
         name = f"q{question.id}"
         if not values:
             if question.required and required:
