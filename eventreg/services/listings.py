@@ -123,9 +123,7 @@ def taken(facts: Row) -> dict[AttendanceMode | None, int]:
 
 def count(query: Select) -> int:
     """How many rows a query of events selects (for a search's result count)."""
-    return db.session.scalar(
-        select(func.count()).select_from(query.order_by(None).options().subquery())
-    )
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def last_changed(event_id: int) -> datetime | None:

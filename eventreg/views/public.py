@@ -51,7 +51,6 @@ def calendar():
     filters = search.Filters.from_args(request.args)
     query = filters.apply(listings.upcoming_events())
     page = Page.of(query, page_number())
-    counts = registrations.confirmed_counts([event.id for event in page.items])
     return render_template(
         "public/calendar.html",
         page=page,
@@ -62,15 +61,17 @@ def calendar():
         filters=filters,
         found=listings.count(query) if filters.active else None,
         choices=search.choices(),
-        states={
-            event.id: registrations.sign_up_state(event, counts.get(event.id, {}))
-            for event in page.items
-        },
-        seats={
-            event.id: registrations.seats_left(event, counts.get(event.id, {}))
-            for event in page.items
-        },
+        **availability(page.items),
     )
+
+
+def availability(events: list[Event]) -> dict[str, dict]:
+    """Each listed event's sign-up state and seats left, from one count of them all."""
+    counts = registrations.confirmed_counts([event.id for event in events])
+    return {
+        "states": {e.id: registrations.sign_up_state(e, counts.get(e.id, {})) for e in events},
+        "seats": {e.id: registrations.seats_left(e, counts.get(e.id, {})) for e in events},
+    }
 
 
 def get_visible_event(event_id: int, with_sessions: bool = True) -> Event:
@@ -250,8 +251,10 @@ def sitemap():
     return Response(body, mimetype="application/xml")
 
 
-#: Events an embedded calendar shows at most.
-EMBED_MAX = 50
+def embed_size() -> int:
+    """How many events an embedded calendar shows: ``antal`` of the query, 10 unless given,
+    50 at most."""
+    return max(1, min(request.args.get("antal", 10, type=int) or 10, 50))
 
 
 @bp.get("/inbaddat")
@@ -260,14 +263,11 @@ def embedded():
     """The coming events (a search's selection, ``antal`` of them) for another site to show in
     an iframe: any site may frame it, and it loads nothing but from here."""
     filters = search.Filters.from_args(request.args)
-    shown = max(1, min(request.args.get("antal", 10, type=int) or 10, EMBED_MAX))
-    found = list(db.session.scalars(filters.apply(listings.upcoming_events()).limit(shown)))
-    counts = registrations.confirmed_counts([event.id for event in found])
+    found = list(db.session.scalars(filters.apply(listings.upcoming_events()).limit(embed_size())))
     return render_template(
         "public/embedded.html",
         events=found,
-        states={e.id: registrations.sign_up_state(e, counts.get(e.id, {})) for e in found},
-        seats={e.id: registrations.seats_left(e, counts.get(e.id, {})) for e in found},
+        **availability(found),
         more_url=url_for("public.calendar", **filters.args()),
     )
 

@@ -7,13 +7,14 @@ from eventreg.services import search
 from eventreg.urls import external_url
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
+from eventreg.views.public import embed_size
 
 
 @bp.get("/inbaddning")
 @requires(Role.COORDINATOR)
 def embedding():
     filters = search.Filters.from_args(request.args)
-    shown = max(1, min(request.args.get("antal", 10, type=int) or 10, 50))
+    shown = embed_size()
     return render_template(
         "admin/embedding.html",
         filters=filters,
