@@ -231,27 +231,28 @@ def queue_my_courses(latest: Registration) -> None:
     )
 
 
-def _to_watch(kind: str, watch: Watch, **context) -> None:
+def _to_watch(kind: str, watch: Watch, language: str, **context) -> None:
     profile = organisation.current()
     _queue(
         kind,
         to=("", watch.email),
         reply_to=(profile.owner, profile.contact_email),
-        language=watch.language,
+        language=language,
         event=None,
         watch_id=watch.id,
         **context,
     )
 
 
-def queue_watch_confirmation(watch: Watch) -> None:
-    """The link that confirms a watch-list request (or a change of its choices)."""
-    _to_watch("watch-confirm", watch, requested_at=watch.requested_at.isoformat())
+def queue_watch_confirmation(watch: Watch, language: str) -> None:
+    """The link that confirms a watch-list request (or a change of its choices), in the
+    language it was asked in (the watch takes it on when confirmed)."""
+    _to_watch("watch-confirm", watch, language, requested_at=watch.requested_at.isoformat())
 
 
 def queue_watch_digest(watch: Watch, event_ids: list[int]) -> None:
     """The day's newly published events that match; with a one-click unsubscribe."""
-    _to_watch("watch-digest", watch, event_ids=event_ids)
+    _to_watch("watch-digest", watch, watch.language, event_ids=event_ids)
 
 
 def queue_membership(member: NetworkMember) -> None:

@@ -10,7 +10,7 @@ from eventreg.models.base import Base, utcnow
 
 class Watch(Base):
     """One address's choices. Confirmed through a link in a mail (double opt-in); a change of
-    choices waits in ``pending`` until confirmed the same way."""
+    choices (or of language) waits in ``pending`` until confirmed the same way."""
 
     __tablename__ = "watch"
 
@@ -24,7 +24,8 @@ class Watch(Base):
     focus_areas: Mapped[str] = mapped_column(String(500), default="")
     audiences: Mapped[str] = mapped_column(String(500), default="")
     networks: Mapped[str] = mapped_column(String(500), default="")
-    #: Choices asked for and not yet confirmed, as JSON ("" when none).
+    #: Choices asked for and not yet confirmed, with the language asked in, as JSON ("" when
+    #: none).
     pending: Mapped[str] = mapped_column(Text, default="")
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]

@@ -59,10 +59,10 @@ def request(email: str, choices: Choices, language: str) -> str:
     if watch is None:
         watch = Watch(email=email, language=language)
         db.session.add(watch)
-    watch.pending = json.dumps(asdict(choices))
+    watch.pending = json.dumps({**asdict(choices), "language": language})
     watch.requested_at = utcnow()
     db.session.flush()
-    compose.queue_watch_confirmation(watch)
+    compose.queue_watch_confirmation(watch, language)
     return email
 
 
@@ -72,6 +72,7 @@ def confirm(watch_id: int, requested_at: str) -> Watch | None:
     if watch is None or not watch.pending or watch.requested_at.isoformat() != requested_at:
         return None
     pending = json.loads(watch.pending)
+    watch.language = pending.pop("language")
     _set(watch, Choices(**{k: tuple(v) if isinstance(v, list) else v for k, v in pending.items()}))
     watch.pending = ""
     if watch.confirmed_at is None:

@@ -84,3 +84,23 @@ def test_an_unconfirmed_request_is_erased_after_a_week(app, client, smtp):
         assert db.session.scalar(select(func.count()).select_from(Watch)) == 1
         personal_data.purge(utcnow() + timedelta(days=8))
         assert db.session.scalar(select(func.count()).select_from(Watch)) == 0
+
+
+def test_asking_again_in_english_is_answered_and_confirmed_in_english(app, client, smtp):
+    watching(app, client, smtp, "tvasprakig@bibliotek.se", everything="y")
+    client.get("/sprak/en?next=/")
+    submit(client, "/bevaka", {"email": "tvasprakig@bibliotek.se", "everything": "y"})
+    with app.app_context():
+        (mail,) = deliver(smtp)
+    assert mail["Subject"] == "Confirm your watch"
+    with app.app_context():  # a stranger's request changes nothing until it is confirmed
+        assert db.session.scalar(select(Watch.language)) == "sv"
+    confirm = link(mail, "/bevaka/bekrafta/")
+    client.post(confirm, data={"csrf_token": csrf_token(client.get(confirm).text)})
+    with app.app_context():
+        make_event(title="Bokprat")
+        db.session.commit()
+        watches.send_digests(utcnow() + timedelta(minutes=1))
+        db.session.commit()
+        (digest,) = deliver(smtp)
+    assert digest["Subject"].startswith("New events you watch for")
