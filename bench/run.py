@@ -213,8 +213,9 @@ def check_eventreg_signups(
 
     Right means, in each way of taking part (``seats``: its seats, by mode; one, None, for a
     plain event): seats went to its first sign-ups, everyone after them is on its waiting list
-    in sign-up order (their mail, as queued for the worker to write, names their position), and
-    each person has exactly one mail in the outbox.
+    in sign-up order (their mail, as queued for the worker to write, names their position),
+    each person has exactly one mail in the outbox, and the statistics hold every seat: counted,
+    or waiting for the worker to count it.
     """
     engine = create_engine(database_url)
     with engine.connect() as conn:
@@ -228,6 +229,14 @@ def check_eventreg_signups(
         ).all()
         outbox = conn.scalar(
             text("SELECT count(*) FROM outbox_message WHERE event_id = :event"),
+            {"event": event_id},
+        )
+        in_statistics = conn.scalar(
+            text(
+                "SELECT (SELECT coalesce(sum(seated), 0) FROM event_participation "
+                "WHERE event_id = :event) + (SELECT count(*) FROM registration "
+                "WHERE event_id = :event AND status = 'confirmed' AND NOT counted)"
+            ),
             {"event": event_id},
         )
     engine.dispose()
@@ -254,6 +263,9 @@ def check_eventreg_signups(
             problems.append(
                 f"{len(out_of_order)} waiting-list mails{where} with the wrong position"
             )
+    seated = len({row.id for row in rows if row.status == "confirmed"})
+    if in_statistics != seated:
+        problems.append(f"the statistics hold {in_statistics} seats, expected {seated}")
     if sum(row.mode is not None for row in rows) not in (0, len(rows)):
         problems.append("some registrations with a way of taking part, some without")
     return problems

@@ -74,8 +74,9 @@ def _loading(path: Path, load) -> str:
 def mail_worker_command(once: bool):
     """Deliver the outbox over SMTP (or to instance/mail/*.eml without MAIL_SERVER).
 
-    While it runs it also queues due reminders every REMINDER_CHECK_SECONDS, and reads the
-    mailbox every REPLY_CHECK_SECONDS when IMAP_SERVER is set. SIGTERM (or Ctrl-C) lets it
+    While it runs it also queues due reminders every REMINDER_CHECK_SECONDS, counts new sign-ups
+    into the statistics every STATISTICS_CATCH_UP_SECONDS, and reads the mailbox every
+    REPLY_CHECK_SECONDS when IMAP_SERVER is set. SIGTERM (or Ctrl-C) lets it
     finish the message it is sending and give the rest back at once.
     """
     config = current_app.config
@@ -86,6 +87,7 @@ def mail_worker_command(once: bool):
         once=once,
         schedule=[
             (config["REMINDER_CHECK_SECONDS"], _queue_reminders),
+            (config["STATISTICS_CATCH_UP_SECONDS"], _count_statistics),
             (
                 config["REPLY_CHECK_SECONDS"] if replies_are_read() else 0,
                 calendar_replies.read_mailbox,
@@ -100,6 +102,22 @@ def mail_worker_command(once: bool):
 def _queue_reminders() -> None:
     with db.session.begin():
         reminders.send_reminders()
+
+
+def _count_statistics() -> None:
+    """Count in batches, a transaction each, so that no event stays locked for long."""
+    while True:
+        with db.session.begin():
+            if counting.catch_up(db.session()) < counting.BATCH:
+                return
+
+
+@click.command("count-statistics")
+@with_appcontext
+def count_statistics_command():
+    """Count new sign-ups into the statistics (the mail worker does it every half minute)."""
+    _count_statistics()
+    click.echo("Nya anmälningar är inräknade i statistiken.")
 
 
 @click.command("read-replies")
@@ -183,6 +201,7 @@ def init_app(app: Flask) -> None:
         purge_personal_data_command,
         send_reminders_command,
         rebuild_statistics_command,
+        count_statistics_command,
         read_replies_command,
     ):
         app.cli.add_command(command)

@@ -105,6 +105,10 @@ DEFAULTS = {
     "INVITATION_REMINDER_DAYS": 3,
     #: How often the mail worker looks for reminders to send (0: leave it to cron).
     "REMINDER_CHECK_SECONDS": 300,
+    #: How often the mail worker counts new sign-ups into the statistics' pre-counted tables
+    #: (0: leave it to cron and ``flask count-statistics``). The statistics are exact either
+    #: way; the fewer left uncounted, the less the statistics page counts as it is shown.
+    "STATISTICS_CATCH_UP_SECONDS": 30,
     #: Days after an event's last session when dietary and accessibility needs are erased.
     "ERASE_NEEDS_AFTER_DAYS": 30,
     #: Days after an event's last session when registrations lose names and addresses

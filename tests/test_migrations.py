@@ -70,6 +70,12 @@ def test_upgrading_a_database_with_data_keeps_every_row(tmp_path, smtp):
         assert_participation_is_counted_right()
         assert [row[-3:] for row in participation_rows()[0]] == [(1, 1, 0)]  # seated, came
 
+        db.session.commit()
+        downgrade(revision="dc8674d7e1d9")  # before sign-ups waited for the worker to count
+        upgrade()
+        assert_participation_is_counted_right()  # nobody counted twice
+        assert [row[-3:] for row in participation_rows()[0]] == [(1, 1, 0)]
+
         db.session.commit()  # end the transaction: a migration needs the write lock
         downgrade(revision="2031e2532a93")  # before calendar entries
         upgrade()

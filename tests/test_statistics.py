@@ -20,6 +20,7 @@ from eventreg.services.events import SessionTimes, cancel_event, update_event
 from eventreg.services.personal_data import erase_person
 from eventreg.services.plans import AreaText
 from eventreg.services.registrations import cancel_registration, register
+from eventreg.statistics import counting
 from eventreg.statistics import report as statistics
 
 
@@ -108,6 +109,36 @@ def test_a_failed_transaction_leaves_the_counts_as_they_were(ctx):
     db.session.flush()
     db.session.rollback()
     assert participation_rows() == before
+    assert_participation_is_counted_right()
+
+
+def test_the_report_counts_sign_ups_the_worker_has_yet_to_count(ctx):
+    """A sign-up is counted into the tables by the worker, a little later; meanwhile the report
+    adds it, so its figures are the same before and after."""
+    habo = library_ids()["Habo bibliotek"]
+    event = make_event(days=20, focus_area_id=focus_area("Läsfrämjande"))
+    db.session.commit()
+    people = [register(event.id, applicant(n, library_id=habo)) for n in (1, 2, 3)]
+    register(event.id, applicant(4))
+    cancel_registration(people[0].id)
+    db.session.commit()
+    day = stockholm(20).date()
+
+    def figures() -> tuple:
+        result = statistics.report(day, day)
+        habo_row = next(row for row in result.libraries if row.label.startswith("Habo"))
+        return (
+            result.registered,
+            habo_row.registered,
+            [row.registered for row in result.focus_areas],
+        )
+
+    assert seated_per_month() == {}
+    assert figures() == (3, 2, [3])
+    assert counting.catch_up(db.session()) == 4
+    db.session.commit()
+    assert seated_per_month() == {day.replace(day=1): 3}
+    assert figures() == (3, 2, [3])
     assert_participation_is_counted_right()
 
 

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.models.base import Base, str_enum, utcnow
@@ -47,6 +47,14 @@ class Registration(Base):
         ),
         # Counting seats and finding the head of the waiting list.
         Index("ix_registration_event_status", "event_id", "status", "id"),
+        # The few the statistics have yet to count (``statistics.counting.catch_up``); the
+        # condition as SQLAlchemy writes ``~Registration.counted`` on each, or it goes unused.
+        Index(
+            "ix_registration_uncounted",
+            "event_id",
+            sqlite_where=text("counted = 0"),
+            postgresql_where=text("NOT counted"),
+        ),
         # A personal link names the id: an erased registration's id must never open another.
         {"sqlite_autoincrement": True},
     )
@@ -91,6 +99,10 @@ class Registration(Base):
     declined_at: Mapped[datetime | None]
     #: When name, address and free text were erased; library and status stay for statistics.
     anonymised_at: Mapped[datetime | None]
+    #: Whether the statistics' pre-counted tables hold this registration. A new one is counted
+    #: by the worker, not by the sign-up that made it; once counted, every change to its seat
+    #: or workplace is counted as it commits (``statistics.counting``).
+    counted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     event: Mapped[Event] = relationship()
     library: Mapped[Library | None] = relationship()

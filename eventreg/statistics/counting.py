@@ -1,18 +1,24 @@
 """Keeping the statistics' pre-counted events and participation (``statistics.models``) in step.
 
-A hook on the app's session (:func:`watch`, installed by ``create_app``): services change
-registrations, attendance and events as they must, and the counts follow in the same transaction,
-on every path through the ORM, without any service having to remember them. The hook works on
-the session it is given.
+A new registration is not counted by the request that makes it: a rush of sign-ups would pay
+for two upserts each. It is saved uncounted (``Registration.counted``), and :func:`catch_up`
+counts it a little later, in the worker; meanwhile ``statistics.report`` adds the uncounted to
+what it reads, so the figures are exact at every moment.
 
-After each flush the session notes what changed that is counted. A seat taken or given up, or a
-seated person's workplace, is moved on its own just before commit: one person's row in, one out,
+Everything else is counted by a hook on the app's session (:func:`watch`, installed by
+``create_app``), in the same transaction as the change, on every path through the ORM, without
+any service having to remember it. The hook works on the session it is given. After each flush
+the session notes what changed that is counted. A counted registration's seat taken or given
+up, or its workplace, is moved on its own just before commit: one person's row in, one out,
 however large the event. Anything else (an attendance mark, a session added or removed, or an
 event's status, date, focus area or audience) has its event counted again from its
-registrations, and the difference added to its months. Either way the counts change in the same
-transaction as what they count, on every path through the ORM; after a rollback the noted events
-are counted again, which is right whatever was undone. A bulk UPDATE bypasses the ORM: none
-changes a counted fact today, and one that does must call :func:`refresh` itself.
+registrations, and the difference added to its months; that counts the event's uncounted
+registrations too. After a rollback the noted events are counted again, which is right whatever
+was undone. A bulk UPDATE bypasses the ORM: none changes a counted fact today, and one that does
+must call :func:`refresh` itself.
+
+Counting an uncounted registration and changing it both hold its event's lock, so the two never
+cross: a change finds out under the lock whether the worker counted the registration meanwhile.
 """
 
 from collections import defaultdict
@@ -20,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from itertools import chain
 
-from sqlalchemy import case, delete, event, func, insert, inspect, select
+from sqlalchemy import Select, case, delete, event, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.util import identity_key
@@ -48,10 +54,16 @@ from eventreg.statistics.models import (
 
 #: Events counted per statement, well below the databases' limits on bound parameters.
 _CHUNK = 500
+#: Registrations counted per transaction of :func:`catch_up`.
+BATCH = 500
+#: The registrations :func:`catch_up` has yet to count (the condition of their partial index).
+UNCOUNTED = ~Registration.counted
 _EVENTS = "participation_events"
 _SESSIONS = "participation_sessions"
 #: Registration id → [event id, (status, library id) before or None, (status, library id) after]
 _SEATS = "participation_seats"
+#: Registration id → event id, of changed registrations that were not counted when loaded.
+_UNSURE = "participation_unsure"
 _UNKNOWN = object()
 _MONTHLY_EVENTS_KEY = ("month", "focus_area_id", "audience_id", "audience")
 _MONTHLY_PEOPLE_KEY = (*_MONTHLY_EVENTS_KEY, "library_id")
@@ -87,13 +99,17 @@ def _forget_seats(session: Session, _previous_transaction) -> None:
     """After a rollback the noted seats may never have been taken: count their events instead,
     which is right whatever was undone."""
     seats = session.info.pop(_SEATS, {})
+    session.info.pop(_UNSURE, None)
     session.info.setdefault(_EVENTS, set()).update(seat[0] for seat in seats.values())
 
 
 def _changed(session: Session, obj) -> bool:
     state = inspect(obj)
-    if isinstance(obj, Registration) and not _seated_now_or_before(state):
-        return False  # a waiting list changes no count
+    if isinstance(obj, Registration) and (
+        obj in session.new  # counted by catch_up once committed
+        or not _seated_now_or_before(state)  # a waiting list changes no count
+    ):
+        return False
     if obj in session.new or obj in session.deleted:
         return True
     return any(state.attrs[name].history.has_changes() for name in _FACTS[type(obj)])
@@ -109,11 +125,12 @@ def _note_changes(session: Session, _flush_context) -> None:
     events = session.info.setdefault(_EVENTS, set())
     sessions = session.info.setdefault(_SESSIONS, set())
     seats = session.info.setdefault(_SEATS, {})
+    unsure = session.info.setdefault(_UNSURE, {})
     for obj in chain(session.new, session.dirty, session.deleted):
         if type(obj) not in _FACTS or not _changed(session, obj):
             continue
         if isinstance(obj, Registration):
-            _note_seat(session, obj, seats, events)
+            _note_seat(session, obj, seats, events, unsure)
         elif isinstance(obj, EventSession):
             events.add(obj.event_id)
         elif isinstance(obj, Attendance):
@@ -122,11 +139,20 @@ def _note_changes(session: Session, _flush_context) -> None:
             events.add(obj.id)
 
 
-def _note_seat(session: Session, registration: Registration, seats: dict, events: set) -> None:
-    """Note a registration's seat and workplace before and after; count its event again when
-    the earlier ones are unknown (or it was deleted, taking its attendance with it)."""
+def _note_seat(
+    session: Session, registration: Registration, seats: dict, events: set, unsure: dict
+) -> None:
+    """Note a counted registration's seat and workplace before and after; count its event
+    again when the earlier ones are unknown (or it was deleted, taking its attendance with it).
+
+    One that was not counted when loaded is left to :func:`catch_up`, unless the worker counted
+    it since: :func:`_refresh_noted` asks, once it holds the event's lock.
+    """
     if registration in session.deleted:
         events.add(registration.event_id)
+        return
+    if inspect(registration).dict.get("counted") is not True:
+        unsure[registration.id] = registration.event_id
         return
     after = (registration.status, registration.library_id)
     if registration.id in seats:
@@ -157,13 +183,27 @@ def _refresh_noted(session: Session) -> None:
     events = session.info.pop(_EVENTS, set())
     sessions = session.info.pop(_SESSIONS, set())
     seats = session.info.pop(_SEATS, {})
+    unsure = session.info.pop(_UNSURE, {})
     if sessions:
         events.update(
             session.scalars(select(EventSession.event_id).where(EventSession.id.in_(sessions)))
         )
-    _lock(session, events | {event_id for event_id, _before, _after in seats.values()})
+    seated = {event_id for event_id, _before, _after in seats.values()}
+    _lock(session, events | seated | set(unsure.values()))
+    if unsure:  # counted by the worker since they were loaded: their change is not noted
+        events.update(
+            session.scalars(
+                select(Registration.event_id).where(
+                    Registration.id.in_(list(unsure)), Registration.counted
+                )
+            )
+        )
     refresh(session, events)
-    _move_seats(session, {id_: seat for id_, seat in seats.items() if seat[0] not in events})
+    _move_seats(
+        session,
+        {id_: seat for id_, seat in seats.items() if seat[0] not in events},
+        [id_ for id_, (_event, before, _after) in seats.items() if before is not None],
+    )
 
 
 def _lock(session: Session, event_ids: set[int]) -> None:
@@ -205,25 +245,25 @@ def _month_of(session: Session, event_ids: set[int]) -> dict[int, tuple]:
     return months
 
 
-def _move_seats(session: Session, seats: dict[int, list]) -> None:
+def _move_seats(session: Session, seats: dict[int, list], marked: list[int]) -> None:
     """Add seats taken and take away seats given up, one registration at a time.
 
-    Cheaper than counting a whole event again when one person signs up for a course of 300:
-    a new seat is two upserts; a changed one also reads its attendance marks.
+    Cheaper than counting a whole event again when one person changes their seat in a course
+    of 300: two upserts, and reading the attendance marks of those in ``marked`` (the others
+    have none).
     """
     if not seats:
         return
     months = _month_of(session, {event_id for event_id, _before, _after in seats.values()})
-    earlier = [id_ for id_, (_event, before, _after) in seats.items() if before is not None]
-    marks = (  # a new registration has no attendance yet
+    marks = (
         dict(
             session.execute(
                 select(Attendance.registration_id, func.max(case((Attendance.present, 1), else_=0)))
-                .where(Attendance.registration_id.in_(earlier))
+                .where(Attendance.registration_id.in_(marked))
                 .group_by(Attendance.registration_id)
             ).all()
         )
-        if earlier
+        if marked
         else {}
     )
     people: _Changes = defaultdict(lambda: [0, 0, 0])
@@ -298,7 +338,7 @@ def _refresh(session: Session, ids: list[int]) -> None:
     }
     new_people = [
         dict(zip(("event_id", "library_id", *PEOPLE_COUNTS), row, strict=True))
-        for row in _count(session, Registration.event_id.in_(list(new)))
+        for row in session.execute(seated(Registration.event_id.in_(list(new))))
     ]
     for table, rows in ((CountedEvent, list(new.values())), (EventParticipation, new_people)):
         if rows:
@@ -311,6 +351,50 @@ def _refresh(session: Session, ids: list[int]) -> None:
 
     _apply(session, MonthlyEvents, _MONTHLY_EVENTS_KEY, ("events", "sessions"), events)
     _apply(session, MonthlyParticipation, _MONTHLY_PEOPLE_KEY, PEOPLE_COUNTS, people)
+    _mark_counted(session, Registration.event_id.in_(ids))
+
+
+def catch_up(session: Session, limit: int = BATCH) -> int:
+    """Count up to ``limit`` registrations not yet counted; return how many there were.
+
+    Their events are locked first, in id order: a change to one of them waits, then finds it
+    counted. A registration whose row another transaction has changed and not yet committed
+    is skipped (PostgreSQL's SKIP LOCKED), for the next catch-up: waiting for it could deadlock
+    with that transaction's commit, which locks the event.
+    """
+    first = (
+        select(Registration.event_id)
+        .where(UNCOUNTED)
+        .order_by(Registration.event_id, Registration.id)
+        .limit(limit)
+        .subquery()
+    )
+    events = set(session.scalars(select(first.c.event_id).distinct()))
+    if not events:
+        return 0
+    _lock(session, events)
+    rows = session.execute(
+        select(Registration.id, Registration.event_id, Registration.status, Registration.library_id)
+        .where(Registration.event_id.in_(events), UNCOUNTED)
+        .order_by(Registration.event_id, Registration.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    seats = {row.id: [row.event_id, None, (row.status, row.library_id)] for row in rows}
+    _move_seats(session, seats, list(seats))
+    _mark_counted(session, Registration.id.in_(list(seats)))
+    return len(seats)
+
+
+def _mark_counted(session: Session, where) -> None:
+    """Mark registrations counted; their ``updated_at`` stays, as nothing about them changed
+    (public pages' stored copies follow it)."""
+    session.execute(
+        update(Registration)
+        .where(where, UNCOUNTED)
+        .values(counted=True, updated_at=Registration.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def rebuild(session: Session) -> None:
@@ -325,7 +409,7 @@ def _deleted(table, ids: list[int]):
     return delete(table).where(table.event_id.in_(ids)).returning(*table.__table__.columns)
 
 
-def _count(session: Session, where) -> list[tuple]:
+def seated(where) -> Select:
     """(event id, library id, seated, came, no-shows) of the registrations ``where`` selects.
 
     One seated person counts once however many sessions they were marked at: "came" if marked
@@ -344,15 +428,13 @@ def _count(session: Session, where) -> list[tuple]:
         .group_by(Registration.id)
         .subquery()
     )
-    return session.execute(
-        select(
-            per_person.c.event_id,
-            per_person.c.library_id,
-            func.count(),
-            func.count(case((per_person.c.came == 1, 1))),
-            func.count(case((per_person.c.came == 0, 1))),
-        ).group_by(per_person.c.event_id, per_person.c.library_id)
-    ).all()
+    return select(
+        per_person.c.event_id,
+        per_person.c.library_id,
+        func.count().label("seated"),
+        func.count(case((per_person.c.came == 1, 1))).label("came"),
+        func.count(case((per_person.c.came == 0, 1))).label("no_shows"),
+    ).group_by(per_person.c.event_id, per_person.c.library_id)
 
 
 def _theme(event) -> dict:

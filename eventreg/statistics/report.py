@@ -2,7 +2,8 @@
 
 Counts come from registrations, which outlive names (see personal_data), so a report for any
 past term can be made again and gives the same figures. They are read from counts kept as
-registrations change (``counting``), not from the registrations themselves.
+registrations change (``counting``), not from the registrations themselves, but for the few
+sign-ups not yet counted.
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from eventreg.models import (
     MonthlyParticipation,
     Municipality,
 )
+from eventreg.statistics import counting
 from eventreg.statistics.models import OTHER_WORKPLACE, PEOPLE_COUNTS
 
 
@@ -103,7 +105,7 @@ def _events(start: date, end: date) -> list[tuple]:
 
 def _participation(start: date, end: date) -> list[tuple]:
     """(library id, focus area id, audience id, audience, seated, came, no-shows) of the
-    period's events."""
+    period's events: as counted, and the sign-ups the worker has yet to count."""
     people = MonthlyParticipation
     key = (people.library_id, people.focus_area_id, people.audience_id, people.audience)
     monthly = select(*key, *(func.sum(getattr(people, name)) for name in PEOPLE_COUNTS))
@@ -116,9 +118,18 @@ def _participation(start: date, end: date) -> list[tuple]:
     per_event = select(
         *key_of_event, *(func.sum(getattr(EventParticipation, name)) for name in PEOPLE_COUNTS)
     ).join(CountedEvent, CountedEvent.event_id == EventParticipation.event_id)
-    return _in_period(
-        start, end, monthly.group_by(*key), people.month, per_event.group_by(*key_of_event)
+    new = counting.seated(counting.UNCOUNTED).subquery()
+    not_yet_counted = (
+        select(new.c.library_id, *key_of_event[1:], new.c.seated, new.c.came, new.c.no_shows)
+        .join(CountedEvent, CountedEvent.event_id == new.c.event_id)
+        .where(CountedEvent.day.between(start, end))
     )
+    return [
+        *_in_period(
+            start, end, monthly.group_by(*key), people.month, per_event.group_by(*key_of_event)
+        ),
+        *db.session.execute(not_yet_counted),
+    ]
 
 
 def _add(totals: dict, key, counts) -> None:

@@ -8,26 +8,31 @@ import multiprocessing
 import threading
 import time
 
+import pytest
 from helpers import (
     applicant,
     assert_participation_is_counted_right,
+    at_once,
     csrf_token,
     make_event,
     sign_up_form,
 )
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from eventreg import create_app
 from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import (
     Event,
+    Library,
     MonthlyParticipation,
     OutboxMessage,
     Registration,
     RegistrationStatus,
 )
 from eventreg.services import events, registrations
+from eventreg.statistics import counting
 
 
 def sign_up_all(app, event_id: int, numbers: range, barrier, errors: list) -> None:
@@ -98,16 +103,85 @@ def test_simultaneous_sign_ups_in_threads_never_overbook(app):
 
 
 def test_sign_ups_for_two_events_of_one_month_at_once_keep_the_statistics_right(app):
-    """Both events add to the same monthly rows; no transaction may overwrite another's count."""
+    """Both events add to the same monthly rows; no transaction may overwrite another's count,
+    neither the sign-ups' nor the two workers' counting them meanwhile."""
     with app.app_context():
         event_ids = [make_event(capacity=6, days=30).id for _ in range(2)]
         db.session.commit()
 
+    def count_as_a_worker(barrier):
+        with app.app_context():
+            barrier.wait()
+            for _ in range(40):
+                counting.catch_up(db.session(), limit=2)
+                db.session.commit()
+
+    barrier = threading.Barrier(2)
+    workers = [threading.Thread(target=count_as_a_worker, args=(barrier,)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
     assert sign_up_in_threads(app, event_ids, threads=8, each=4) == []
+    for worker in workers:
+        worker.join()
     with app.app_context():
+        assert_participation_is_counted_right()
         month = db.session.execute(select(MonthlyParticipation)).scalar_one()
         assert month.seated == 12
+
+
+def test_changes_to_sign_ups_while_two_workers_count_them_keep_the_statistics_right(app):
+    """A seat given up or a workplace changed while the workers count that very sign-up:
+    each is counted once, as it ends up."""
+    with app.app_context():
+        event_id = make_event(capacity=20, days=30).id
+        ids = [registrations.register(event_id, applicant(n)).id for n in range(20)]
+        db.session.commit()
+        library_id = db.session.scalars(select(Library.id).order_by(Library.id)).first()
+
+    def count_as_a_worker():
+        with app.app_context():
+            for _ in range(20):
+                counting.catch_up(db.session(), limit=1)
+                db.session.commit()
+
+    def change(numbers: range):
+        with app.app_context():
+            for n in numbers:
+                if n % 2:
+                    registrations.cancel_registration(ids[n])
+                else:
+                    registrations.change_details(ids[n], applicant(n, library_id=library_id))
+                db.session.commit()
+
+    at_once(count_as_a_worker, count_as_a_worker, lambda: change(range(10)))
+    with app.app_context():
         assert_participation_is_counted_right()
+        people = db.session.execute(select(MonthlyParticipation)).scalars().all()
+        assert {(row.library_id, row.seated) for row in people} == {(library_id, 5), (0, 10)}
+
+
+def test_a_change_to_a_sign_up_counted_since_it_was_loaded_is_counted(app):
+    """A path that changes a registration without taking its event's lock first: the worker
+    may count it in between, and the change must then be counted too."""
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            pytest.skip("SQLite's write lock, taken as the transaction begins, keeps workers out")
+        event_id = make_event(capacity=5, days=30).id
+        db.session.commit()
+        registration_id = registrations.register(event_id, applicant(1)).id
+        db.session.commit()
+        library_id = db.session.scalars(select(Library.id).order_by(Library.id)).first()
+
+        registration = db.session.get(Registration, registration_id)
+        with Session(db.engine) as worker:
+            assert counting.catch_up(worker) == 1
+            worker.commit()
+        registration.library_id = library_id
+        db.session.commit()
+
+        assert_participation_is_counted_right()
+        month = db.session.execute(select(MonthlyParticipation)).scalar_one()
+        assert (month.library_id, month.seated) == (library_id, 1)
 
 
 def _process_sign_ups(config: dict, event_id: int, numbers: range, barrier, failures) -> None:
