@@ -1,5 +1,8 @@
 """Mail throughput: how fast ``flask --app wsgi mail-worker --once`` drains the outbox over SMTP.
 
+Then a newsletter to ``subscribers`` confirmed subscribers, queued by ``newsletters.send`` and
+drained the same way (target: at least 100 mails/s, each subscriber once).
+
     .venv/bin/python bench/mail.py           # 2,000 mails, writes its section of BENCHMARKS.md
     .venv/bin/python bench/mail.py --quick   # 200 mails, prints the section only
 
@@ -45,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pgcluster import PostgresCluster  # noqa: E402
-from sqlalchemy import func, select, update  # noqa: E402
+from sqlalchemy import delete, func, insert, select, update  # noqa: E402
 from sqlalchemy.orm import selectinload  # noqa: E402
 
 from bench import report  # noqa: E402
@@ -68,8 +71,10 @@ from eventreg.models import (  # noqa: E402
     OutboxMessage,
     OutboxStatus,
     Registration,
+    Watch,
 )
 from eventreg.models.base import utcnow  # noqa: E402
+from eventreg.services import newsletters  # noqa: E402
 from eventreg.services.events import SessionTimes, create_event, publish_event  # noqa: E402
 from eventreg.services.places import import_libraries  # noqa: E402
 from eventreg.services.registrations import Applicant, register  # noqa: E402
@@ -85,10 +90,15 @@ class Settings:
     workers: tuple[int, ...]
     rounds: int
     micro_calls: int
+    subscribers: int
 
 
-FULL = Settings(mails=2_000, events=20, workers=(1, 4), rounds=2, micro_calls=2_000)
-QUICK = Settings(mails=200, events=4, workers=(1, 4), rounds=1, micro_calls=200)
+FULL = Settings(
+    mails=2_000, events=20, workers=(1, 4), rounds=2, micro_calls=2_000, subscribers=2_000
+)
+QUICK = Settings(mails=200, events=4, workers=(1, 4), rounds=1, micro_calls=200, subscribers=200)
+#: The issue's target for a newsletter to every subscriber.
+NEWSLETTER_PER_S = 100
 
 
 def _median_ms(values: list[float]) -> float:
@@ -159,18 +169,54 @@ def queue_mails(settings: Settings) -> dict:
     }
 
 
-def reset_outbox() -> None:
-    """Every message back to pending and due, as after a coordinator's "try again"."""
+def reset_outbox(rewrite: bool = False) -> None:
+    """Every message back to pending and due, as after a coordinator's "try again"; with
+    ``rewrite``, unwritten too, so that the worker writes each again as on its first send."""
+    values = {
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "sent_at": None,
+        "last_error": "",
+        "next_attempt_at": utcnow() - timedelta(minutes=1),
+    }
+    if rewrite:
+        values["written_at"] = None
+    db.session.execute(update(OutboxMessage).values(**values))
+    db.session.commit()
+
+
+def queue_newsletter(settings: Settings) -> dict:
+    """The outbox emptied, ``subscribers`` confirmed subscribers, and a newsletter presenting
+    five events sent to them through ``newsletters.send``, as the coordinator's button does."""
+    db.session.execute(delete(OutboxMessage))
+    now = utcnow()
     db.session.execute(
-        update(OutboxMessage).values(
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            sent_at=None,
-            last_error="",
-            next_attempt_at=utcnow() - timedelta(minutes=1),
-        )
+        insert(Watch),
+        [
+            {
+                "email": f"prenumerant{number}@example.se",
+                "language": "en" if number % 10 == 0 else "sv",
+                "newsletter": True,
+                "requested_at": now,
+                "confirmed_at": now,
+                "told_through": now,
+            }
+            for number in range(settings.subscribers)
+        ],
+    )
+    events = [event.id for event in newsletters.coming_events()][:5]
+    intro = "Hej alla!\n\nHär är **vårens kurser**, och [mer i kalendariet](https://example.se)."
+    newsletter = newsletters.save(
+        None, newsletters.Draft("Vårens kurser", intro, tuple(events)), None
     )
     db.session.commit()
+    began = time.perf_counter()
+    newsletters.send(newsletter.id, None)
+    db.session.commit()
+    took = time.perf_counter() - began
+    expected = list(db.session.scalars(select(OutboxMessage.message_id)))
+    db.session.rollback()
+    return {"expected": expected, "send_s": took}
 
 
 def outbox_state() -> dict:
@@ -379,6 +425,20 @@ def bench_database(
                     file=sys.stderr,
                 )
                 result["runs"].append(run)
+        print(f"   a newsletter to {settings.subscribers} subscribers", file=sys.stderr)
+        queued = queue_newsletter(settings)
+        expected = queued.pop("expected")
+        result["newsletter"] = {**queued, "runs": []}
+        for workers in settings.workers:
+            reset_outbox(rewrite=True)
+            run = deliver(workers, env, log, sink, expected, database_pid)
+            run["outbox"] = outbox_state()
+            print(
+                f"   newsletter, {workers} worker(s): {run['received']} in {run['wall_s']:.1f} s"
+                f", {run['per_s_wall']:.0f}/s; exactly once: {run['exactly_once']}",
+                file=sys.stderr,
+            )
+            result["newsletter"]["runs"].append(run)
         if micro:
             print("   microbenchmarks", file=sys.stderr)
             result["micro"] = microbenchmarks(settings)
@@ -489,6 +549,7 @@ def render(results: list[dict], settings: Settings, command: str, host: dict, co
     problems = [f"{r['database']}: {p}" for r in results for p in r["queue"]["problems"]]
     if problems:
         lines += ["", "**Queueing problems:** " + "; ".join(problems)]
+    lines += _newsletter_table(results, settings)
     micro = next(r["micro"] for r in results if "micro" in r)
     database = next(r["database"] for r in results if "micro" in r)
     lines += [
@@ -512,6 +573,41 @@ def render(results: list[dict], settings: Settings, command: str, host: dict, co
         *_profile_table("build_message(outbox).as_bytes()", micro["mime_profile"], 200),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _newsletter_table(results: list[dict], settings: Settings) -> list[str]:
+    """The newsletter's drain rate against the target, each subscriber once."""
+    lines = [
+        "",
+        f"### A newsletter to {settings.subscribers:,} subscribers",
+        "",
+        f"`newsletters.send` queues one message per confirmed subscriber in one transaction; the "
+        "workers write each (text and HTML, with the subscriber's own links and one-click "
+        "unsubscribe) just before sending it. Each run starts from unwritten messages. Target: "
+        f"≥ {NEWSLETTER_PER_S} mails/s (wall, start-up included), each subscriber exactly once.",
+        "",
+        "| Database, workers | mails/s (wall) | mails/s (delivery) | wall s "
+        "| worker CPU ms/mail | check |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for result in results:
+        for run in result["newsletter"]["runs"]:
+            state = run["outbox"]["by_status"]
+            once = run["exactly_once"] and state.get("sent", 0) == settings.subscribers
+            fast = run["per_s_wall"] >= NEWSLETTER_PER_S
+            lines.append(
+                f"| {result['database']}, {run['workers']} | {run['per_s_wall']:.0f} "
+                f"| {run['per_s_delivery'] or 0:.0f} | {run['wall_s']:.1f} "
+                f"| {run['worker_cpu_ms_per_message']:.2f} "
+                f"| {'✅' if once and fast else '❌'} {'each once' if once else state}"
+                f"{'' if fast else f', under {NEWSLETTER_PER_S}/s'} |"
+            )
+    lines.append(
+        "| `newsletters.send` + commit (queueing for every subscriber), s | "
+        + " / ".join(f"{r['newsletter']['send_s']:.2f} ({r['database']})" for r in results)
+        + " | | | | |"
+    )
+    return lines
 
 
 def main() -> None:

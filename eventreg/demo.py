@@ -13,8 +13,17 @@ from sqlalchemy import func, select
 from eventreg import organisation
 from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
-from eventreg.models import Event, EventKind, JoinPolicy, Library, QuestionKind, Role, User
-from eventreg.services import evaluations, followups
+from eventreg.models import (
+    Event,
+    EventKind,
+    JoinPolicy,
+    Library,
+    QuestionKind,
+    Role,
+    User,
+    Watch,
+)
+from eventreg.services import evaluations, followups, newsletters, watches
 from eventreg.services.accounts import create_user
 from eventreg.services.attendance import mark_attendance
 from eventreg.services.events import SessionTimes, create_event, publish_event
@@ -23,6 +32,7 @@ from eventreg.services.plans import plans
 from eventreg.services.questions import ChoiceText, QuestionText, save_questions
 from eventreg.services.region import load_region
 from eventreg.services.registrations import Applicant, register
+from eventreg.services.watches import Choices
 
 #: The regions the demo can load (``services.region``); events are written for the first.
 REGIONS = Path(__file__).parent / "data" / "regions"
@@ -341,4 +351,36 @@ def seed(region: str = DEMO_REGION, force: bool = False) -> str:
     _fill(next(e for e in events if e.capacity == 3))
     events.append(_held_course(_current_areas()))
     _networks(None)
-    return f"{loaded} {len(events)} demoevenemang och 2 nätverk med träffar tillagda."
+    _newsletter(events)
+    return (
+        f"{loaded} {len(events)} demoevenemang, 2 nätverk med träffar, bevakningar och ett "
+        "nyhetsbrev tillagda."
+    )
+
+
+#: Demo subscribers: what each watches, and whether they take the newsletter.
+SUBSCRIBERS = [
+    ("lena.berg@example.se", Choices(newsletter=True)),
+    ("omar.haddad@example.se", Choices(everything=True, newsletter=True)),
+    ("eva.nilsson@example.se", Choices(everything=True)),
+]
+
+
+def _newsletter(events: list[Event]) -> None:
+    """Confirmed subscribers, and a newsletter already sent to them, in the archive."""
+    for email, choices in SUBSCRIBERS:
+        watches.request(email, choices, "sv")
+        watch = db.session.scalar(select(Watch).where(Watch.email == email))
+        watches.confirm(watch.id, watch.requested_at.isoformat())
+    presented = [event.id for event in events if event.status == "published"][:3]
+    newsletter = newsletters.save(
+        None,
+        newsletters.Draft(
+            "Hösten i fortbildningen",
+            "Hej alla på folkbiblioteken!\n\nHär är terminens första kurser. **Anmäl dig i "
+            "god tid**: platserna brukar ta slut.",
+            tuple(presented),
+        ),
+        None,
+    )
+    newsletters.send(newsletter.id, None)

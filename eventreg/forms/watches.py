@@ -1,4 +1,5 @@
-"""What a watch list asks: what to be told of (and, to ask for one, the address)."""
+"""What a watch list asks: what to be told of (and, to ask for one, the address); and the
+newsletter's own sign-up, which asks only the address."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectMultipleField
@@ -16,6 +17,7 @@ class Checkboxes(SelectMultipleField):
 
 
 class WatchChoicesForm(BaseForm):
+    newsletter = BooleanField(_l("Nyhetsbrevet, några gånger per termin"))
     everything = BooleanField(_l("Allt som publiceras"))
     focus_areas = Checkboxes(_l("Fokusområden"), coerce=int, validate_choice=False)
     audiences = Checkboxes(_l("Målgrupper"), coerce=int, validate_choice=False)
@@ -29,24 +31,31 @@ class WatchChoicesForm(BaseForm):
 
     def choices(self) -> Choices:
         return Choices(
-            self.everything.data,
-            tuple(self.focus_areas.data or ()),
-            tuple(self.audiences.data or ()),
-            tuple(self.networks.data or ()),
+            everything=self.everything.data,
+            focus_areas=tuple(self.focus_areas.data or ()),
+            audiences=tuple(self.audiences.data or ()),
+            networks=tuple(self.networks.data or ()),
+            newsletter=self.newsletter.data,
         )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if valid and self.choices().empty:
-            self.form_errors.append(_l("Välj vad du vill bevaka: allt, eller något nedan."))
+            self.form_errors.append(
+                _l("Välj vad du vill få: nyhetsbrevet, allt som publiceras, eller något nedan.")
+            )
             return False
         return valid
 
 
-class WatchRequestForm(WatchChoicesForm):
+class AddressForm(BaseForm):
     email = EmailField(
         _l("E-postadress"),
         filters=[strip],
         validators=[DataRequired(_l("Fyll i din e-postadress.")), Length(max=254), mail_address],
         render_kw={"autocomplete": "email"},
     )
+
+
+class WatchRequestForm(WatchChoicesForm, AddressForm):
+    pass

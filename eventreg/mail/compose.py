@@ -26,7 +26,9 @@ from eventreg.models import (
     EventSession,
     Invitation,
     NetworkMember,
+    Newsletter,
     Registration,
+    User,
     Watch,
 )
 
@@ -253,6 +255,25 @@ def queue_watch_confirmation(watch: Watch, language: str) -> None:
 def queue_watch_digest(watch: Watch, event_ids: list[int]) -> None:
     """The day's newly published events that match; with a one-click unsubscribe."""
     _to_watch("watch-digest", watch, watch.language, event_ids=event_ids)
+
+
+def queue_newsletter(newsletter: Newsletter, watch: Watch) -> None:
+    """A newsletter to a subscriber, in their language, with their one-click unsubscribe."""
+    _to_watch("newsletter", watch, watch.language, newsletter_id=newsletter.id)
+
+
+def queue_newsletter_test(newsletter: Newsletter, coordinator: User) -> None:
+    """The newsletter as a subscriber gets it, to the coordinator trying it."""
+    profile = organisation.current()
+    _queue(
+        "newsletter",
+        to=(coordinator.name, coordinator.email),
+        reply_to=(profile.owner, profile.contact_email),
+        language=DEFAULT_LANGUAGE,
+        event=None,
+        newsletter_id=newsletter.id,
+        test=True,
+    )
 
 
 def queue_membership(member: NetworkMember) -> None:

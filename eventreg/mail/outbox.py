@@ -11,6 +11,7 @@ The guarantee is at least once: a crash after the relay accepted a message but b
 was recorded sends it again, with the same Message-ID, so the receiving side can drop it.
 """
 
+import json
 import logging
 import threading
 import time
@@ -20,19 +21,21 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import case, insert, or_, select, update
 
 from eventreg import audit, organisation
 from eventreg.extensions import db
 from eventreg.mail import writing
 from eventreg.mail.transport import PermanentFailure, TransientFailure, open_transport
-from eventreg.models import OutboxMessage, OutboxStatus, User
+from eventreg.models import OutboxMessage, OutboxStatus, User, Watch
 from eventreg.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 #: A message being sent is claimed for this many SMTP timeouts (connect, MAIL, RCPT, DATA …).
 SENDING_TIMEOUTS = 3
+#: Newsletters in a row refused for good before an address gets no more.
+REFUSALS_BEFORE_UNDELIVERABLE = 3
 
 
 #: Built once: every sign-up queues a mail.
@@ -174,6 +177,7 @@ def _retry_delay(attempts: int) -> timedelta:
 
 
 def _record(message: OutboxMessage, error: Exception | None, permanent: bool = False) -> None:
+    """Note the outcome of an attempt, if the message is still ours, and commit."""
     now = utcnow()
     values: dict = {"attempts": OutboxMessage.attempts + 1, "claim": ""}
     if error is None:
@@ -188,8 +192,34 @@ def _record(message: OutboxMessage, error: Exception | None, permanent: bool = F
         log.warning(
             "delivery of %r failed (%s): %s", message, "final" if failed else "will retry", error
         )
-    db.session.execute(_ours(message).values(**values))
+    if (
+        db.session.execute(_ours(message).values(**values)).rowcount
+        and message.kind == "newsletter"
+    ):
+        _count_refusal(message, error)
     db.session.commit()
+
+
+def _count_refusal(message: OutboxMessage, error: Exception | None) -> None:
+    """A newsletter delivered, or refused for good by the relay (a 5xx), moves its subscriber's
+    count of refusals in a row; the third sets the address aside as undeliverable."""
+    watch_id = json.loads(message.context).get("watch_id")
+    if watch_id is None:  # a coordinator's test
+        return
+    watch = update(Watch).where(Watch.id == watch_id)
+    if error is None:
+        db.session.execute(watch.where(Watch.newsletters_refused > 0).values(newsletters_refused=0))
+    elif isinstance(error, PermanentFailure):
+        refused = Watch.newsletters_refused + 1
+        db.session.execute(
+            watch.values(
+                newsletters_refused=refused,
+                undeliverable_at=case(
+                    (refused >= REFUSALS_BEFORE_UNDELIVERABLE, utcnow()),
+                    else_=Watch.undeliverable_at,
+                ),
+            )
+        )
 
 
 def deliver_batch(stop: threading.Event | None = None) -> int:

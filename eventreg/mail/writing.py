@@ -26,6 +26,7 @@ from eventreg.models import (
     Invitation,
     MemberStatus,
     NetworkMember,
+    Newsletter,
     OutboxMessage,
     Registration,
     Watch,
@@ -124,6 +125,8 @@ def write(message: OutboxMessage) -> Written:
             return _my_courses(message, context)
         if message.kind.startswith("watch-"):
             return _watch(message, context)
+        if message.kind == "newsletter":
+            return _newsletter(context)
         return _about_event(message, context)
 
 
@@ -297,6 +300,29 @@ def _watch(message: OutboxMessage, context: dict) -> Written:
     listed = [(event, external_url("public.event", event_id=event.id)) for event in events]
     text, html = _render("watch_digest", events=listed, stop_url=stop, manage_url=manage)
     return Written(_("Nya evenemang som du bevakar"), text, html, unsubscribe_url=stop)
+
+
+def _newsletter(context: dict) -> Written:
+    """A newsletter: to a subscriber, with their own links and a one-click unsubscribe, or as
+    a coordinator's test, marked as one."""
+    newsletter = db.session.get(Newsletter, context["newsletter_id"])
+    watch = db.session.get(Watch, context["watch_id"]) if "watch_id" in context else None
+    stop = links.watch_url(watch, "newsletters.stop") if watch else ""
+    text, html = _render(
+        "newsletter",
+        newsletter=newsletter,
+        events=[
+            (event, external_url("public.event", event_id=event.id)) for event in newsletter.events
+        ],
+        web_url=external_url("newsletters.issue", newsletter_id=newsletter.id),
+        test=context.get("test", False),
+        stop_url=stop,
+        manage_url=links.watch_url(watch) if watch else "",
+    )
+    subject = newsletter.subject
+    if context.get("test"):
+        subject = _("Test: %(subject)s", subject=subject)
+    return Written(subject, text, html, unsubscribe_url=stop)
 
 
 def _forward(message: OutboxMessage, context: dict) -> Written:

@@ -23,6 +23,7 @@ from eventreg.models.networks import (
     Network,
     NetworkMember,
 )
+from eventreg.models.newsletters import Newsletter
 from eventreg.models.organisation import Organisation
 from eventreg.models.outbox import OutboxMessage, OutboxStatus
 from eventreg.models.places import Library, Municipality
@@ -85,6 +86,7 @@ __all__ = [
     "Material",
     "MaterialKind",
     "Watch",
+    "Newsletter",
     "RateLimitCounter",
     "RefusedBurst",
     "Registration",

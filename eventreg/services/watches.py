@@ -2,17 +2,20 @@
 
 Double opt-in: a request is mailed a link and counts only once confirmed; a changed choice
 waits for its confirmation the same way, and the page that asks answers the same whether or
-not the address already watches. Unconfirmed requests are erased after
-``WATCH_CONFIRM_DAYS`` (7) by the purge. A confirmed watch gets at most one mail a day,
-listing what was published since the last one; each carries a one-click unsubscribe (RFC 8058).
+not the address already watches. An address is mailed such a link at most once an hour: a
+request within the hour changes what the link already sent confirms. Unconfirmed requests are
+erased after ``WATCH_CONFIRM_DAYS`` (7) by the purge. A confirmed watch gets at most one mail a
+day, listing what was published since the last one; each carries a one-click unsubscribe
+(RFC 8058). A watch may also (or only) take the newsletter (``services.newsletters``).
 """
 
 import json
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from eventreg.extensions import db
@@ -21,6 +24,9 @@ from eventreg.mail import compose
 from eventreg.models import Event, EventStatus, Watch
 from eventreg.models.base import utcnow
 
+#: How long after mailing a link to confirm no other is mailed to the address.
+ONE_LINK_PER = timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class Choices:
@@ -28,10 +34,16 @@ class Choices:
     focus_areas: tuple[int, ...] = field(default_factory=tuple)
     audiences: tuple[int, ...] = field(default_factory=tuple)
     networks: tuple[int, ...] = field(default_factory=tuple)
+    newsletter: bool = False
+
+    @property
+    def events(self) -> bool:
+        """Whether any news of events is asked for (the daily mail)."""
+        return bool(self.everything or self.focus_areas or self.audiences or self.networks)
 
     @property
     def empty(self) -> bool:
-        return not (self.everything or self.focus_areas or self.audiences or self.networks)
+        return not (self.events or self.newsletter)
 
 
 def _ids(text: str) -> tuple[int, ...]:
@@ -40,7 +52,11 @@ def _ids(text: str) -> tuple[int, ...]:
 
 def choices_of(watch: Watch) -> Choices:
     return Choices(
-        watch.everything, _ids(watch.focus_areas), _ids(watch.audiences), _ids(watch.networks)
+        everything=watch.everything,
+        focus_areas=_ids(watch.focus_areas),
+        audiences=_ids(watch.audiences),
+        networks=_ids(watch.networks),
+        newsletter=watch.newsletter,
     )
 
 
@@ -49,20 +65,48 @@ def _set(watch: Watch, choices: Choices) -> None:
     watch.focus_areas = ",".join(map(str, choices.focus_areas))
     watch.audiences = ",".join(map(str, choices.audiences))
     watch.networks = ",".join(map(str, choices.networks))
+    watch.newsletter = choices.newsletter
+
+
+def link_sent_message(email: str) -> str:
+    """What the page says once asked, the same whoever the address is."""
+    return _(
+        "Vi har skickat ett mejl till %(email)s. Bekräfta med länken i det; den gäller i en "
+        "vecka. Har du redan fått ett den senaste timmen kommer inget nytt: använd länken i det.",
+        email=email,
+    )
 
 
 def request(email: str, choices: Choices, language: str) -> str:
-    """Ask to watch (or to change what one watches): a link to confirm goes to the address.
-    The same for an address already watching: nobody learns who does."""
-    email = email.strip().lower()
-    watch = db.session.scalar(select(Watch).where(Watch.email == email))
-    if watch is None:
+    """Ask to watch (or to change what one watches): a link to confirm goes to the address,
+    unless one went within the hour, which then confirms this. The same for an address already
+    watching: nobody learns who does."""
+    return _ask(email.strip().lower(), lambda _watch: choices, language)
+
+
+def request_newsletter(email: str, language: str) -> str:
+    """Ask for the newsletter, keeping whatever else the address watches once confirmed."""
+    return _ask(
+        email.strip().lower(),
+        lambda watch: replace(
+            choices_of(watch) if watch.confirmed_at else Choices(), newsletter=True
+        ),
+        language,
+    )
+
+
+def _ask(email: str, choices: Callable[[Watch], Choices], language: str) -> str:
+    now = utcnow()
+    watch = db.session.scalar(select(Watch).where(Watch.email == email).with_for_update())
+    new = watch is None
+    if new:
         watch = Watch(email=email, language=language)
         db.session.add(watch)
-    watch.pending = json.dumps({**asdict(choices), "language": language})
-    watch.requested_at = utcnow()
-    db.session.flush()
-    compose.queue_watch_confirmation(watch, language)
+    watch.pending = json.dumps({**asdict(choices(watch)), "language": language})
+    if new or watch.requested_at <= now - ONE_LINK_PER:
+        watch.requested_at = now
+        db.session.flush()
+        compose.queue_watch_confirmation(watch, language)
     return email
 
 
@@ -75,6 +119,7 @@ def confirm(watch_id: int, requested_at: str) -> Watch | None:
     watch.language = pending.pop("language")
     _set(watch, Choices(**{k: tuple(v) if isinstance(v, list) else v for k, v in pending.items()}))
     watch.pending = ""
+    watch.newsletters_refused, watch.undeliverable_at = 0, None  # the address works
     if watch.confirmed_at is None:
         watch.confirmed_at = watch.told_through = utcnow()  # news from now on
     db.session.flush()
@@ -89,9 +134,22 @@ def save(watch_id: int, choices: Choices) -> Watch:
     return watch
 
 
-def stop(watch_id: int) -> bool:
-    """Unsubscribe: the watch and all it held go. Whether there was one."""
-    return bool(db.session.execute(delete(Watch).where(Watch.id == watch_id)).rowcount)
+def stop(watch_id: int, newsletter: bool = False) -> Choices:
+    """Unsubscribe from the daily news of events, or from the ``newsletter``; a watch left
+    with neither goes, with all it held. What the address still gets."""
+    watch = db.session.get(Watch, watch_id)
+    if watch is None:
+        return Choices()
+    chosen = choices_of(watch)
+    left = (
+        replace(chosen, newsletter=False) if newsletter else Choices(newsletter=chosen.newsletter)
+    )
+    if left.empty:
+        db.session.delete(watch)
+    else:
+        _set(watch, left)
+    db.session.flush()
+    return left
 
 
 def _matching(watch: Watch, events: Iterable[Event]) -> list[Event]:

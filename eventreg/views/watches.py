@@ -34,14 +34,7 @@ def ask():
         form=form,
         limit="link",
     ):
-        flash(
-            _(
-                "Vi har skickat ett mejl till %(email)s. Bekräfta bevakningen med länken i det; "
-                "den gäller i en vecka.",
-                email=form.email.data,
-            ),
-            "success",
-        )
+        flash(watches.link_sent_message(form.email.data), "success")
         return redirect(url_for(".ask"))
     return render_template("watches/ask.html", form=form), status(form)
 
@@ -81,15 +74,21 @@ def manage(token: str):
     ):
         return redirect(url_for(".manage", token=token))
     return render_template(
-        "watches/manage.html", form=form, token=token, email=watch.email
+        "watches/manage.html", form=form, token=token, email=watch.email, chosen=chosen
     ), status(form)
 
 
 @bp.route("/bevaka/avsluta/<token>", methods=["GET", "POST"])
 @csrf.exempt  # RFC 8058: a mail program posts "List-Unsubscribe=One-Click" without a form
 def stop(token: str):
+    return unsubscribe(token, newsletter=False)
+
+
+def unsubscribe(token: str, newsletter: bool):
+    """Stop the news of events or the newsletter: one click from the mail program (RFC 8058:
+    a POST, with or without a body), or a button on the page a link in the mail opens."""
     watch = opened(links.watch_from_token, token)
     if request.method == "POST":
-        run(lambda: watches.stop(watch.id))
-        return render_template("watches/stopped.html")
-    return render_template("watches/stop.html", form=ButtonForm())
+        left = run(lambda: watches.stop(watch.id, newsletter))
+        return render_template("watches/stopped.html", newsletter=newsletter, left=left)
+    return render_template("watches/stop.html", form=ButtonForm(), newsletter=newsletter)

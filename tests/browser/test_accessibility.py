@@ -66,8 +66,17 @@ from eventreg.models import (
     OutboxStatus,
     QuestionKind,
     Role,
+    Watch,
 )
-from eventreg.services import calendar_replies, evaluations, networks, questions, registrations
+from eventreg.models.base import utcnow
+from eventreg.services import (
+    calendar_replies,
+    evaluations,
+    networks,
+    newsletters,
+    questions,
+    registrations,
+)
 from eventreg.services.accounts import create_user
 from eventreg.services.audiences import save_audience
 from eventreg.services.events import SessionTimes
@@ -527,8 +536,40 @@ def fill_workspace(smtp, site: Site) -> None:
         applicant(name="Eva Holm", email="eva.holm@habo.se", library_id=site.ids["library"]),
     )
     db.session.commit()
+    # The newsletter: a subscriber, one whose address the relay refused three times in a row,
+    # a newsletter sent to them and a draft.
+    now = utcnow()
+    for email, undeliverable in (("prenumerant@vetlanda.se", None), (BOUNCING, now)):
+        db.session.add(
+            Watch(
+                email=email,
+                newsletter=True,
+                requested_at=now,
+                confirmed_at=now,
+                told_through=now,
+                newsletters_refused=3 if undeliverable else 0,
+                undeliverable_at=undeliverable,
+            )
+        )
+    sent = newsletters.save(
+        None, newsletters.Draft("Höstens kurser", "Hej **alla**!", (workshop.id,)), user
+    )
+    newsletters.send(sent.id, user)
+    newsletter_draft = newsletters.save(
+        None, newsletters.Draft("Vårens kurser", "Ett utkast.", (workshop.id,)), user
+    )
+    db.session.commit()
+    subscriber = db.session.scalar(select(Watch).where(Watch.email == "prenumerant@vetlanda.se"))
+    site.links.update(
+        {
+            "watch": links.watch_url(subscriber).split(".test", 1)[1],
+            "newsletter-stop": links.watch_url(subscriber, "newsletters.stop").split(".test", 1)[1],
+        }
+    )
     site.events.update(workshop=workshop.id, draft=draft.id, approval=approval.id)
     site.ids.update(
+        newsletter=sent.id,
+        newsletter_draft=newsletter_draft.id,
         seated=seated,
         failed_message=failed,
         network=network.id,
@@ -742,6 +783,14 @@ CASES = [
     Case("embedded", go("/inbaddat?typ=kurs", "Alla evenemang i kalendariet")),
     Case("my-courses-ask", go("/mina-kurser", "Se allt du har anmält dig till")),
     Case("watch-ask", go("/bevaka", "högst ett om dagen")),
+    Case("watch-own", go(personal_page("watch"), "Avsluta nyhetsbrevet")),
+    Case("newsletter-archive", go("/nyhetsbrev", "Höstens kurser")),
+    Case(
+        "newsletter-subscribe-errors",
+        refused("/nyhetsbrev", "Prenumerera", "Fyll i din e-postadress."),
+    ),
+    Case("newsletter", go(lambda site: f"/nyhetsbrev/{site.ids['newsletter']}", WORKSHOP)),
+    Case("newsletter-stop", go(personal_page("newsletter-stop"), "Ja, avsluta nyhetsbrevet")),
     Case("my-courses", go(personal_page("my-courses"), "Kalender att prenumerera på")),
     Case("certificate-valid", go("/intyg/K7QM-9XD4-TPAW", "Giltigt kursintyg")),
     Case("certificate-invalid", go("/intyg/AAAA-BBBB-CCCC", "Intyget är inte giltigt", status=404)),
@@ -801,6 +850,22 @@ CASES = [
     coordinator("event-questions", go(workspace("open", "/fragor"), "Val hittills")),
     coordinator("event-materials", go(workspace("open", "/material"), "Ladda upp en fil")),
     coordinator("embedding", go("/samordnare/inbaddning?typ=kurs", "Kopiera och klistra in")),
+    coordinator("newsletters", go("/samordnare/nyhetsbrev", BOUNCING)),
+    coordinator("newsletter-new", go("/samordnare/nyhetsbrev/nytt", "Förvalda är de som")),
+    coordinator(
+        "newsletter-draft",
+        go(
+            lambda site: f"/samordnare/nyhetsbrev/{site.ids['newsletter_draft']}",
+            "Så här ser det ut",
+        ),
+    ),
+    coordinator(
+        "newsletter-send",
+        go(
+            lambda site: f"/samordnare/nyhetsbrev/{site.ids['newsletter_draft']}/skicka",
+            "Ja, skicka",
+        ),
+    ),
     coordinator("event-evaluation", go(workspace("open", "/utvardering"), "som kom har svarat")),
     coordinator(
         "event-evaluation-questions", go(workspace("open", "/utvardering/fragor"), "Frågor")

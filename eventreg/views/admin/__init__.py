@@ -13,6 +13,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     events,
     materials,
     networks,
+    newsletters,
     organisation,
     outbox,
     personal_data,

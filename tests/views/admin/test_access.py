@@ -19,6 +19,7 @@ from eventreg.models import (
     OutboxMessage,
     Role,
 )
+from eventreg.services import newsletters
 from eventreg.services.accounts import create_user
 from eventreg.services.audiences import save_audience
 from eventreg.services.networks import add_member, create_network
@@ -57,6 +58,9 @@ def ids(app):
         plan_id = db.session.get(FocusArea, focus_area()).plan_id
         save_profile(None, colour="#00509e", name="Testregionen")
         audience = save_audience(None, "Barnbibliotekarier", "", False, None)
+        newsletter = newsletters.save(
+            None, newsletters.Draft("Hemligt utkast", "Hemligt", (event.id,)), user
+        )
         db.session.commit()
         return {
             "event_id": event.id,
@@ -72,6 +76,7 @@ def ids(app):
             "audience_id": audience.id,
             "material_id": material.id,
             "shown": "offentligt",
+            "newsletter_id": newsletter.id,
         }
 
 
