@@ -3,7 +3,7 @@
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy import ColumnElement, DateTime, Enum, MetaData, TypeDecorator, or_
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -60,6 +60,13 @@ def str_enum(cls: type[enum.StrEnum]) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         name=cls.__name__.lower(),
     )
+
+
+def one_of(column, values) -> ColumnElement[bool]:
+    """``column IN values`` for a few constant values, as plain parameters: SQLAlchemy renders an
+    IN list into the SQL again on every execution, and statements built with this run on every
+    sign-up."""
+    return or_(*(column == value for value in values))
 
 
 def in_language(swedish: str, english: str, language: str) -> str:

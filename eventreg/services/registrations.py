@@ -38,7 +38,7 @@ from eventreg.models import (
     RegistrationStatus,
     User,
 )
-from eventreg.models.base import utcnow
+from eventreg.models.base import one_of, utcnow
 from eventreg.models.registrations import SEAT_HOLDERS
 from eventreg.services import calendar_entries, questions
 from eventreg.services.locks import lock_event
@@ -177,7 +177,7 @@ def _counting(status: RegistrationStatus) -> Select:
 
 _CONFIRMED = select(func.count()).where(
     Registration.event_id == bindparam("event_id"),
-    Registration.status.in_(SEAT_HOLDERS),
+    one_of(Registration.status, SEAT_HOLDERS),
     _IN_MODE,
 )
 _IS_ACTIVE = (
@@ -407,7 +407,7 @@ def _added(registration: Registration, actor: User | None) -> Registration:
         audit.record(
             actor, "lade till deltagare", registration.event, f"registrering {registration.id}"
         )
-    log.info("%r created for %r", registration, registration.event)
+    log.debug("%r created for %r", registration, registration.event)
     return registration
 
 
