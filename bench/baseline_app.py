@@ -7,11 +7,12 @@ cost.
 
 - ``/`` and ``/evenemang/<id>`` render the HTML that eventreg itself served for those pages,
   captured once, as a template from memory: the same bytes on the wire, no queries.
+- ``/api/v1/events`` answers the JSON that eventreg's public API gave, from memory.
 - ``/evenemang/<id>/anmalan`` is a form like eventreg's: GET renders eventreg's captured sign-up
   page with a fresh CSRF token kept in the session; POST checks that token, inserts one row and
   redirects. That is the least a sign-up can do.
 
-Environment: ``BASELINE_PAGES_DIR`` (calendar.html, event.html, sign_up.html from
+Environment: ``BASELINE_PAGES_DIR`` (calendar.html, event.html, sign_up.html, api.json from
 ``bench/run.py``), ``BASELINE_DATABASE_URL``, ``SECRET_KEY``.
 """
 
@@ -20,7 +21,7 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, abort, redirect, render_template_string, request, session
+from flask import Flask, Response, abort, redirect, render_template_string, request, session
 from sqlalchemy import (
     Column,
     DateTime,
@@ -76,6 +77,7 @@ def create_app() -> Flask:
     pages = {
         name: (pages_dir / f"{name}.html").read_text() for name in ("calendar", "event", "sign_up")
     }
+    api = (pages_dir / "api.json").read_bytes()
     engine = make_engine(os.environ["BASELINE_DATABASE_URL"])
     app = Flask(__name__)
     app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
@@ -83,6 +85,10 @@ def create_app() -> Flask:
     @app.get("/")
     def calendar():
         return render_template_string(pages["calendar"])
+
+    @app.get("/api/v1/events")
+    def api_events():
+        return Response(api, mimetype="application/json")
 
     @app.get("/evenemang/<int:event_id>")
     def event_page(event_id: int):

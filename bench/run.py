@@ -185,12 +185,16 @@ def capture_pages(real: Gunicorn, seeded: dict, pages_dir: Path) -> dict[str, st
         "calendar": "/",
         "event": f"/evenemang/{seeded['read_event_id']}",
         "sign_up": f"/evenemang/{seeded['burst_event_ids'][0]}/anmalan",
+        "api": "/api/v1/events",
     }
     pages_dir.mkdir()
     for name, path in paths.items():
         status, html = real.get(path)
         if status != 200:
             raise RuntimeError(f"eventreg answered {status} for {path}")
+        if name == "api":  # served as it is, not as a template
+            (pages_dir / "api.json").write_text(html)
+            continue
         if any(marker in html for marker in ("{{", "{%", "{#")):
             raise RuntimeError(f"{path} contains Jinja syntax; the baseline cannot serve it as is")
         if name == "sign_up":
@@ -328,7 +332,7 @@ def bench_database(kind: str, settings: Settings, work: Path, pg: PostgresCluste
     read_timeout = settings.warmup_seconds + settings.read_seconds + 60
     reads = [
         {"page": page, "clients": clients, "eventreg": [], "baseline": []}
-        for page in ("calendar", "event")
+        for page in ("calendar", "event", "api")
         for clients in settings.read_clients
     ]
     signups = {"eventreg": [], "baseline": [], "hybrid": []}

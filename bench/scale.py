@@ -4,9 +4,10 @@
                                               # writes its section of BENCHMARKS.md
     .venv/bin/python bench/scale.py --quick   # 100 / 1,000 events, prints the section only
 
-The target (issue): with 10,000 events and 500,000 registrations, the calendar, an event page,
-a coordinator's attendee list of a 300-person event with its CSV and XLSX exports, and the
-statistics stay within 2× of their time at 100 events.
+The target (issue): with 10,000 events and 500,000 registrations, the calendar (also filtered),
+the public API (also filtered), an event page, a coordinator's attendee list of a 300-person
+event with its CSV and XLSX exports, and the statistics stay within 2× of their time at 100
+events.
 
 For SQLite and a throw-away PostgreSQL server (``tests/pgcluster.py``) this migrates a fresh
 database, then grows it to each number of events in turn with bulk inserts (``executemany`` on
@@ -38,6 +39,7 @@ row, and pages whose number of queries grows with the data (N+1) are listed.
 """
 
 import enum
+import json
 import os
 import re
 import statistics as stats
@@ -389,6 +391,13 @@ def _pages(big: int, period: tuple[date, date]) -> list[Page]:
         found = html.count('<h3><a href="/evenemang/')
         return None if found == 50 else f"{found} events listed, expected 50"
 
+    def some_listed(html: str) -> str | None:
+        return None if '<h3><a href="/evenemang/' in html else "no event listed"
+
+    def api_listed(body: str) -> str | None:
+        found = len(json.loads(body)["events"])
+        return None if found == 50 else f"{found} events in the answer, expected 50"
+
     def attendees(html: str) -> str | None:
         want = f"Bekräftade deltagare ({BIG_EVENT_CAPACITY})"
         return None if want in html else f"no '{want}'"
@@ -403,6 +412,13 @@ def _pages(big: int, period: tuple[date, date]) -> list[Page]:
         Page("calendar_miss", "Calendar `/?n=<i>`, cache miss", False, lambda i: f"/?n={i}", listed),
         Page("calendar_kind_miss", "Calendar `/?typ=kurs&n=<i>`, cache miss", False,
              lambda i: f"/?typ=kurs&n={i}", listed),
+        Page("calendar_filtered_miss",
+             "Calendar filtered `/?typ=kurs&satt=plats&lediga=1&n=<i>`, cache miss", False,
+             lambda i: f"/?typ=kurs&satt=plats&lediga=1&n={i}", some_listed),
+        Page("api", "API `/api/v1/events?n=<i>`", False,
+             lambda i: f"/api/v1/events?n={i}", api_listed),
+        Page("api_filtered", "API filtered `/api/v1/events?typ=kurs&satt=plats&lediga=1&n=<i>`",
+             False, lambda i: f"/api/v1/events?typ=kurs&satt=plats&lediga=1&n={i}"),
         Page("event_hit", "Event page, page cache hit", False, lambda i: f"/evenemang/{big}"),
         Page("event_miss", "Event page `?n=<i>`, cache miss", False,
              lambda i: f"/evenemang/{big}?n={i}"),

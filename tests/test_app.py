@@ -13,6 +13,7 @@ from eventreg.models import (
     EventStatus,
     OutboxMessage,
 )
+from eventreg.services import newsletters
 
 
 def test_a_deployed_app_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
@@ -35,7 +36,7 @@ def test_seed_demo_adds_realistic_events_once(app, smtp):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "demoevenemang och 2 nätverk med träffar tillagda" in result.output
+    assert "demoevenemang, 2 nätverk med träffar, bevakningar och ett nyhetsbrev" in result.output
     with app.app_context():
         events = db.session.scalars(select(Event)).all()
         assert len(events) >= 5
@@ -50,6 +51,10 @@ def test_seed_demo_adds_realistic_events_once(app, smtp):
         # A course held: attendance marked, course certificates issued (issue 15).
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 6
         assert db.session.scalar(select(func.count()).select_from(EvaluationResponse)) == 4
+        # Subscribers and a newsletter in the archive (issue 16).
+        assert newsletters.subscriber_count() == 2
+        assert [n.subject for n in newsletters.archive()] == ["Hösten i fortbildningen"]
+        assert newsletters.archive()[0].events
     again = runner.invoke(args=["seed-demo"])
     assert "inga demoevenemang" in again.output
     with app.app_context():
