@@ -23,6 +23,7 @@ from eventreg.models import (
     User,
     Watch,
 )
+from eventreg.models.base import utcnow
 from eventreg.services import evaluations, followups, newsletters, watches
 from eventreg.services.accounts import create_user
 from eventreg.services.attendance import mark_attendance
@@ -59,6 +60,9 @@ WORKSHOP_QUESTIONS = [
 
 #: The demo sign-in, for development only (the README names it).
 DEMO_COORDINATOR = ("samordnare@example.se", "Karin Lindqvist", "demo-losenord")
+#: The demo administrator's authenticator key (administrators sign in in two steps); the README
+#: says how to get its code without a phone.
+DEMO_TOTP_SECRET = "KALENDARIUMDEMOKALENDARIUMDEMO23"
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -335,7 +339,8 @@ def seed(region: str = DEMO_REGION, force: bool = False) -> str:
     if current_app.config.get("DEVELOPMENT") and not db.session.scalar(
         select(User.id).where(User.email == email)
     ):
-        create_user(email, name, password, Role.ADMIN)
+        admin = create_user(email, name, password, Role.ADMIN)
+        admin.totp_secret, admin.second_factor_at = DEMO_TOTP_SECRET, utcnow()
     if region != DEMO_REGION:
         return loaded
     if db.session.scalar(select(func.count()).select_from(Event)) and not force:

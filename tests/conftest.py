@@ -15,7 +15,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from helpers import PASSWORD, app_config, applicant, held_course, login, serve
+from helpers import PASSWORD, app_config, applicant, held_course, login, serve, with_second_factor
 from imapserver import DovecotServer
 from pgcluster import PostgresCluster
 
@@ -201,8 +201,11 @@ def coordinator(app):
 
 @pytest.fixture
 def administrator(app):
+    """An administrator, who signs in in two steps (``helpers.login`` types the app's code)."""
     with app.app_context():
-        user = create_user("admin@region.se", "Anders Admin", PASSWORD, Role.ADMIN)
+        user = with_second_factor(
+            create_user("admin@region.se", "Anders Admin", PASSWORD, Role.ADMIN)
+        )
         db.session.commit()
         return user.email
 

@@ -1,6 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
-from eventreg.models.accounts import AuditEntry, LoginAttempt, Role, User
+from eventreg.models.accounts import AuditEntry, LoginAttempt, RecoveryCode, Role, User
 from eventreg.models.attendance import Attendance
 from eventreg.models.audiences import Audience
 from eventreg.models.calendar_entries import CalendarEntry, EntryState, PartStat
@@ -58,6 +58,7 @@ __all__ = [
     "PartStat",
     "AuditEntry",
     "LoginAttempt",
+    "RecoveryCode",
     "Role",
     "User",
     "AttendanceMode",

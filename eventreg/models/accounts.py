@@ -37,6 +37,18 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None]
     #: Part of every session cookie: raising it (signing out) ends every session of the account.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The shared secret of the authenticator app (RFC 6238, base32); set when setting it up
+    #: begins, in use once ``second_factor_at`` is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: When the second factor was turned on; None while the account signs in with a password
+    #: alone.
+    second_factor_at: Mapped[datetime | None]
+    #: The last 30-second step whose code signed in: a code is never taken twice.
+    totp_last_step: Mapped[int | None]
+
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def get_id(self) -> str:
         """What the session cookie names: the account, and the session version it was given."""
@@ -50,8 +62,26 @@ class User(UserMixin, Base):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def has_second_factor(self) -> bool:
+        return self.second_factor_at is not None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class RecoveryCode(Base):
+    """A one-time code for signing in without the phone; only its SHA-256 is kept (the code is
+    random enough that a fast hash does not help a thief of the database)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
 
 
 class LoginAttempt(Base):

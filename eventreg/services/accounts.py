@@ -12,6 +12,7 @@ from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import LoginAttempt, Role, User
 from eventreg.models.base import utcnow
+from eventreg.services import second_factor
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ def _check_not_guessing(email: str, address: str) -> None:
 
 def sign_in(email: str, password: str, address: str) -> User | None:
     """The active user with this e-mail and password, or None (the failure is recorded, to slow
-    down a guesser); ``address`` is the client's IP address.
+    down a guesser, and in the audit log); ``address`` is the client's IP address. An account
+    with a second factor is signed in only once :func:`second_step` has its code.
 
     :raise TooManyAttempts: when this client has failed too often lately.
     """
@@ -112,13 +114,41 @@ def sign_in(email: str, password: str, address: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == email))
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
-        db.session.add(LoginAttempt(email=email, address=address))
-        db.session.flush()
-        return None
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-    user.last_login_at = utcnow()
-    audit.record(user, "loggade in")
+        return _failed(email, address, user, "fel lösenord" if user else "okänt konto")
+    if not user.has_second_factor:
+        _signed_in(user, "med lösenord")
     return user
+
+
+def second_step(user_id: int, code: str, address: str) -> User | None:
+    """The account, signed in, when ``code`` is its app's or one of its recovery codes; else
+    None, recorded as a failure as a wrong password is.
+
+    :raise TooManyAttempts: when this client has failed too often lately.
+    """
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    _check_not_guessing(user.email, address)
+    how = second_factor.check(user, code)
+    if how is None:
+        return _failed(user.email, address, user, "fel kod i andra steget")
+    _signed_in(user, f"med lösenord och {'reservkod' if how == 'recovery code' else 'app'}")
+    return user
+
+
+def _failed(email: str, address: str, user: User | None, why: str) -> None:
+    db.session.add(LoginAttempt(email=email, address=address))
+    # An address that is no account's is not kept: it may be anyone's typing mistake.
+    audit.record(None, "misslyckad inloggning", None, f"{user.email if user else 'okänd'}: {why}")
+    db.session.flush()
+    return None
+
+
+def _signed_in(user: User, how: str) -> None:
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
+    user.last_login_at = utcnow()
+    audit.record(user, "loggade in", None, how)
 
 
 def end_sessions(user: User) -> User:

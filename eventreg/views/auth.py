@@ -1,18 +1,23 @@
 """Coordinators sign in and out here; the public never needs an account."""
 
 import hashlib
+import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg.extensions import db, login_manager
-from eventreg.forms.auth import LoginForm
+from eventreg.forms.auth import CodeForm, LoginForm
 from eventreg.models import User
 from eventreg.services import accounts
 from eventreg.urls import local_path
 from eventreg.views.forms import run, status
 
 bp = Blueprint("auth", __name__)
+
+#: The session key of a sign-in waiting for its second step, and how long it waits.
+SECOND_STEP = "second_step"
+SECOND_STEP_SECONDS = 300
 
 
 @login_manager.user_loader
@@ -53,15 +58,46 @@ def login():
             ),
             form=form,
         )
-        if user is not None:
+        if user is not None and user.has_second_factor:
             session.clear()
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
-            login_user(user)
-            session["browser"] = _browser()
-            return redirect(target)
+            session[SECOND_STEP] = {"user": user.id, "at": time.time(), "next": target}
+            return redirect(url_for(".second_step"))
+        if user is not None:
+            return _start_session(user, target)
         if not form.form_errors:  # the same words for a wrong address and a wrong password
             form.form_errors.append("Fel e-postadress eller lösenord.")
     return render_template("auth/login.html", form=form), status(form)
+
+
+@bp.route("/logga-in/kod", methods=["GET", "POST"])
+def second_step():
+    """The code from the app (or a recovery code), within minutes of the right password."""
+    waiting = session.get(SECOND_STEP)
+    if not waiting or time.time() - waiting["at"] > SECOND_STEP_SECONDS:
+        session.pop(SECOND_STEP, None)
+        flash("Logga in igen: det gick för lång tid innan koden kom.", "error")
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        user = run(
+            lambda: accounts.second_step(
+                waiting["user"], form.code.data, request.remote_addr or ""
+            ),
+            form=form,
+        )
+        if user is not None:
+            return _start_session(user, waiting["next"])
+        if not form.form_errors:
+            form.code.errors = [*form.code.errors, "Koden stämmer inte. Försök igen."]
+    return render_template("auth/second_step.html", form=form), status(form)
+
+
+def _start_session(user: User, target: str):
+    session.clear()
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+    login_user(user)
+    session["browser"] = _browser()
+    return redirect(target)
 
 
 @bp.post("/logga-ut")

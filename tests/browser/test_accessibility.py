@@ -34,6 +34,7 @@ from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
 from helpers import (
     PASSWORD,
+    app_code,
     app_config,
     applicant,
     deliver,
@@ -41,6 +42,7 @@ from helpers import (
     make_event,
     personal_link,
     stockholm,
+    with_second_factor,
 )
 from playwright.sync_api import Page, expect
 from replies import plain
@@ -222,10 +224,15 @@ def narrow_page(browser):
 
 
 def sign_in(page: Page, site: Site, email: str = COORDINATOR, password: str = PASSWORD) -> None:
+    """Sign in as a person would, with the app's code when the account has a second factor."""
     page.goto(site.base + "/logga-in")
     page.get_by_label("E-postadress", exact=True).fill(email)
     page.get_by_label("Lösenord", exact=True).fill(password)
     page.get_by_role("button", name="Logga in").click()
+    if email == ADMINISTRATOR and password == PASSWORD:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Tvåstegsverifiering")
+        page.get_by_label("Kod", exact=True).fill(app_code(email))
+        page.get_by_role("button", name="Logga in").click()
 
 
 @contextmanager
@@ -409,7 +416,7 @@ def fill_workspace(smtp, site: Site) -> None:
     answer and leave links from her invitations; and changes made by a person, not only by the
     system, for the change log."""
     user = create_user(COORDINATOR, "Karin Lindqvist", PASSWORD, Role.COORDINATOR)
-    create_user(ADMINISTRATOR, "Anders Admin", PASSWORD, Role.ADMIN)
+    with_second_factor(create_user(ADMINISTRATOR, "Anders Admin", PASSWORD, Role.ADMIN))
     workshop = make_event(
         title=WORKSHOP,
         capacity=1,
@@ -642,6 +649,32 @@ def personal_page(status: str, then: str = "") -> Callable[[Site], str]:
     return lambda site: site.links[status] + then
 
 
+def begin_second_factor(page: Page, site: Site) -> None:
+    """The QR code to scan: a coordinator begins setting up the app (not yet turned on)."""
+    page.goto(site.base + "/samordnare/tvastegsverifiering")
+    page.get_by_role("button", name="Slå på tvåstegsverifiering").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Slå på tvåstegsverifiering")
+    expect(page.get_by_role("img", name=re.compile("QR-kod"))).to_be_visible()
+
+
+def wrong_setup_code(page: Page, site: Site) -> None:
+    begin_second_factor(page, site)
+    page.get_by_label("Kod", exact=True).fill("000000")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Slå på", exact=True).click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("main")).to_contain_text("Koden stämmer inte.")
+
+
+def second_step(page: Page, site: Site) -> None:
+    """The administrator's password is right: the page that asks for the app's code."""
+    page.goto(site.base + "/logga-in")
+    page.get_by_label("E-postadress", exact=True).fill(ADMINISTRATOR)
+    page.get_by_label("Lösenord", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tvåstegsverifiering")
+
+
 def fail_to_sign_in(page: Page, site: Site) -> None:
     sign_in(page, site, password="inte-mitt-lösenord")
     expect(page).to_have_title(re.compile("^Fel vid inloggning"))
@@ -825,6 +858,7 @@ CASES = [
     # The coordinators' workspace; signing in is the only page of it seen signed out.
     Case("login", go("/logga-in", "Logga in som samordnare")),
     Case("login-failed", fail_to_sign_in),
+    Case("login-second-step", second_step),
     coordinator("dashboard", go("/samordnare/", WORKSHOP)),
     coordinator("audit-log", go("/samordnare/logg", "lade till deltagare")),
     coordinator("new-event", go(NEW_EVENT, "Tillfälle 1")),
@@ -851,6 +885,12 @@ CASES = [
     coordinator("event-materials", go(workspace("open", "/material"), "Ladda upp en fil")),
     coordinator("embedding", go("/samordnare/inbaddning?typ=kurs", "Kopiera och klistra in")),
     coordinator("newsletters", go("/samordnare/nyhetsbrev", BOUNCING)),
+    coordinator("second-factor", go("/samordnare/tvastegsverifiering", "Vi rekommenderar den")),
+    coordinator("second-factor-setup", begin_second_factor),
+    coordinator("second-factor-setup-errors", wrong_setup_code),
+    administrator(
+        "second-factor-on", go("/samordnare/tvastegsverifiering", "oanvända reservkoder")
+    ),
     coordinator("newsletter-new", go("/samordnare/nyhetsbrev/nytt", "Förvalda är de som")),
     coordinator(
         "newsletter-draft",

@@ -19,6 +19,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     personal_data,
     plans,
     questions,
+    second_factor,
     settings,
     statistics,
 )

@@ -1,12 +1,13 @@
 """Who may see what: every coordinator view names its role, and a view that names none is closed.
 
 The check runs before every request to the blueprint, so a new view cannot forget it; the role
-matrix test lists every route and fails if one lacks a declared role.
+matrix test lists every route and fails if one lacks a declared role. An administrator without a
+second factor (``services.second_factor``) reaches nothing but setting one up.
 """
 
 from collections.abc import Callable
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from eventreg.models import Role
@@ -32,4 +33,17 @@ def check_access():
     role = getattr(view, "required_role", None)
     if role is None or (role == Role.ADMIN and not current_user.is_admin):
         abort(403)
+    if (
+        current_user.is_admin
+        and not current_user.has_second_factor
+        and request.endpoint not in SETTING_UP_THE_SECOND_FACTOR
+    ):
+        flash("Administratörer loggar in i två steg. Slå på tvåstegsverifieringen först.", "error")
+        return redirect(url_for("admin.second_factor_page"))
     return None
+
+
+#: What an administrator without a second factor may reach: setting one up.
+SETTING_UP_THE_SECOND_FACTOR = frozenset(
+    {"admin.second_factor_page", "admin.second_factor_begin", "admin.second_factor_setup"}
+)
