@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure(app, db.engine)
 
-    from eventreg import cli, templating
+    from eventreg import cli, sso, templating
     from eventreg.statistics import counting
     from eventreg.views import (
         admin,
@@ -70,8 +70,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         registration,
         watches,
     )
+    from eventreg.views import sso as sso_views
 
     templating.init_app(app)
+    sso.init_app(app)
     i18n.init_app(app)
     counting.watch(db.session)
     for blueprint in (
@@ -82,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         newsletters.bp,
         networks.bp,
         auth.bp,
+        sso_views.bp,
         admin.bp,
         api.bp,
     ):

@@ -58,6 +58,16 @@ def from_environment(instance_path: str) -> dict:
         "IMAP_OAUTH2_TOKEN_URL": os.environ.get("IMAP_OAUTH2_TOKEN_URL", ""),
         "IMAP_OAUTH2_CLIENT_ID": os.environ.get("IMAP_OAUTH2_CLIENT_ID", ""),
         "IMAP_OAUTH2_CLIENT_SECRET": os.environ.get("IMAP_OAUTH2_CLIENT_SECRET", ""),
+        # Single sign-on with the region's identity provider (OpenID Connect; Entra ID):
+        # the issuer URL (its discovery document is read from it) and this app's registration.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").rstrip("/"),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        # The claim that lists a person's roles (Entra ID's app roles are in "roles"), and the
+        # values that make someone a coordinator or an administrator at their first sign-in.
+        "OIDC_ROLE_CLAIM": os.environ.get("OIDC_ROLE_CLAIM", "roles"),
+        "OIDC_COORDINATOR_ROLE": os.environ.get("OIDC_COORDINATOR_ROLE", "Kalendarium.Samordnare"),
+        "OIDC_ADMIN_ROLE": os.environ.get("OIDC_ADMIN_ROLE", "Kalendarium.Administrator"),
         "IMAP_FOLDER": os.environ.get("IMAP_FOLDER", "INBOX"),
         "IMAP_DONE_FOLDER": os.environ.get("IMAP_DONE_FOLDER", "eventreg-behandlat"),
     }

@@ -4,10 +4,10 @@ SQLite allows one writer. A deferred transaction that reads first and writes lat
 for the lock (upgrading fails at once with SQLITE_BUSY), so every transaction that may write
 starts with ``BEGIN IMMEDIATE`` and waits up to the busy timeout.
 
-Requests with a safe HTTP method never write, and run without a transaction (autocommit): each
-statement reads a consistent snapshot of its own, as under PostgreSQL's READ COMMITTED inside a
-transaction too, so a BEGIN and a ROLLBACK would only cost time on every page (two round trips
-on PostgreSQL). Readers never queue behind writers (SQLite's WAL lets them read while someone
+Requests with a safe HTTP method never write (but for a view marked with :func:`writes`), and
+run without a transaction (autocommit): each statement reads a consistent snapshot of its own,
+as under PostgreSQL's READ COMMITTED inside a transaction too, so a BEGIN and a ROLLBACK would
+only cost time on every page (two round trips on PostgreSQL). Readers never queue behind writers (SQLite's WAL lets them read while someone
 writes). Everything else (posts, the mail worker, commands) has transactions.
 
 A pooled connection that has lain idle is tried before use, so that a restarted PostgreSQL
@@ -35,7 +35,8 @@ def configure(app: Flask, engine: Engine) -> None:
 
     @app.before_request
     def _mark_read_only():
-        _read_only.set(request.method in _SAFE_METHODS)
+        view = app.view_functions.get(request.endpoint)
+        _read_only.set(request.method in _SAFE_METHODS and not getattr(view, "writes", False))
 
     @app.teardown_request
     def _unmark_read_only(_exc):
@@ -46,6 +47,13 @@ def configure(app: Flask, engine: Engine) -> None:
     elif engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
         _try_idle_connections(engine)
+
+
+def writes(view):
+    """Mark a GET view that must write: an identity provider's answer comes back as a GET
+    (OpenID Connect's code flow), and the sign-in it brings is recorded."""
+    view.writes = True
+    return view
 
 
 def _try_idle_connections(engine: Engine) -> None:

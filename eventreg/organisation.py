@@ -34,6 +34,7 @@ class Profile:
     intro_en: str = ""
     colour: str = DEFAULT_COLOUR
     logo_type: str = ""
+    password_sign_in: bool = True
     updated_at: datetime | None = None
 
     @property

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from helpers import PASSWORD, app_config, applicant, held_course, login, serve, with_second_factor
 from imapserver import DovecotServer
+from oidcprovider import OidcProvider
 from pgcluster import PostgresCluster
 
 from eventreg import create_app
@@ -90,6 +91,13 @@ def smtp():
     controller.start()
     yield recorder
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def provider():
+    """The region's identity provider: a real OpenID provider (``tests/oidcprovider.py``)."""
+    with OidcProvider() as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

@@ -281,9 +281,10 @@ def counting(engine):
 
 
 @contextmanager
-def serve(app):
-    """The app over real HTTP on a free local port, a thread per request; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def serve(app, port: int = 0):
+    """The app over real HTTP on a local port (a free one unless given), a thread per request;
+    yields the base URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -86,3 +86,10 @@ class LibraryFileForm(BaseForm):
     text = HiddenField()
     preview = SubmitField("Förhandsgranska")
     apply = SubmitField("Genomför ändringarna")
+
+
+class SignInForm(BaseForm):
+    password_sign_in = BooleanField(
+        "Tillåt inloggning med lösenord",
+        description="Stäng av när alla samordnare loggar in med regionens konto.",
+    )

@@ -28,8 +28,12 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    #: werkzeug's scrypt hash; never the password.
+    #: werkzeug's scrypt hash; never the password. Empty for an account made by the region's
+    #: sign-in (single sign-on), which has no password here.
     password_hash: Mapped[str] = mapped_column(String(300))
+    #: Who the region's identity provider says this is: its issuer and the subject claim, which
+    #: stays the same when a name or an address changes.
+    sso_subject: Mapped[str | None] = mapped_column(String(400), unique=True)
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.COORDINATOR)
     #: A deactivated account cannot sign in, but its name stays in the audit log.
     active: Mapped[bool] = mapped_column(default=True)

@@ -6,7 +6,7 @@ so that another region, or the same region after a reorganisation, needs no code
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy import LargeBinary, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eventreg.models.base import Base, utcnow
@@ -43,6 +43,9 @@ class Organisation(Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: "image/png" or "image/svg+xml".
     logo_type: Mapped[str] = mapped_column(String(50), default="")
+    #: Whether coordinators may sign in with a password; an administrator turns it off once
+    #: everyone signs in with the region's identity provider.
+    password_sign_in: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def __repr__(self) -> str:

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from eventreg import audit
+from eventreg import audit, organisation, sso
 from eventreg.errors import EventRegError
 from eventreg.extensions import db
 from eventreg.models import LoginAttempt, Role, User
 from eventreg.models.base import utcnow
+from eventreg.services import organisation as organisation_profile
 from eventreg.services import second_factor
 
 log = logging.getLogger(__name__)
@@ -109,15 +110,27 @@ def sign_in(email: str, password: str, address: str) -> User | None:
 
     :raise TooManyAttempts: when this client has failed too often lately.
     """
+    if not passwords_sign_in():
+        raise EventRegError(
+            "Inloggning med lösenord är avstängd. Logga in med regionens konto i stället."
+        )
     email = email.strip().lower()
     _check_not_guessing(email, address)
     user = db.session.scalar(select(User).where(User.email == email))
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    # An account made by the region's sign-in has no password here: none matches it.
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    valid = check_password_hash(stored, password) and stored is not _DUMMY_HASH
     if not (user and valid and user.active):
         return _failed(email, address, user, "fel lösenord" if user else "okänt konto")
     if not user.has_second_factor:
         _signed_in(user, "med lösenord")
     return user
+
+
+def passwords_sign_in() -> bool:
+    """Whether a password signs in: unless an administrator turned it off, and never off while
+    single sign-on is not configured (that would lock everyone out)."""
+    return organisation.current().password_sign_in or not sso.enabled()
 
 
 def second_step(user_id: int, code: str, address: str) -> User | None:
@@ -155,6 +168,23 @@ def end_sessions(user: User) -> User:
     """Sign the account out everywhere: every session cookie it was given stops working."""
     user.session_version += 1
     return user
+
+
+def set_password_sign_in(allowed: bool, actor: User, actor_used_sso: bool) -> None:
+    """Let coordinators sign in with passwords, or not (then only the region's sign-in works).
+
+    :raise EventRegError: for turning passwords off without single sign-on, or from a session
+        that began with a password: whoever does it must be able to sign in afterwards.
+    """
+    if not allowed and not (sso.enabled() and actor_used_sso):
+        raise EventRegError(
+            "Logga in med regionens konto först: annars kan du låsa ute dig själv.",
+            field="password_sign_in",
+        )
+    organisation_profile.set_password_sign_in(allowed)
+    audit.record(
+        actor, "tillät inloggning med lösenord" if allowed else "stängde av inloggning med lösenord"
+    )
 
 
 def set_active(user: User, active: bool, actor: User) -> None:

@@ -87,3 +87,12 @@ def save_profile(
     audit.record(actor, "sparade organisationens uppgifter", None, ", ".join(changed))
     organisation.forget()
     return row
+
+
+def set_password_sign_in(allowed: bool) -> None:
+    """Whether passwords sign in (``services.accounts.set_password_sign_in`` holds the rule)."""
+    row = db.session.scalar(select(Organisation).limit(1)) or Organisation()
+    row.password_sign_in = allowed
+    db.session.add(row)
+    db.session.flush()
+    organisation.forget()

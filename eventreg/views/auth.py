@@ -3,18 +3,30 @@
 import hashlib
 import time
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
+from eventreg import sso
 from eventreg.extensions import db, login_manager
 from eventreg.forms.auth import CodeForm, LoginForm
 from eventreg.models import User
 from eventreg.services import accounts
-from eventreg.urls import local_path
+from eventreg.urls import external_url, local_path
 from eventreg.views.forms import run, status
 
 bp = Blueprint("auth", __name__)
 
+#: The session key saying how the session was signed in: "password" or "sso".
+SIGNED_IN_WITH = "signed_in_with"
 #: The session key of a sign-in waiting for its second step, and how long it waits.
 SECOND_STEP = "second_step"
 SECOND_STEP_SECONDS = 300
@@ -63,10 +75,16 @@ def login():
             session[SECOND_STEP] = {"user": user.id, "at": time.time(), "next": target}
             return redirect(url_for(".second_step"))
         if user is not None:
-            return _start_session(user, target)
+            return start_session(user, target)
         if not form.form_errors:  # the same words for a wrong address and a wrong password
             form.form_errors.append("Fel e-postadress eller lösenord.")
-    return render_template("auth/login.html", form=form), status(form)
+    return render_template(
+        "auth/login.html",
+        form=form,
+        sso=sso.enabled(),
+        passwords=accounts.passwords_sign_in(),
+        target=request.args.get("next", ""),
+    ), status(form)
 
 
 @bp.route("/logga-in/kod", methods=["GET", "POST"])
@@ -86,18 +104,21 @@ def second_step():
             form=form,
         )
         if user is not None:
-            return _start_session(user, waiting["next"])
+            return start_session(user, waiting["next"])
         if not form.form_errors:
             form.code.errors = [*form.code.errors, "Koden stämmer inte. Försök igen."]
     return render_template("auth/second_step.html", form=form), status(form)
 
 
-def _start_session(user: User, target: str):
+def start_session(user: User, target: str | None, via: str = "password"):
+    """Signed in: a new session (nothing of the one before it is kept), and how it began
+    (``via``: "password" or "sso"; administrators' rules depend on it)."""
     session.clear()
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
     login_user(user)
     session["browser"] = _browser()
-    return redirect(target)
+    session[SIGNED_IN_WITH] = via
+    return redirect(target or url_for("admin.dashboard"))
 
 
 @bp.post("/logga-ut")
@@ -105,8 +126,24 @@ def _start_session(user: User, target: str):
 def logout():
     # A POST: CSRFProtect has checked the token before this runs. Ending the account's
     # sessions on the server makes a copied cookie worthless too, not only this browser's.
+    via = session.get(SIGNED_IN_WITH)
     run(lambda: accounts.end_sessions(current_user))
     logout_user()
     session.clear()
+    if via == "sso" and sso.enabled():
+        # Signed out here; the region's sign-in may still remember the person, and offers to
+        # end that too (RP-Initiated Logout 1.0).
+        return render_template("auth/signed_out.html", provider_logout=_provider_logout())
     flash("Du är utloggad.", "success")
     return redirect(url_for("public.calendar"))
+
+
+def _provider_logout() -> str | None:
+    try:
+        provider = sso.client()
+        return provider.create_logout_url(
+            post_logout_redirect_uri=external_url("public.calendar"),
+            client_id=current_app.config["OIDC_CLIENT_ID"],
+        )["url"]
+    except (sso.Misconfigured, RuntimeError, OSError, ValueError):  # no end-session endpoint
+        return None

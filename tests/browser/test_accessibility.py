@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from axecheck import AXE_OPTIONS, NARROW, describe
 from flask_migrate import upgrade
 from helpers import (
     PASSWORD,
@@ -86,8 +87,6 @@ from eventreg.services.organisation import save_profile
 from eventreg.services.places import import_libraries
 from eventreg.services.questions import ChoiceText, QuestionText
 
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
 #: At 320 px a table may scroll inside its .table-wrap, but only if the keyboard can scroll it
 #: too (WCAG 2.1.1): axe's rule for that is run there, alone, as it is the one whose outcome
 #: depends on the width, and the whole set would take four times as long.
@@ -103,7 +102,6 @@ SCROLLS_INSIDE = """() => [...document.body.querySelectorAll("*")].some((el) => 
     return (scrolls(style.overflowX) && el.scrollWidth > el.clientWidth)
         || (scrolls(style.overflowY) && el.scrollHeight > el.clientHeight);
 })"""
-NARROW = {"width": 320, "height": 640}
 LOGO = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#00509e"/></svg>'
 #: A county list with one library more, as an administrator would upload it.
 LIBRARY_FILE = LIBRARIES_CSV.read_bytes() + b"0685,Vetlanda,Kvillsfors bokbuss,bokbuss\n"
@@ -1035,21 +1033,6 @@ def cases(known_failures: dict[str, str]) -> list:
 
 
 # --- The checks -----------------------------------------------------------------------------------
-
-
-def describe(violations: list[dict]) -> str:
-    """axe's violations as lines a person can act on: rule, impact, what to fix, and where."""
-    lines = [f"{len(violations)} WCAG 2.1 A/AA violation(s) found by axe-core:"]
-    for violation in violations:
-        lines.append(
-            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
-            f" <{violation['helpUrl']}>"
-        )
-        for node in violation["nodes"]:
-            target = " ".join(str(selector) for selector in node["target"])
-            summary = " ".join(node.get("failureSummary", "").split())
-            lines.append(f"    at {target}: {summary}")
-    return "\n".join(lines)
 
 
 #: The widest lines of text, boxes without text and absolutely positioned boxes that stick out

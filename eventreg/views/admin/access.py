@@ -1,17 +1,19 @@
 """Who may see what: every coordinator view names its role, and a view that names none is closed.
 
 The check runs before every request to the blueprint, so a new view cannot forget it; the role
-matrix test lists every route and fails if one lacks a declared role. An administrator without a
-second factor (``services.second_factor``) reaches nothing but setting one up.
+matrix test lists every route and fails if one lacks a declared role. An administrator signed in
+with a password and without a second factor (``services.second_factor``) reaches nothing but
+setting one up.
 """
 
 from collections.abc import Callable
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from eventreg.models import Role
 from eventreg.views.admin import bp
+from eventreg.views.auth import SIGNED_IN_WITH
 
 
 def requires(role: Role) -> Callable:
@@ -35,6 +37,7 @@ def check_access():
         abort(403)
     if (
         current_user.is_admin
+        and session.get(SIGNED_IN_WITH) != "sso"  # the region's sign-in has its own factors
         and not current_user.has_second_factor
         and request.endpoint not in SETTING_UP_THE_SECOND_FACTOR
     ):

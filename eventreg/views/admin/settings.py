@@ -1,19 +1,26 @@
 """Administrators' pages: coordinator accounts, the county's libraries and municipalities (one
 by one, or from a file)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from eventreg.extensions import db
-from eventreg.forms.admin import AccountForm, LibraryFileForm, LibraryForm, MunicipalityForm
+from eventreg.forms.admin import (
+    AccountForm,
+    LibraryFileForm,
+    LibraryForm,
+    MunicipalityForm,
+    SignInForm,
+)
 from eventreg.forms.common import ButtonForm
 from eventreg.models import Library, Municipality, Role, User
 from eventreg.services import accounts, library_import, places
 from eventreg.views.admin import bp
 from eventreg.views.admin.access import requires
+from eventreg.views.auth import SIGNED_IN_WITH
 from eventreg.views.forms import run, status
 
 
@@ -35,6 +42,27 @@ def accounts_page():
     users = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template(
         "admin/accounts.html", users=users, form=form, button=ButtonForm()
+    ), status(form)
+
+
+@bp.route("/inloggning", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def sign_in_settings():
+    """Single sign-on as configured, and whether passwords still sign in."""
+    form = SignInForm(data={"password_sign_in": accounts.passwords_sign_in()})
+    if form.validate_on_submit() and run(
+        lambda: (
+            accounts.set_password_sign_in(
+                form.password_sign_in.data, current_user, session.get(SIGNED_IN_WITH) == "sso"
+            )
+            or True
+        ),
+        form=form,
+        success="Inställningen är sparad.",
+    ):
+        return redirect(url_for(".sign_in_settings"))
+    return render_template(
+        "admin/sign_in.html", form=form, issuer=current_app.config["OIDC_ISSUER"]
     ), status(form)
 
 
