@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         api,
         auth,
+        manager,
         my_courses,
         networks,
         newsletters,
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         auth.bp,
         sso_views.bp,
         admin.bp,
+        manager.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

@@ -5,13 +5,15 @@ link: changing the id breaks the signature, a link of one kind never opens anoth
 ids are never reused (AUTOINCREMENT on SQLite), so a link opens its own object and no other.
 """
 
+from datetime import UTC, datetime
+
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from eventreg.errors import InvalidLink
 from eventreg.extensions import db
-from eventreg.models import Invitation, NetworkMember, Registration, Watch
+from eventreg.models import Invitation, NetworkMember, Registration, User, Watch
 from eventreg.urls import external_url
 
 REGISTRATION = "registration-link"
@@ -20,6 +22,10 @@ LEAVE = "network-leave"
 MY_COURSES = "my-courses"
 #: How long a link to "Mina kurser" opens the page: it lists everything the address did.
 MY_COURSES_SECONDS = 24 * 3600
+MANAGER = "manager-sign-in"
+#: How long a manager's invitation, and a sign-in link asked for, work.
+MANAGER_INVITATION_SECONDS = 7 * 24 * 3600
+MANAGER_LINK_SECONDS = 3600
 
 
 def _signer(salt: str) -> URLSafeSerializer:
@@ -51,6 +57,38 @@ def personal_url(registration: Registration) -> str:
 
 def registration_from_token(token: str) -> Registration:
     return _load(REGISTRATION, token, Registration)
+
+
+def manager_sign_in_url(manager: User, invitation: bool) -> str:
+    """A manager's way in without a password: a week for the invitation, an hour for a link
+    asked for; once used, the stamp it carries (:func:`manager_stamp`) no longer matches."""
+    kind = "inbjudan" if invitation else "lank"
+    token = _timed(MANAGER).dumps([manager.id, manager_stamp(manager), kind])
+    return external_url("auth.manager_link", token=token)
+
+
+def manager_stamp(manager: User) -> str:
+    """What makes a sign-in link single-use: the last sign-in, which signing in changes."""
+    return manager.last_login_at.isoformat() if manager.last_login_at else "aldrig"
+
+
+def manager_from_token(token: str) -> tuple[int, str]:
+    """(manager id, stamp) of a sign-in link. :raise InvalidLink: for one we did not make, or one
+    past its time."""
+    try:
+        (manager_id, stamp, kind), signed = _timed(MANAGER).loads(
+            token, max_age=MANAGER_INVITATION_SECONDS, return_timestamp=True
+        )
+    except SignatureExpired:
+        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan.")) from None
+    except (BadSignature, ValueError, TypeError):
+        raise InvalidLink(
+            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
+        ) from None
+    age = (datetime.now(UTC) - signed).total_seconds()
+    if kind != "inbjudan" and age > MANAGER_LINK_SECONDS:
+        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan."))
+    return manager_id, stamp
 
 
 def answer_url(invitation: Invitation, answer: str) -> str:

@@ -233,6 +233,22 @@ def queue_my_courses(latest: Registration) -> None:
     )
 
 
+def queue_manager_link(manager: User, invitation: bool, inviter: str = "") -> None:
+    """A manager's link to sign in (their invitation, or one they asked for), written and
+    timed when the worker sends it."""
+    profile = organisation.current()
+    _queue(
+        "manager-link",
+        to=(manager.name, manager.email),
+        reply_to=(profile.owner, profile.contact_email),
+        language=DEFAULT_LANGUAGE,
+        event=None,
+        manager_id=manager.id,
+        invitation=invitation,
+        inviter=inviter,
+    )
+
+
 def _to_watch(kind: str, watch: Watch, language: str, **context) -> None:
     profile = organisation.current()
     _queue(

@@ -29,6 +29,7 @@ from eventreg.models import (
     Newsletter,
     OutboxMessage,
     Registration,
+    User,
     Watch,
 )
 from eventreg.urls import external_url
@@ -123,6 +124,8 @@ def write(message: OutboxMessage) -> Written:
             return _membership(message, context)
         if message.kind == "my-courses":
             return _my_courses(message, context)
+        if message.kind == "manager-link":
+            return _manager_link(context)
         if message.kind.startswith("watch-"):
             return _watch(message, context)
         if message.kind == "newsletter":
@@ -280,6 +283,21 @@ def _my_courses(message: OutboxMessage, context: dict) -> Written:
         "my_courses", name=message.to_name, url=links.my_courses_url(context["email"])
     )
     return Written(_("Dina kurser och anmälningar"), text, html)
+
+
+def _manager_link(context: dict) -> Written:
+    """A manager's invitation, or a link asked for: made now, single-use and timed from now."""
+    manager = db.session.get(User, context["manager_id"])
+    url = links.manager_sign_in_url(manager, context["invitation"])
+    text, html = _render(
+        "manager_link",
+        manager=manager,
+        url=url,
+        invitation=context["invitation"],
+        inviter=context["inviter"],
+    )
+    subject = "Välkommen till kalendariet" if context["invitation"] else "Din inloggningslänk"
+    return Written(subject, text, html)
 
 
 def _watch(message: OutboxMessage, context: dict) -> Written:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 
 class Role(enum.StrEnum):
+    #: A library's manager, or a municipality's library chief: sees their own staff's courses.
+    MANAGER = "manager"
     #: Manages events, attendees and mail.
     COORDINATOR = "coordinator"
     #: Also manages accounts, libraries and municipalities.
@@ -23,7 +25,14 @@ class Role(enum.StrEnum):
 
 class User(UserMixin, Base):
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+    __table_args__ = (
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+        # A manager is the manager of one library or of one municipality's libraries.
+        CheckConstraint(
+            "role <> 'manager' OR (manager_library_id IS NULL) <> (manager_municipality_id IS NULL)",
+            name="manager_has_one_unit",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -50,6 +59,10 @@ class User(UserMixin, Base):
     #: The last 30-second step whose code signed in: a code is never taken twice.
     totp_last_step: Mapped[int | None]
 
+    #: The unit a manager sees: one library, or every library of one municipality.
+    manager_library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"))
+    manager_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
@@ -65,6 +78,10 @@ class User(UserMixin, Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
 
     @property
     def has_second_factor(self) -> bool:

@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -15,13 +16,16 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from eventreg import sso
+from eventreg import links, sso
 from eventreg.extensions import db, login_manager
 from eventreg.forms.auth import CodeForm, LoginForm
+from eventreg.forms.common import ButtonForm
+from eventreg.forms.watches import AddressForm
 from eventreg.models import User
-from eventreg.services import accounts
+from eventreg.services import accounts, managers
 from eventreg.urls import external_url, local_path
 from eventreg.views.forms import run, status
+from eventreg.views.personal_links import no_store, opened
 
 bp = Blueprint("auth", __name__)
 
@@ -112,13 +116,44 @@ def second_step():
 
 def start_session(user: User, target: str | None, via: str = "password"):
     """Signed in: a new session (nothing of the one before it is kept), and how it began
-    (``via``: "password" or "sso"; administrators' rules depend on it)."""
+    (``via``: "password", "sso" or "link"; administrators' rules depend on it)."""
     session.clear()
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
     login_user(user)
     session["browser"] = _browser()
     session[SIGNED_IN_WITH] = via
-    return redirect(target or url_for("admin.dashboard"))
+    home = url_for("manager.overview") if user.is_manager else url_for("admin.dashboard")
+    return redirect(home if user.is_manager or not target else target)
+
+
+@bp.route("/logga-in/lank", methods=["GET", "POST"])
+def ask_for_link():
+    """Managers sign in without a password: a link by mail, the same answer for any address."""
+    form = AddressForm()
+    if form.validate_on_submit() and run(
+        lambda: managers.send_link(form.email.data) or True, form=form, limit="link"
+    ):
+        flash(
+            f"Är {form.email.data} en chefs adress i kalendariet kommer en inloggningslänk dit "
+            "inom några minuter. Den gäller i en timme.",
+            "success",
+        )
+        return redirect(url_for(".ask_for_link"))
+    return render_template("auth/ask_for_link.html", form=form), status(form)
+
+
+@bp.route("/logga-in/lank/<token>", methods=["GET", "POST"])
+def manager_link(token: str):
+    """Signed in with a button: a mail scanner that follows the link signs nobody in."""
+    manager_id, stamp = opened(links.manager_from_token, token)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        manager = run(lambda: managers.sign_in(manager_id, stamp))
+        if manager is not None:
+            return start_session(manager, None, via="link")
+        flash("Länken har redan använts. Be om en ny här nedan.", "error")
+        return redirect(url_for(".ask_for_link"))
+    return no_store(make_response(render_template("auth/manager_link.html", form=form)))
 
 
 @bp.post("/logga-ut")

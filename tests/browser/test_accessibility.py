@@ -69,6 +69,7 @@ from eventreg.models import (
     OutboxStatus,
     QuestionKind,
     Role,
+    User,
     Watch,
 )
 from eventreg.models.base import utcnow
@@ -258,6 +259,19 @@ def coordinator_pages(browser, full_site):
 def admin_pages(browser, full_site):
     with signed_in_pages(browser, full_site, ADMINISTRATOR) as pages:
         yield pages
+
+
+@pytest.fixture(scope="module")
+def manager_pages(browser, full_site):
+    """A library manager, signed in with the link of their invitation."""
+    wide = new_page(browser)
+    wide.goto(full_site.base + full_site.links["manager"])
+    wide.get_by_role("button", name="Logga in").click()
+    expect(wide.get_by_role("heading", level=1)).to_have_text("Personalen på kurser och träffar")
+    narrow = new_page(browser, viewport=NARROW, storage_state=wide.context.storage_state())
+    yield {"wide": wide, "narrow": narrow}
+    wide.context.close()
+    narrow.context.close()
 
 
 def fill(smtp) -> Site:
@@ -564,11 +578,21 @@ def fill_workspace(smtp, site: Site) -> None:
         None, newsletters.Draft("Vårens kurser", "Ett utkast.", (workshop.id,)), user
     )
     db.session.commit()
+    boss = User(
+        email="chef@vetlanda.se",
+        name="Maja Chef",
+        password_hash="",
+        role=Role.MANAGER,
+        manager_library_id=site.ids["library"],
+    )
+    db.session.add(boss)
+    db.session.commit()
     subscriber = db.session.scalar(select(Watch).where(Watch.email == "prenumerant@vetlanda.se"))
     site.links.update(
         {
             "watch": links.watch_url(subscriber).split(".test", 1)[1],
             "newsletter-stop": links.watch_url(subscriber, "newsletters.stop").split(".test", 1)[1],
+            "manager": links.manager_sign_in_url(boss, invitation=True).split(".test", 1)[1],
         }
     )
     site.events.update(workshop=workshop.id, draft=draft.id, approval=approval.id)
@@ -777,6 +801,11 @@ def administrator(id: str, visit: Callable[[Page, Site], None]) -> Case:
     return Case(id, visit, account="admin")
 
 
+def manager(id: str, visit: Callable[[Page, Site], None]) -> Case:
+    """A library manager's page."""
+    return Case(id, visit, account="manager")
+
+
 def network_page(then: str = "", workspace: bool = True) -> Callable[[Site], str]:
     return lambda site: f"{'/samordnare' if workspace else ''}/natverk/{site.ids['network']}{then}"
 
@@ -857,6 +886,12 @@ CASES = [
     Case("login", go("/logga-in", "Logga in som samordnare")),
     Case("login-failed", fail_to_sign_in),
     Case("login-second-step", second_step),
+    Case("ask-for-link", go("/logga-in/lank", "Inloggningslänk för chefer")),
+    Case(
+        "ask-for-link-errors",
+        refused("/logga-in/lank", "Skicka länken", "Fyll i din e-postadress."),
+    ),
+    Case("manager-link", go(personal_page("manager"), "Länken fungerar en gång")),
     coordinator("dashboard", go("/samordnare/", WORKSHOP)),
     coordinator("audit-log", go("/samordnare/logg", "lade till deltagare")),
     coordinator("new-event", go(NEW_EVENT, "Tillfälle 1")),
@@ -884,6 +919,11 @@ CASES = [
     coordinator("embedding", go("/samordnare/inbaddning?typ=kurs", "Kopiera och klistra in")),
     coordinator("newsletters", go("/samordnare/nyhetsbrev", BOUNCING)),
     coordinator("second-factor", go("/samordnare/tvastegsverifiering", "Vi rekommenderar den")),
+    coordinator("managers", go("/samordnare/chefer", "Maja Chef")),
+    coordinator("managers-errors", refused("/samordnare/chefer", "Bjud in", "Fyll i namnet.")),
+    manager("manager-overview", go("/chef/", "Anna Berg")),
+    manager("manager-statistics", go("/chef/statistik", "Uteblev")),
+    manager("manager-sign-up", go("/chef/anmal", "Kollegans namn")),
     coordinator("second-factor-setup", begin_second_factor),
     coordinator("second-factor-setup-errors", wrong_setup_code),
     administrator(

@@ -11,6 +11,7 @@ from eventreg.views.admin import (  # noqa: E402, F401
     embedding,
     evaluations,
     events,
+    managers,
     materials,
     networks,
     newsletters,

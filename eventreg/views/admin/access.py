@@ -33,8 +33,12 @@ def check_access():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     view = current_app.view_functions.get(request.endpoint)
     role = getattr(view, "required_role", None)
-    if role is None or (role == Role.ADMIN and not current_user.is_admin):
-        abort(403)
+    if (
+        role is None
+        or current_user.is_manager
+        or (role == Role.ADMIN and not current_user.is_admin)
+    ):
+        abort(403)  # a manager sees none of the coordinators' tools (``views.manager``)
     if (
         current_user.is_admin
         and session.get(SIGNED_IN_WITH) != "sso"  # the region's sign-in has its own factors

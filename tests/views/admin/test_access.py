@@ -5,9 +5,10 @@ first test fails if it does not declare the role it needs.
 """
 
 import pytest
-from helpers import applicant, csrf_token, focus_area, login, make_event
+from helpers import PASSWORD, applicant, csrf_token, focus_area, login, make_event
 from sqlalchemy import select
 
+from eventreg import links
 from eventreg.extensions import db
 from eventreg.models import (
     Certificate,
@@ -160,3 +161,35 @@ def test_every_post_needs_a_csrf_token(app, ids, coordinator):
         response = client.post(url(rule, ids), data={})
         assert response.status_code == 400, rule.rule
         assert "Formuläret hann bli för gammalt" in response.get_data(as_text=True)
+
+
+def manager_routes(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("manager.")]
+
+
+def test_a_manager_sees_none_of_the_coordinators_routes_and_only_managers_see_theirs(
+    app, client, ids, coordinator
+):
+    with app.app_context():
+        user = create_user("chef@region.se", "Chef Chefsson", PASSWORD)
+        user.role, user.password_hash = Role.MANAGER, ""
+        user.manager_library_id = ids["library_id"]
+        user.last_login_at = None
+        db.session.commit()
+        link = links.manager_sign_in_url(user, invitation=True)
+    manager = app.test_client()
+    path = link.split(".test", 1)[1]
+    manager.post(path, data={"csrf_token": csrf_token(manager.get(path).text)})
+    coordinator_client = app.test_client()
+    login(coordinator_client, coordinator)
+    token = csrf_token(manager.get("/chef/anmal").text)
+    for rule in coordinator_routes(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = manager.open(url(rule, ids), method=method, data={"csrf_token": token})
+            assert response.status_code == 403, (rule.rule, method, response.status_code)
+    routes = manager_routes(app)
+    assert len(routes) >= 4
+    for rule in routes:
+        assert client.get(url(rule, ids)).status_code == 302, rule.rule
+        assert coordinator_client.get(url(rule, ids)).status_code == 403, rule.rule
+        assert manager.get(url(rule, ids)).status_code in (200, 404), rule.rule
