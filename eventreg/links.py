@@ -75,19 +75,11 @@ def manager_stamp(manager: User) -> str:
 def manager_from_token(token: str) -> tuple[int, str]:
     """(manager id, stamp) of a sign-in link. :raise InvalidLink: for one we did not make, or one
     past its time."""
-    try:
-        (manager_id, stamp, kind), signed = _timed(MANAGER).loads(
-            token, max_age=MANAGER_INVITATION_SECONDS, return_timestamp=True
-        )
-    except SignatureExpired:
-        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan.")) from None
-    except (BadSignature, ValueError, TypeError):
-        raise InvalidLink(
-            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
-        ) from None
-    age = (datetime.now(UTC) - signed).total_seconds()
-    if kind != "inbjudan" and age > MANAGER_LINK_SECONDS:
-        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan."))
+    (manager_id, stamp, kind), signed = _load_timed(
+        MANAGER, token, MANAGER_INVITATION_SECONDS, return_timestamp=True
+    )
+    if kind != "inbjudan" and (datetime.now(UTC) - signed).total_seconds() > MANAGER_LINK_SECONDS:
+        raise InvalidLink(_expired())
     return manager_id, stamp
 
 
@@ -123,16 +115,9 @@ def watch_confirm_url(watch_id: int, requested_at: str) -> str:
 
 def watch_request_from_token(token: str) -> tuple[int, str]:
     """:raise InvalidLink: for a link we did not make, or one older than the days it works."""
-    try:
-        watch_id, requested_at = _timed(WATCH_CONFIRM).loads(
-            token, max_age=current_app.config["WATCH_CONFIRM_DAYS"] * 86400
-        )
-    except SignatureExpired:
-        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan.")) from None
-    except (BadSignature, ValueError, TypeError):
-        raise InvalidLink(
-            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
-        ) from None
+    watch_id, requested_at = _load_timed(
+        WATCH_CONFIRM, token, current_app.config["WATCH_CONFIRM_DAYS"] * 86400
+    )
     return watch_id, requested_at
 
 
@@ -149,6 +134,23 @@ def _timed(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
+def _expired() -> str:
+    return _("Länken har slutat gälla. Be om en ny här nedan.")
+
+
+def _load_timed(salt: str, token: str, max_age: int, **options):
+    """What a timed link carries. :raise InvalidLink: for one we did not make, or one past its
+    time (a new one can be asked for on the page it opens)."""
+    try:
+        return _timed(salt).loads(token, max_age=max_age, **options)
+    except SignatureExpired:
+        raise InvalidLink(_expired()) from None
+    except (BadSignature, ValueError, TypeError):
+        raise InvalidLink(
+            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
+        ) from None
+
+
 def my_courses_url(email: str) -> str:
     """The page of everything ``email`` signed up for; it opens for a day from now."""
     return external_url("my_courses.courses", token=_timed(MY_COURSES).dumps(email))
@@ -156,11 +158,4 @@ def my_courses_url(email: str) -> str:
 
 def email_from_my_courses_token(token: str) -> str:
     """:raise InvalidLink: for a link we did not make, or one older than a day."""
-    try:
-        return _timed(MY_COURSES).loads(token, max_age=MY_COURSES_SECONDS)
-    except SignatureExpired:
-        raise InvalidLink(_("Länken har slutat gälla. Be om en ny här nedan.")) from None
-    except BadSignature:
-        raise InvalidLink(
-            _("Länken är ogiltig. Kontrollera att du har kopierat hela länken.")
-        ) from None
+    return _load_timed(MY_COURSES, token, MY_COURSES_SECONDS)

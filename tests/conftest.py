@@ -7,7 +7,6 @@ several connections at once, as the concurrency tests must.
 
 import asyncio
 import email
-import socket
 import threading
 from email import policy
 from email.message import EmailMessage
@@ -19,6 +18,7 @@ from helpers import PASSWORD, app_config, applicant, held_course, login, serve, 
 from imapserver import DovecotServer
 from oidcprovider import OidcProvider
 from pgcluster import PostgresCluster
+from ports import free_port
 
 from eventreg import create_app
 from eventreg.cli import LIBRARIES_CSV
@@ -75,12 +75,6 @@ class SMTPRecorder:
                 message.raw = envelope.original_content
                 self.messages.append(message)
         return reply
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail.outbox import run_worker
 from eventreg.models import (
+    AuditEntry,
     CountedEvent,
     Event,
     EventKind,
@@ -236,6 +237,14 @@ def login(client, email: str, password: str = PASSWORD):
     if answer.status_code == 302 and answer.headers["Location"] == "/logga-in/kod":
         return submit(client, "/logga-in/kod", {"code": app_code(email)})
     return answer
+
+
+def audit_entries(app) -> list[tuple[str, str]]:
+    """(action, detail) of every line of the audit log, oldest first."""
+    with app.app_context():
+        return db.session.execute(
+            select(AuditEntry.action, AuditEntry.detail).order_by(AuditEntry.id)
+        ).all()
 
 
 def participation_rows() -> list[list[tuple]]:

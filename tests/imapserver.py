@@ -20,19 +20,14 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from ports import free_port
+
 DOVECOT = "/usr/sbin/dovecot"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class DovecotServer:
@@ -47,7 +42,7 @@ class DovecotServer:
             raise RuntimeError("Dovecot is missing: `python tests/setup_system.py` installs it.")
         self.root = Path(tempfile.mkdtemp(prefix="eventreg-imap-"))
         self.root.chmod(0o755)
-        self.port = _free_port()
+        self.port = free_port()
         self.config = self.root / "dovecot.conf"
 
     def _accounts(self) -> tuple[str, str, pwd.struct_passwd]:

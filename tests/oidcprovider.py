@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from pathlib import Path
 from helpers import serve
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from ports import free_port
 
 from eventreg import sso
 
@@ -39,12 +39,6 @@ ACCOUNTS = {
     "anders-id": {"email": "anders.ny@region.se", "name": "Anders Ny", "roles": [ADMIN_ROLE]},
     "okand-id": {"email": "okand@region.se", "email_verified": True, "name": "Okänd Person"},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class OidcProvider:

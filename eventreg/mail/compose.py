@@ -236,16 +236,22 @@ def queue_my_courses(latest: Registration) -> None:
 def queue_manager_link(manager: User, invitation: bool, inviter: str = "") -> None:
     """A manager's link to sign in (their invitation, or one they asked for), written and
     timed when the worker sends it."""
+    _to_account(
+        "manager-link", manager, manager_id=manager.id, invitation=invitation, inviter=inviter
+    )
+
+
+def _to_account(kind: str, user: User, **context) -> None:
+    """Mail to someone with an account here (a coordinator, a manager): in Swedish, answered
+    by the organisation."""
     profile = organisation.current()
     _queue(
-        "manager-link",
-        to=(manager.name, manager.email),
+        kind,
+        to=(user.name, user.email),
         reply_to=(profile.owner, profile.contact_email),
         language=DEFAULT_LANGUAGE,
         event=None,
-        manager_id=manager.id,
-        invitation=invitation,
-        inviter=inviter,
+        **context,
     )
 
 
@@ -280,16 +286,7 @@ def queue_newsletter(newsletter: Newsletter, watch: Watch) -> None:
 
 def queue_newsletter_test(newsletter: Newsletter, coordinator: User) -> None:
     """The newsletter as a subscriber gets it, to the coordinator trying it."""
-    profile = organisation.current()
-    _queue(
-        "newsletter",
-        to=(coordinator.name, coordinator.email),
-        reply_to=(profile.owner, profile.contact_email),
-        language=DEFAULT_LANGUAGE,
-        event=None,
-        newsletter_id=newsletter.id,
-        test=True,
-    )
+    _to_account("newsletter", coordinator, newsletter_id=newsletter.id, test=True)
 
 
 def queue_membership(member: NetworkMember) -> None:

@@ -40,23 +40,22 @@ def _period() -> PeriodForm:
 
 @bp.get("/")
 def overview():
-    form = _period()
-    return render_template(
-        "manager/overview.html",
-        unit=managers.unit_of(current_user),
-        form=form,
-        events=managers.people(current_user, form.fran.data, form.till.data),
-    )
+    return _over_period("manager/overview.html", managers.people)
 
 
 @bp.get("/statistik")
 def statistics():
+    return _over_period("manager/statistics.html", managers.figures)
+
+
+def _over_period(template: str, read):
+    """A page of the manager's unit over the period asked for (the current term at first)."""
     form = _period()
     return render_template(
-        "manager/statistics.html",
+        template,
         unit=managers.unit_of(current_user),
         form=form,
-        rows=managers.figures(current_user, form.fran.data, form.till.data),
+        rows=read(current_user, form.fran.data, form.till.data),
     )
 
 

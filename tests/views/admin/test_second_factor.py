@@ -5,11 +5,11 @@ import re
 import time
 
 import pyotp
-from helpers import PASSWORD, csrf_token, login, submit
+from helpers import PASSWORD, audit_entries, csrf_token, login, submit
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import AuditEntry, RecoveryCode, Role, User
+from eventreg.models import RecoveryCode, Role, User
 from eventreg.services.accounts import create_user
 
 
@@ -31,13 +31,6 @@ def set_up(app, client, email: str) -> list[str]:
 
 def password_step(client, email: str):
     return submit(client, "/logga-in", {"email": email, "password": PASSWORD})
-
-
-def audit_log(app) -> list[tuple[str, str]]:
-    with app.app_context():
-        return db.session.execute(
-            select(AuditEntry.action, AuditEntry.detail).order_by(AuditEntry.id)
-        ).all()
 
 
 def test_a_coordinator_sets_up_the_app_and_signs_in_with_it_or_a_recovery_code(
@@ -78,7 +71,7 @@ def test_a_coordinator_sets_up_the_app_and_signs_in_with_it_or_a_recovery_code(
     password_step(third, coordinator)
     assert submit(third, "/logga-in/kod", {"code": codes[0]}).status_code == 422  # used up
 
-    actions = audit_log(app)
+    actions = audit_entries(app)
     assert ("slog på tvåstegsverifiering", "") in actions
     assert ("loggade in", "med lösenord och app") in actions
     assert ("loggade in", "med lösenord och reservkod") in actions
@@ -137,13 +130,13 @@ def test_an_administrator_turns_off_the_second_factor_of_someone_who_lost_phone_
     assert "Tvåstegsverifieringen för Karin Lindqvist är avstängd." in done.text
     fresh = app.test_client()
     assert password_step(fresh, coordinator).headers["Location"] == "/samordnare/"
-    assert ("stängde av tvåstegsverifiering", coordinator) in audit_log(app)
+    assert ("stängde av tvåstegsverifiering", coordinator) in audit_entries(app)
 
 
 def test_failed_sign_ins_are_in_the_audit_log_without_strangers_addresses(app, client, coordinator):
     login(client, coordinator, "fel-lösenord-här")
     login(client, "nagon.annan@example.se", "fel-lösenord-här")
-    actions = audit_log(app)
+    actions = audit_entries(app)
     assert ("misslyckad inloggning", f"{coordinator}: fel lösenord") in actions
     assert ("misslyckad inloggning", "okänd: okänt konto") in actions
     assert not any("nagon.annan" in detail for _, detail in actions)

@@ -11,12 +11,12 @@ from urllib.parse import urljoin
 import pytest
 import requests
 from authlib.integrations.flask_client.apps import FlaskOAuth2App
-from helpers import PASSWORD, csrf_token, login, submit
+from helpers import PASSWORD, audit_entries, csrf_token, login, submit
 from joserfc import jwt
 from sqlalchemy import select, update
 
 from eventreg.extensions import db
-from eventreg.models import AuditEntry, Role, User
+from eventreg.models import Role, User
 
 
 def form_of(page: requests.Response) -> tuple[str, dict]:
@@ -44,13 +44,6 @@ def at_the_provider(browser: requests.Session, base: str, login_name: str, back:
     raise AssertionError("the provider did not send the browser back")
 
 
-def audit(app) -> list[tuple[str, str]]:
-    with app.app_context():
-        return db.session.execute(
-            select(AuditEntry.action, AuditEntry.detail).order_by(AuditEntry.id)
-        ).all()
-
-
 def test_a_coordinator_signs_in_with_the_region_account_and_stays_matched_by_subject(
     app, provider, coordinator
 ):
@@ -65,7 +58,7 @@ def test_a_coordinator_signs_in_with_the_region_account_and_stays_matched_by_sub
         assert again.url == f"{base}/samordnare/"
         with app.app_context():
             assert db.session.scalar(select(User.sso_subject)) == f"{provider.issuer}#karin-id"
-    actions = audit(app)
+    actions = audit_entries(app)
     assert ("kopplade kontot till regionens inloggning", "") in actions
     assert actions.count(("loggade in", "via regionens inloggning")) == 2
 
@@ -90,7 +83,7 @@ def test_someone_without_an_account_or_a_role_is_refused_with_a_clear_page(app, 
         assert "har inte tillgång till kalendariet" in refused.text
         assert browser.get(f"{base}/samordnare/", allow_redirects=False).status_code == 302
     assert ("misslyckad inloggning", "regionens inloggning: inget konto för okand@region.se") in (
-        audit(app)
+        audit_entries(app)
     )
 
 
@@ -144,7 +137,7 @@ def test_an_id_token_that_is_not_for_this_sign_in_is_refused(app, provider, coor
         assert refused.status_code == 403
         assert "gick inte att lita på" in refused.text
         assert browser.get(f"{base}/samordnare/", allow_redirects=False).status_code == 302
-    assert not any(action == "loggade in" for action, _ in audit(app))
+    assert not any(action == "loggade in" for action, _ in audit_entries(app))
 
 
 def test_a_replayed_answer_is_refused(app, provider, coordinator):
@@ -197,4 +190,4 @@ def test_an_administrator_signed_in_with_the_region_account_turns_passwords_off(
         )
         assert with_password.status_code == 422
         assert "Inloggning med lösenord är avstängd" in with_password.text
-    assert ("stängde av inloggning med lösenord", "") in audit(app)
+    assert ("stängde av inloggning med lösenord", "") in audit_entries(app)
