@@ -239,6 +239,12 @@ def login(client, email: str, password: str = PASSWORD):
     return answer
 
 
+def without_token(html: str) -> str:
+    """A page without its CSRF token, which is signed with the second it was made: to compare
+    two pages that must say the same."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
+
+
 def audit_entries(app) -> list[tuple[str, str]]:
     """(action, detail) of every line of the audit log, oldest first."""
     with app.app_context():

@@ -3,7 +3,16 @@
 import re
 
 import icalendar
-from helpers import csrf_token, deliver, held_course, make_event, mark, sign_up, submit
+from helpers import (
+    csrf_token,
+    deliver,
+    held_course,
+    make_event,
+    mark,
+    sign_up,
+    submit,
+    without_token,
+)
 from sqlalchemy import select
 
 from eventreg import links
@@ -30,7 +39,7 @@ def test_the_link_comes_by_mail_and_the_page_says_the_same_for_an_unknown_addres
     for email in ("Person1@Bibliotek.se", "okand@bibliotek.se"):
         assert submit(client, "/mina-kurser", {"email": email}).status_code == 302
         page = client.get("/mina-kurser").text
-        said.append(page.replace(email.lower(), "ADDRESS"))
+        said.append(without_token(page).replace(email.lower(), "ADDRESS"))
     assert ASKED.format("ADDRESS") in said[0] and said[0] == said[1]
     with app.app_context():
         (mail,) = deliver(smtp)  # none to the unknown address
