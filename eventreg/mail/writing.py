@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -129,7 +130,7 @@ def write(message: OutboxMessage) -> Written:
         if message.kind.startswith("watch-"):
             return _watch(message, context)
         if message.kind == "newsletter":
-            return _newsletter(context)
+            return _newsletter(message, context)
         return _about_event(message, context)
 
 
@@ -320,27 +321,52 @@ def _watch(message: OutboxMessage, context: dict) -> Written:
     return Written(_("Nya evenemang som du bevakar"), text, html, unsubscribe_url=stop)
 
 
-def _newsletter(context: dict) -> Written:
+#: Stand-ins for a subscriber's own links in a newsletter written once for all of them: plain
+#: addresses, which escaping leaves as they are.
+_STOP, _MANAGE = "https://avsluta.invalid/", "https://andra.invalid/"
+
+
+def _newsletter(message: OutboxMessage, context: dict) -> Written:
     """A newsletter: to a subscriber, with their own links and a one-click unsubscribe, or as
     a coordinator's test, marked as one."""
-    newsletter = db.session.get(Newsletter, context["newsletter_id"])
     watch = db.session.get(Watch, context["watch_id"]) if "watch_id" in context else None
     stop = links.watch_url(watch, "newsletters.stop") if watch else ""
-    text, html = _render(
-        "newsletter",
-        newsletter=newsletter,
-        events=[
-            (event, external_url("public.event", event_id=event.id)) for event in newsletter.events
-        ],
-        web_url=external_url("newsletters.issue", newsletter_id=newsletter.id),
-        test=context.get("test", False),
-        stop_url=stop,
-        manage_url=links.watch_url(watch) if watch else "",
+    manage = links.watch_url(watch) if watch else ""
+    subject, text, html = _newsletter_for_all(
+        context["newsletter_id"], message.language, context.get("test", False), bool(watch)
     )
-    subject = newsletter.subject
-    if context.get("test"):
-        subject = _("Test: %(subject)s", subject=subject)
+    personal = {_STOP: stop, _MANAGE: manage}
+    for stand_in, url in personal.items():
+        text, html = text.replace(stand_in, url), html.replace(stand_in, escape(url))
     return Written(subject, text, html, unsubscribe_url=stop)
+
+
+def _newsletter_for_all(
+    newsletter_id: int, language: str, test: bool, personal: bool
+) -> tuple[str, str, str]:
+    """Written once per process, version and language: thousands of subscribers get the same
+    words but for their own links, and each mail would otherwise cost the worker a rendering."""
+    newsletter = db.session.get(Newsletter, newsletter_id)
+    written = current_app.extensions.setdefault("eventreg_newsletters", {})
+    key = (newsletter_id, newsletter.updated_at, language, test, personal)
+    if key not in written:
+        if len(written) >= 16:  # a handful of newsletters and languages at a time
+            written.clear()
+        text, html = _render(
+            "newsletter",
+            newsletter=newsletter,
+            events=[
+                (event, external_url("public.event", event_id=event.id))
+                for event in newsletter.events
+            ],
+            web_url=external_url("newsletters.issue", newsletter_id=newsletter.id),
+            test=test,
+            stop_url=_STOP if personal else "",
+            manage_url=_MANAGE if personal else "",
+        )
+        subject = _("Test: %(subject)s", subject=newsletter.subject) if test else newsletter.subject
+        written[key] = (subject, text, html)
+    return written[key]
 
 
 def _forward(message: OutboxMessage, context: dict) -> Written:
