@@ -9,13 +9,14 @@ few minutes, by anyone; any site may read them (CORS).
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
 from flask import Blueprint, Response, abort, request
 from pydantic import BaseModel, Field
 
-from eventreg import organisation
+from eventreg import organisation, pagecache
 from eventreg.extensions import db
 from eventreg.ids import page_number
 from eventreg.models import Event
@@ -93,9 +94,13 @@ def _out(event: Event, taken: dict) -> EventOut:
     )
 
 
-def _json(model: BaseModel) -> Response:
-    """With an ETag of the body and a few minutes' caching; any origin may read it."""
-    body = model.model_dump_json()
+def _json(answer: Callable[[], BaseModel]) -> Response:
+    """The answer, kept rendered in the worker's memory while the data behind it is unchanged
+    (``pagecache``, as the calendar is), with an ETag of the body and a few minutes' caching;
+    any origin may read it."""
+    body = pagecache.remember(
+        (request.full_path, pagecache.data_version()), lambda: answer().model_dump_json()
+    )
     response = Response(body, mimetype="application/json")
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
     response.cache_control.public = True
@@ -109,17 +114,19 @@ def events():
     """Coming events, filtered as the calendar's search, fifty a page."""
     filters = search.Filters.from_args(request.args)
     page = page_number()
-    query = filters.apply(listings.upcoming_events()).limit(PER_PAGE + 1)
-    found = list(db.session.scalars(query.offset((page - 1) * PER_PAGE)))
-    counts = registrations.confirmed_counts(e.id for e in found[:PER_PAGE])
-    more = len(found) > PER_PAGE
-    return _json(
-        EventPage(
+
+    def answer() -> EventPage:
+        query = filters.apply(listings.upcoming_events()).limit(PER_PAGE + 1)
+        found = list(db.session.scalars(query.offset((page - 1) * PER_PAGE)))
+        counts = registrations.confirmed_counts(e.id for e in found[:PER_PAGE])
+        more = len(found) > PER_PAGE
+        return EventPage(
             events=[_out(e, counts.get(e.id, {})) for e in found[:PER_PAGE]],
             page=page,
             next=external_url("api.events", page=page + 1, **filters.args()) if more else None,
         )
-    )
+
+    return _json(answer)
 
 
 @bp.get("/events/<int:event_id>")
@@ -127,7 +134,7 @@ def event(event_id: int):
     found = listings.visible_event(event_id)
     if found is None:
         abort(404)
-    return _json(_out(found, registrations.taken_seats(found.id)))
+    return _json(lambda: _out(found, registrations.taken_seats(found.id)))
 
 
 @bp.get("/openapi.json")

@@ -7,7 +7,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from werkzeug.wrappers import Request
 
 from eventreg.extensions import db
-from eventreg.models import EventKind
+from eventreg.models import Event, EventKind
 
 
 @pytest.fixture
@@ -53,3 +53,25 @@ def test_events_are_listed_filtered_and_described_as_the_document_says(app, clie
     again = client.get("/api/v1/events", headers={"If-None-Match": listing.headers["ETag"]})
     assert again.status_code == 304
     assert client.get("/api/v1/events/999999").status_code == 404
+
+
+def test_a_kept_answer_follows_every_sign_up_and_change(app, client):
+    """Answers are kept rendered in memory, as the calendar is: a seat taken, or an event
+    changed, shows in the next answer."""
+    with app.app_context():
+        event = make_event(title="Bokprat", capacity=3)
+        db.session.commit()
+        event_id = event.id
+
+    def seats() -> int:
+        (listed,) = client.get("/api/v1/events").json["events"]
+        return listed["seats_left"]
+
+    assert seats() == seats() == 3
+    with app.app_context():
+        sign_up(db.session.get(Event, event_id), 1)
+    assert seats() == 2
+    with app.app_context():
+        db.session.get(Event, event_id).title = "Bokprat för vuxna"
+        db.session.commit()
+    assert client.get("/api/v1/events").json["events"][0]["title"] == "Bokprat för vuxna"
