@@ -66,9 +66,12 @@ def may_store() -> bool:
     return "_user_id" not in session and not session.get("_flashes")
 
 
-def remember(key: tuple, render: Callable[[], str], with_form: bool = False) -> str:
-    """The page stored under ``key`` in the visitor's language, or ``render()`` stored there now."""
-    key = (current_language(), *key)
+def remember(
+    key: tuple, render: Callable[[], str], with_form: bool = False, per_language: bool = True
+) -> str:
+    """The page stored under ``key`` in the visitor's language (unless it says the same in
+    every language: ``per_language``), or ``render()`` stored there now."""
+    key = (current_language() if per_language else "", *key)
     store = _store()
     with store.lock:
         page = store.pages.get(key)

@@ -268,10 +268,17 @@ def _to_watch(kind: str, watch: Watch, language: str, **context) -> None:
     )
 
 
-def queue_watch_confirmation(watch: Watch, language: str) -> None:
+def queue_watch_confirmation(watch: Watch, language: str, newsletter_only: bool) -> None:
     """The link that confirms a watch-list request (or a change of its choices), in the
-    language it was asked in (the watch takes it on when confirmed)."""
-    _to_watch("watch-confirm", watch, language, requested_at=watch.requested_at.isoformat())
+    language it was asked in (the watch takes it on when confirmed); ``newsletter_only``: it
+    asks for the newsletter alone, and the mail says so."""
+    _to_watch(
+        "watch-confirm",
+        watch,
+        language,
+        requested_at=watch.requested_at.isoformat(),
+        newsletter_only=newsletter_only,
+    )
 
 
 def queue_watch_digest(watch: Watch, event_ids: list[int]) -> None:

@@ -306,7 +306,10 @@ def _watch(message: OutboxMessage, context: dict) -> Written:
     watch = db.session.get(Watch, context["watch_id"])
     if message.kind == "watch-confirm":
         url = links.watch_confirm_url(context["watch_id"], context["requested_at"])
-        text, html = _render("watch_confirm", url=url)
+        newsletter_only = context.get("newsletter_only", False)
+        text, html = _render("watch_confirm", url=url, newsletter_only=newsletter_only)
+        if newsletter_only:
+            return Written(_("Bekräfta din prenumeration på nyhetsbrevet"), text, html)
         return Written(_("Bekräfta din bevakning"), text, html)
     events = db.session.scalars(
         select(Event)

@@ -102,11 +102,12 @@ def _ask(email: str, choices: Callable[[Watch], Choices], language: str) -> str:
     if new:
         watch = Watch(email=email, language=language)
         db.session.add(watch)
-    watch.pending = json.dumps({**asdict(choices(watch)), "language": language})
+    asked = choices(watch)
+    watch.pending = json.dumps({**asdict(asked), "language": language})
     if new or watch.requested_at <= now - ONE_LINK_PER:
         watch.requested_at = now
         db.session.flush()
-        compose.queue_watch_confirmation(watch, language)
+        compose.queue_watch_confirmation(watch, language, newsletter_only=not asked.events)
     return email
 
 

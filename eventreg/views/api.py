@@ -99,19 +99,21 @@ def _json(answer: Callable[[], BaseModel]) -> Response:
     (``pagecache``, as the calendar is), with an ETag of the body and a few minutes' caching;
     any origin may read it."""
     etag, _, body = pagecache.remember(
-        (request.full_path, pagecache.data_version()), lambda: _tagged(answer().model_dump_json())
+        (request.full_path, pagecache.data_version()),
+        lambda: _tagged(answer().model_dump_json()),
+        per_language=False,  # the API speaks Swedish to everyone
     ).partition("\n")
     unchanged = request.if_none_match.contains(etag)  # RFC 9110 §13.1.2: nothing new to send
-    response = Response(None if unchanged else body, 304 if unchanged else 200)
-    response.mimetype = "application/json"
-    response.headers.update(
+    return Response(
+        None if unchanged else body,
+        304 if unchanged else 200,
         {
             "ETag": f'"{etag}"',
             "Cache-Control": f"public, max-age={MAX_AGE}",
             "Access-Control-Allow-Origin": "*",
-        }
+        },
+        mimetype="application/json",
     )
-    return response
 
 
 def _tagged(body: str) -> str:
@@ -122,10 +124,10 @@ def _tagged(body: str) -> str:
 @bp.get("/events")
 def events():
     """Coming events, filtered as the calendar's search, fifty a page."""
-    filters = search.Filters.from_args(request.args)
-    page = page_number()
 
-    def answer() -> EventPage:
+    def answer() -> EventPage:  # read only when no answer is kept for the address
+        filters = search.Filters.from_args(request.args)
+        page = page_number()
         query = filters.apply(listings.upcoming_events()).limit(PER_PAGE + 1)
         found = list(db.session.scalars(query.offset((page - 1) * PER_PAGE)))
         counts = registrations.confirmed_counts(e.id for e in found[:PER_PAGE])

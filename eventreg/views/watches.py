@@ -45,12 +45,29 @@ def confirm(token: str):
     watch_id, requested_at = opened(links.watch_request_from_token, token)
     form = ButtonForm()
     if form.validate_on_submit():
-        confirmed = run(lambda: watches.confirm(watch_id, requested_at) or False)
+        confirmed = run(lambda: _confirmed(watch_id, requested_at))
         if confirmed:
-            flash(_("Klart! Du får ett mejl när något nytt som passar publiceras."), "success")
-            return redirect(links.watch_url(confirmed))
+            url, chosen = confirmed
+            if not chosen.events:
+                flash(_("Klart! Du får nästa nyhetsbrev."), "success")
+            elif chosen.newsletter:
+                flash(
+                    _(
+                        "Klart! Du får nyhetsbrevet, och ett mejl när något nytt som passar publiceras."
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Klart! Du får ett mejl när något nytt som passar publiceras."), "success")
+            return redirect(url)
         flash(_("Den här länken gäller inte längre: du har bett om en ändring efter den."), "error")
     return render_template("watches/confirm.html", form=form)
+
+
+def _confirmed(watch_id: int, requested_at: str) -> tuple[str, watches.Choices] | bool:
+    """The watch's own page and what it now gets; False for a request replaced since."""
+    watch = watches.confirm(watch_id, requested_at)
+    return (links.watch_url(watch), watches.choices_of(watch)) if watch else False
 
 
 @bp.route("/bevaka/<token>", methods=["GET", "POST"])

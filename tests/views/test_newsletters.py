@@ -4,6 +4,7 @@ once, can leave it in one click, and the public archive keeps it."""
 import re
 import threading
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from helpers import at_once, csrf_token, deliver, make_event, submit
 from sqlalchemy import func, select, update
@@ -20,14 +21,15 @@ def link(mail, path: str) -> str:
     return re.search(rf"https://kalendarium\.test({path}\S+)", body).group(1)
 
 
-def subscribe(app, client, smtp, email: str) -> None:
+def subscribe(app, client, smtp, email: str):
     """Subscribe on the archive page and confirm with the mailed link, as a reader would."""
     answer = submit(client, "/nyhetsbrev", {"email": email})
     assert answer.status_code == 302
     with app.app_context():
         (mail,) = deliver(smtp)
     confirm = link(mail, "/bevaka/bekrafta/")
-    client.post(confirm, data={"csrf_token": csrf_token(client.get(confirm).text)})
+    done = client.post(confirm, data={"csrf_token": csrf_token(client.get(confirm).text)})
+    return mail, client.get(urlsplit(done.headers["Location"]).path)
 
 
 def stop_path(mail) -> str:
@@ -139,6 +141,13 @@ def test_a_newsletter_is_written_previewed_tried_and_sent_once_to_each_subscribe
     assert gone.status_code == 200 and "Du får inte längre nyhetsbrevet" in gone.text
     with app.app_context():
         assert newsletters.subscriber_count() == 1
+
+
+def test_a_subscription_to_the_newsletter_alone_is_confirmed_in_its_own_words(app, client, smtp):
+    mail, done = subscribe(app, client, smtp, "ny@bibliotek.se")
+    assert mail["Subject"] == "Bekräfta din prenumeration på nyhetsbrevet"
+    assert "vill få nyhetsbrevet" in mail.get_body(("plain",)).get_content()
+    assert "Klart! Du får nästa nyhetsbrev." in done.text
 
 
 def test_leaving_the_newsletter_keeps_the_news_of_events_and_the_other_way_round(app, client, smtp):

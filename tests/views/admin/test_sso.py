@@ -18,6 +18,8 @@ from sqlalchemy import select, update
 from eventreg.extensions import db
 from eventreg.models import Role, User
 
+pytestmark = pytest.mark.interop  # the provider runs under Node
+
 
 def form_of(page: requests.Response) -> tuple[str, dict]:
     """The first form of a page: where it posts, and its hidden fields."""
