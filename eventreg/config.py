@@ -128,6 +128,9 @@ DEFAULTS = {
     "OUTBOX_RETENTION_DAYS": 90,
     #: Seconds a process keeps its copy of the organisation profile (eventreg.organisation).
     "PROFILE_SECONDS": 10,
+    #: Seconds a worker answers the public API from the answer it keeps without asking the
+    #: database whether anything changed (clients may keep answers for minutes anyway).
+    "API_FRESH_SECONDS": 1.0,
     #: The largest logo an administrator may upload.
     "LOGO_MAX_BYTES": 200_000,
     "MAIL_POLL_SECONDS": 1.0,

@@ -79,6 +79,7 @@ def save(newsletter_id: int | None, draft: Draft, actor: User | None) -> Newslet
     newsletter.subject = draft.subject
     newsletter.introduction = draft.introduction
     newsletter.events = [offered[id_] for id_ in draft.event_ids if id_ in offered]
+    newsletter.updated_at = utcnow()  # also when only the events changed: mail writes by it
     db.session.add(newsletter)
     db.session.flush()
     audit.record(actor, "sparade nyhetsbrev", detail=f"nyhetsbrev {newsletter.id}")

@@ -1,7 +1,7 @@
 """The public API, checked against its own OpenAPI 3.1 document by openapi-core."""
 
 import pytest
-from helpers import make_event, sign_up
+from helpers import counting, make_event, sign_up
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from werkzeug.wrappers import Request
@@ -57,7 +57,8 @@ def test_events_are_listed_filtered_and_described_as_the_document_says(app, clie
 
 def test_a_kept_answer_follows_every_sign_up_and_change(app, client):
     """Answers are kept rendered in memory, as the calendar is: a seat taken, or an event
-    changed, shows in the next answer."""
+    changed, shows in the next answer once the second a worker trusts its answer has passed."""
+    app.config["API_FRESH_SECONDS"] = 0
     with app.app_context():
         event = make_event(title="Bokprat", capacity=3)
         db.session.commit()
@@ -75,3 +76,15 @@ def test_a_kept_answer_follows_every_sign_up_and_change(app, client):
         db.session.get(Event, event_id).title = "Bokprat för vuxna"
         db.session.commit()
     assert client.get("/api/v1/events").json["events"][0]["title"] == "Bokprat för vuxna"
+
+
+def test_within_a_second_a_kept_answer_is_given_without_asking_the_database(app, client):
+    with app.app_context():
+        make_event(title="Bokprat")
+        db.session.commit()
+        engine = db.engine
+    first = client.get("/api/v1/events?typ=kurs")
+    with counting(engine) as statements:
+        again = client.get("/api/v1/events?typ=kurs")
+    assert statements == [] and again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]

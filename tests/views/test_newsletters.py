@@ -91,6 +91,11 @@ def test_a_newsletter_is_written_previewed_tried_and_sent_once_to_each_subscribe
     preview = coordinator_client.get(f"/samordnare/nyhetsbrev/{newsletter_id}/forhandsgranskning")
     assert "<strong>alla</strong>" in preview.text and "Bokcirkel för vuxna" in preview.text
     assert "frame-ancestors 'self'" in preview.headers["Content-Security-Policy"]
+    both = {"subject": "Vårens kurser", "introduction": "Hej **alla**!"}
+    write(coordinator_client, {**both, "events": [str(newer_id), str(older_id)]}, newsletter_id)
+    again = coordinator_client.get(f"/samordnare/nyhetsbrev/{newsletter_id}/forhandsgranskning")
+    assert "Redan presenterad" in again.text  # only the events changed, and the preview shows it
+    write(coordinator_client, {**both, "events": str(newer_id)}, newsletter_id)
     assert client.get(f"/nyhetsbrev/{newsletter_id}").status_code == 404  # a draft
 
     edit = coordinator_client.get(f"/samordnare/nyhetsbrev/{newsletter_id}").text
