@@ -121,9 +121,17 @@ def taken(facts: Row) -> dict[AttendanceMode | None, int]:
     return {None: facts.seated}
 
 
+#: A search's result count stops here: counting every match of a filter that reads each
+#: event's seats would grow with the calendar, and "more than a hundred" tells as much.
+COUNT_UP_TO = 100
+
+
 def count(query: Select) -> int:
-    """How many rows a query of events selects (for a search's result count)."""
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    """How many rows a query of events selects, up to one more than COUNT_UP_TO (for a search's
+    result count: more than that is said as such)."""
+    return db.session.scalar(
+        select(func.count()).select_from(query.order_by(None).limit(COUNT_UP_TO + 1).subquery())
+    )
 
 
 def last_changed(event_id: int) -> datetime | None:

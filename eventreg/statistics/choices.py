@@ -17,6 +17,7 @@ from eventreg.models import (
     Attendance,
     Choice,
     CountedEvent,
+    Event,
     Question,
     QuestionKind,
     Registration,
@@ -89,7 +90,13 @@ def by_mode(start: date, end: date) -> list[ChoiceRow]:
             func.count().filter(came),
         )
         .where(
-            Registration.event_id.in_(_held(start, end)),
+            # Only the events that let people choose: their registrations are found by event,
+            # not by reading every registration of the period for a mode.
+            Registration.event_id.in_(
+                _held(start, end)
+                .join(Event, Event.id == CountedEvent.event_id)
+                .where(Event.choose_mode)
+            ),
             Registration.mode.is_not(None),
             Registration.status == RegistrationStatus.CONFIRMED,
         )

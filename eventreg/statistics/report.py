@@ -23,6 +23,7 @@ from eventreg.models import (
     MonthlyEvents,
     MonthlyParticipation,
     Municipality,
+    Registration,
 )
 from eventreg.statistics import counting
 from eventreg.statistics.models import OTHER_WORKPLACE, PEOPLE_COUNTS
@@ -118,7 +119,10 @@ def _participation(start: date, end: date) -> list[tuple]:
     per_event = select(
         *key_of_event, *(func.sum(getattr(EventParticipation, name)) for name in PEOPLE_COUNTS)
     ).join(CountedEvent, CountedEvent.event_id == EventParticipation.event_id)
-    new = counting.seated(counting.UNCOUNTED).subquery()
+    # The few not yet counted, found by their partial index first: a condition on the whole
+    # table let SQLite read every registration.
+    new = counting.seated(Registration.id.in_(select(Registration.id).where(counting.UNCOUNTED)))
+    new = new.subquery()
     not_yet_counted = (
         select(new.c.library_id, *key_of_event[1:], new.c.seated, new.c.came, new.c.no_shows)
         .join(CountedEvent, CountedEvent.event_id == new.c.event_id)

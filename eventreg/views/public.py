@@ -60,6 +60,7 @@ def calendar():
         ],
         filters=filters,
         found=listings.count(query) if filters.active else None,
+        COUNT_UP_TO=listings.COUNT_UP_TO,
         choices=search.choices(),
         **availability(page.items),
     )

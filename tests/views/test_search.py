@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from eventreg.extensions import db
 from eventreg.models import EventKind, Municipality
+from eventreg.services import listings
 
 
 def titles(page: str) -> list[str]:
@@ -59,3 +60,18 @@ def test_the_selection_is_a_calendar_feed(app, client):
     feed = re.search(r'href="webcal://[^/]+(/kalender\.ics\?[^"]+)"', page).group(1)
     calendar = icalendar.Calendar.from_ical(client.get(feed.replace("&amp;", "&")).data)
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["En träff"]
+
+
+def test_a_count_past_its_limit_says_more_than(app, client, monkeypatch):
+    """Counting every match of a filter that reads each event's seats would grow with the
+    calendar: the count stops one past its limit and says "more than"."""
+    monkeypatch.setattr(listings, "COUNT_UP_TO", 2)
+    with app.app_context():
+        for n in range(3):
+            make_event(title=f"Kurs {n}", capacity=5)
+        db.session.commit()
+    many = client.get("/?typ=kurs&lediga=1").text
+    assert '<p role="status" class="result-count">Fler än 2 evenemang passar.</p>' in many
+    assert all(f"Kurs {n}" in many for n in range(3))
+    monkeypatch.setattr(listings, "COUNT_UP_TO", 3)
+    assert "3 evenemang passar." in client.get("/?typ=kurs&lediga=1&n=1").text
