@@ -35,7 +35,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser and not postgres and not interop and not imap"
 
 ## bench: every figure the issues ask for (gunicorn against baselines, scale, mail, after the
-## course); rewrites BENCHMARKS.md (25–35 min)
+## course); rewrites BENCHMARKS.md (about 20 min on two cores)
 bench: $(STAMP)
 	$(PY) tests/setup_system.py
 	$(PY) bench/run.py --scale --mail --after-course
