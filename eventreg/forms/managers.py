@@ -1,23 +1,15 @@
 """Forms about library managers: inviting one, and a manager signing up a colleague."""
 
-from wtforms import EmailField, SelectField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField
+from wtforms.validators import DataRequired
 
-from eventreg.forms import BaseForm, strip, text_field
-from eventreg.forms.registration import mail_address
-
-
-def _email() -> EmailField:
-    return EmailField(
-        "E-postadress",
-        filters=[strip],
-        validators=[DataRequired("Fyll i e-postadressen."), Length(max=254), mail_address],
-    )
+from eventreg.forms import BaseForm, text_field
+from eventreg.forms.registration import email_field
 
 
 class ManagerForm(BaseForm):
     name = text_field("Namn", 200, "Fyll i namnet.")
-    email = _email()
+    email = email_field("E-postadress", "Fyll i e-postadressen.")
     unit = SelectField(
         "Chef för",
         description="Ett bibliotek, eller alla bibliotek i en kommun (för en bibliotekschef).",
@@ -41,5 +33,5 @@ class ManagerForm(BaseForm):
 class ColleagueForm(BaseForm):
     event = SelectField("Evenemang", coerce=int, validate_choice=False)
     name = text_field("Kollegans namn", 200, "Fyll i kollegans namn.")
-    email = _email()
+    email = email_field("E-postadress", "Fyll i e-postadressen.")
     library = SelectField("Bibliotek", coerce=int, validate_choice=False)

@@ -2,12 +2,11 @@
 newsletter's own sign-up, which asks only the address."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectMultipleField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eventreg.forms import BaseForm, strip
-from eventreg.forms.registration import mail_address
+from eventreg.forms import BaseForm
+from eventreg.forms.registration import email_field
 from eventreg.services.watches import Choices
 
 
@@ -49,11 +48,8 @@ class WatchChoicesForm(BaseForm):
 
 
 class AddressForm(BaseForm):
-    email = EmailField(
-        _l("E-postadress"),
-        filters=[strip],
-        validators=[DataRequired(_l("Fyll i din e-postadress.")), Length(max=254), mail_address],
-        render_kw={"autocomplete": "email"},
+    email = email_field(
+        _l("E-postadress"), _l("Fyll i din e-postadress."), render_kw={"autocomplete": "email"}
     )
 
 

@@ -163,7 +163,10 @@ def people(manager: User, start: date, end: date) -> list[tuple[Event, list[Pers
             Event.first_start >= first,
             Event.first_start < after,
         )
-        .options(selectinload(Registration.event), selectinload(Registration.library))
+        .options(
+            selectinload(Registration.event).selectinload(Event.sessions),
+            selectinload(Registration.library),
+        )
         .order_by(Event.first_start, Event.id, Registration.name)
     ).all()
     ids = [registration.id for registration in rows]

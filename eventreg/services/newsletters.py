@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from eventreg import audit
 from eventreg.errors import EventRegError, InvalidLink
@@ -143,8 +144,12 @@ def archive() -> list[Newsletter]:
 
 
 def sent(newsletter_id: int) -> Newsletter | None:
-    newsletter = db.session.get(Newsletter, newsletter_id)
-    return newsletter if newsletter and newsletter.sent_at else None
+    """A sent newsletter with its events and their sessions, for the archive's page."""
+    return db.session.scalar(
+        select(Newsletter)
+        .where(Newsletter.id == newsletter_id, Newsletter.sent_at.is_not(None))
+        .options(selectinload(Newsletter.events).selectinload(Event.sessions))
+    )
 
 
 def drafts() -> list[Newsletter]:

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from helpers import csrf_token, deliver, make_event, mark, sign_up, submit
+from helpers import counting, csrf_token, deliver, make_event, mark, sign_up, submit
 from sqlalchemy import select
 
 from eventreg.extensions import db
@@ -177,3 +177,29 @@ def test_a_manager_whose_access_is_taken_away_is_signed_out_and_their_links_stop
 def test_a_coordinator_is_refused_the_managers_pages(coordinator_client, client):
     assert coordinator_client.get("/chef/").status_code == 403
     assert client.get("/chef/").headers["Location"].startswith("/logga-in")
+
+
+def test_the_overview_asks_the_same_queries_however_many_courses(
+    app, coordinator_client, smtp, staff
+):
+    """Events, their sessions and the staff's libraries are read in one go, not one per row."""
+    with app.app_context():
+        unit = f"bibliotek-{library_id('Vetlanda stads')}"
+    manager = signed_in(app, invite(app, coordinator_client, smtp, unit))
+
+    def queries() -> int:
+        with app.app_context():
+            engine = db.engine
+        with counting(engine) as statements:
+            assert manager.get("/chef/").status_code == 200
+        return len(statements)
+
+    before = queries()
+    with app.app_context():
+        for n in range(3):
+            event = make_event(
+                title=f"Fler kurser {n}",
+                days=6 + n,
+            )
+            sign_up(event, 10 + n, library="Vetlanda stads", name=f"Ny {n}")
+    assert queries() == before
