@@ -14,6 +14,7 @@ messages go to whom, and with which SEQUENCE, the services decide (``services.ca
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 from eventreg import organisation
 from eventreg.calendar import CalendarItem, SessionSnapshot
@@ -32,6 +33,12 @@ from eventreg.models import (
     Watch,
 )
 
+if TYPE_CHECKING:
+    from eventreg.services.registrations import NewRegistration
+
+#: A registration as its mail reads it: loaded, or just saved by a sign-up.
+Registered: TypeAlias = "Registration | NewRegistration"
+
 
 def _queue(
     kind: str,
@@ -41,7 +48,7 @@ def _queue(
     language: str,
     event: Event | None,
     items: Sequence[CalendarItem] = (),
-    registration: Registration | None = None,
+    registration: "Registered | None" = None,
     held_back: bool = False,
     attachment: bytes | None = None,
     **context,
@@ -94,7 +101,7 @@ def _to(
 
 
 def _for_registration(
-    kind: str, registration: Registration, items: Sequence[CalendarItem] = (), **context
+    kind: str, registration: Registered, items: Sequence[CalendarItem] = (), **context
 ) -> None:
     _to(kind, registration, registration.event, items, registration=registration, **context)
 
@@ -110,7 +117,7 @@ def _changes(changes: Sequence[Change]) -> list:
 
 
 def queue_confirmation(
-    registration: Registration, items: Sequence[CalendarItem], handed_over: str = ""
+    registration: Registered, items: Sequence[CalendarItem], handed_over: str = ""
 ) -> None:
     """A seat; ``handed_over`` names the colleague who gave it."""
     _for_registration("confirmation", registration, items, handed_over=handed_over)
@@ -121,7 +128,7 @@ def queue_promotion(registration: Registration, items: Sequence[CalendarItem]) -
 
 
 def queue_waitlisted(
-    registration: Registration, position: int, items: Sequence[CalendarItem] = ()
+    registration: Registered, position: int, items: Sequence[CalendarItem] = ()
 ) -> None:
     """On the waiting list; ``items`` take out entries an invitation put in their calendar."""
     _for_registration("waitlisted", registration, items, position=position)
@@ -136,7 +143,7 @@ def queue_offer_expired(registration: Registration) -> None:
     _for_registration("offer-expired", registration)
 
 
-def queue_pending(registration: Registration, items: Sequence[CalendarItem] = ()) -> None:
+def queue_pending(registration: Registered, items: Sequence[CalendarItem] = ()) -> None:
     """Waiting for approval; ``items`` take out entries an invitation put in their calendar."""
     _for_registration("pending", registration, items)
 

@@ -49,7 +49,7 @@ def sign_up(event_id: int):
             serves_meal=True, choose_mode="modes" in request.form
         )
         if form.validate_on_submit() and run(
-            lambda: registrations.register(event_id, applicant_from(form)),
+            lambda: registrations.sign_up(event_id, applicant_from(form)),
             form=form,
             limit="sign-up",
         ):
