@@ -64,7 +64,10 @@ def _first_sequence(session: EventSession, entry: CalendarEntry | None) -> int:
 
 
 def _sent(session: EventSession, sequence: int) -> None:
-    session.highest_sequence = max(session.highest_sequence, sequence)
+    # Only a higher one is written: setting the same value would still have the commit's flush
+    # look the session over, on every sign-up that takes a seat.
+    if sequence > session.highest_sequence:
+        session.highest_sequence = sequence
 
 
 @cache

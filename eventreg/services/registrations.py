@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Row, Select, bindparam, exists, func, insert, select
+from sqlalchemy.orm import joinedload
 
 from eventreg import audit
 from eventreg.calendar import CalendarItem
@@ -363,8 +364,13 @@ def sign_up(
         registered.
     """
     event = lock_event_row(_SIGN_UP_LOCK, event_id)
-    # As an object where it is needed, read anew once: a copy loaded before the lock may be old.
-    whole_event = cache(lambda: db.session.get(Event, event_id, populate_existing=True))
+    # As an object where it is needed, read anew once (a copy loaded before the lock may be
+    # old), with its sessions in the same statement: a seat's invite needs them.
+    whole_event = cache(
+        lambda: db.session.get(
+            Event, event_id, populate_existing=True, options=[joinedload(Event.sessions)]
+        )
+    )
     now = utcnow()
     email = applicant.email.strip().lower()
     mode = _mode_chosen(event, applicant.mode)
