@@ -8,6 +8,7 @@ from sqlalchemy.pool import NullPool
 from eventreg import database
 from eventreg.extensions import db
 from eventreg.models import RateLimitCounter
+from eventreg.services import registrations
 
 
 def test_a_command_that_asks_for_autocommit_gets_it(app):
@@ -57,3 +58,21 @@ def test_a_connection_the_server_closed_while_it_lay_idle_costs_no_failed_reques
             )
     monkeypatch.setattr(database, "TRUSTED_IDLE_SECONDS", 0)
     assert client.get(f"/evenemang/{event_id}/anmalan").status_code == 200
+
+
+def test_a_sign_up_counts_seats_and_the_waiting_list_from_the_index_alone(app):
+    """Every sign-up counts seats and the waiting list in its way of taking part; a waiting
+    list of hundreds would otherwise read a table row each to see its way (SQLite's plan)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL plans by its statistics of the table's rows")
+        compiled = registrations._SIGN_UP_LOOK.compile(db.engine)
+        params = compiled.construct_params(
+            {"event_id": 1, "email": "a@b.se", "library_id": None, "mode": None}
+        )
+        plan = db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}", tuple(params[name] for name in compiled.positiontup)
+        )
+        counting = [row.detail for row in plan if row.detail.startswith("SEARCH registration ")]
+    assert len(counting) == 3, counting  # seats, the waiting list, the person's own
+    assert all("COVERING INDEX" in detail for detail in counting[:2]), counting

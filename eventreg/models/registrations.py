@@ -45,8 +45,10 @@ class Registration(Base):
             sqlite_where=text("status <> 'cancelled'"),
             postgresql_where=text("status <> 'cancelled'"),
         ),
-        # Counting seats and finding the head of the waiting list.
-        Index("ix_registration_event_status", "event_id", "status", "id"),
+        # Counting seats and the waiting list, and finding its head, in each way of taking part:
+        # from the index alone (every sign-up counts, and a waiting list of hundreds would
+        # otherwise read a table row for each, to see its way).
+        Index("ix_registration_event_status_mode", "event_id", "status", "mode", "id"),
         # The few the statistics have yet to count (``statistics.counting.catch_up``); the
         # condition as SQLAlchemy writes ``~Registration.counted`` on each, or it goes unused.
         Index(
