@@ -131,6 +131,10 @@ DEFAULTS = {
     #: Seconds a worker answers the public API from the answer it keeps without asking the
     #: database whether anything changed (clients may keep answers for minutes anyway).
     "API_FRESH_SECONDS": 1.0,
+    #: Seconds a worker serves the sign-up form from what it read of the event's seats and
+    #: state, when everyone asks for the form at once; the post decides on the seat, always
+    #: from the database.
+    "SIGN_UP_FRESH_SECONDS": 1.0,
     #: The largest logo an administrator may upload.
     "LOGO_MAX_BYTES": 200_000,
     "MAIL_POLL_SECONDS": 1.0,

@@ -10,10 +10,12 @@ A page with a form is stored with a placeholder where the CSRF token goes, and e
 their own token put back in.
 """
 
+import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import wraps
 from threading import Lock
+from typing import TypeVar
 
 from flask import current_app, request, session
 from flask_wtf.csrf import generate_csrf
@@ -30,6 +32,8 @@ SIZE = 256
 
 #: Stands where the visitor's CSRF token goes in a stored page.
 TOKEN_PLACEHOLDER = "\x00csrf\x00"
+
+T = TypeVar("T")
 
 
 class _Store:
@@ -86,6 +90,26 @@ def remember(
             while len(store.pages) > SIZE:
                 store.pages.popitem(last=False)
     return page.replace(TOKEN_PLACEHOLDER, generate_csrf()) if with_form else page
+
+
+def recently(kind: str, key: Hashable, seconds: float, fetch: Callable[[], T]) -> T:
+    """What ``fetch()`` gave for ``key`` less than ``seconds`` ago in this worker, or what it
+    gives now.
+
+    For the moments when everyone asks the same at once (a course opens, a site polls the
+    API): an answer a second old costs nobody anything, and spares the database a query per
+    request. ``kind`` keeps the answers of different fetches apart.
+    """
+    kept = current_app.extensions.setdefault(f"eventreg_recent_{kind}", {})
+    now = time.monotonic()
+    found = kept.get(key)
+    if found is not None and now - found[0] < seconds:
+        return found[1]
+    answer = fetch()
+    if len(kept) >= SIZE:  # keys come from URLs: keep it bounded
+        kept.clear()
+    kept[key] = (now, answer)
+    return answer
 
 
 def cached_page(view: Callable[..., str]) -> Callable[..., str]:

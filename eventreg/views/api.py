@@ -9,7 +9,6 @@ few minutes, by anyone; any site may read them (CORS).
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
@@ -118,20 +117,16 @@ def _kept(address: str, answer: Callable[[], BaseModel]) -> str:
     taken from there without asking the database again for API_FRESH_SECONDS. Every client may
     keep an answer for minutes (MAX_AGE); a second more costs nobody anything, and spares the
     database a query per request when a site polls."""
-    recent = current_app.extensions.setdefault("eventreg_api_answers", {})
-    now = time.monotonic()
-    kept = recent.get(address)
-    if kept and now - kept[0] < current_app.config["API_FRESH_SECONDS"]:
-        return kept[1]
-    tagged = pagecache.remember(
-        (address, pagecache.data_version()),
-        lambda: _tagged(answer().model_dump_json()),
-        per_language=False,  # the API speaks Swedish to everyone
+    return pagecache.recently(
+        "api",
+        address,
+        current_app.config["API_FRESH_SECONDS"],
+        lambda: pagecache.remember(
+            (address, pagecache.data_version()),
+            lambda: _tagged(answer().model_dump_json()),
+            per_language=False,  # the API speaks Swedish to everyone
+        ),
     )
-    if len(recent) >= pagecache.SIZE:
-        recent.clear()
-    recent[address] = (now, tagged)
-    return tagged
 
 
 def _tagged(body: str) -> str:

@@ -1,6 +1,16 @@
 """Signing up, and the personal page a registrant reaches through the signed link in their mail."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from eventreg import formatting, links, pagecache
@@ -38,7 +48,9 @@ def sign_up(event_id: int):
 
     When a popular course opens, everyone asks for the form and posts it at once. A post goes
     straight to the service (which locks the event and says why not, if not); the form is
-    served from memory while nothing about the event has changed, after one small query.
+    served from memory while nothing about the event has changed, and what decides which form
+    (seats taken, open or closed) is read at most once a second per worker
+    (SIGN_UP_FRESH_SECONDS): a form a second old costs nobody anything, as the post decides.
     """
     form = None
     if request.method == "POST":
@@ -55,7 +67,15 @@ def sign_up(event_id: int):
         ):
             session["signed_up"] = {"event_id": event_id, "email": form.email.data}
             return redirect(url_for(".thanks", event_id=event_id))
-    facts = listings.sign_up_facts(event_id)
+    if form is None:  # what the form says: read at most once a second per worker
+        facts = pagecache.recently(
+            "sign_up_facts",
+            event_id,
+            current_app.config["SIGN_UP_FRESH_SECONDS"],
+            lambda: listings.sign_up_facts(event_id),
+        )
+    else:
+        facts = listings.sign_up_facts(event_id)
     if facts is None:
         abort(404)
     taken = listings.taken(facts)

@@ -1,11 +1,11 @@
 """Stored public pages: served from memory, never stale, never personal."""
 
-from helpers import applicant, csrf_token, login, make_event
+from helpers import applicant, csrf_token, login, make_event, sign_up_form
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from eventreg.extensions import db
-from eventreg.models import Event, Library, QuestionKind
+from eventreg.models import Event, Library, OutboxMessage, QuestionKind
 from eventreg.services import questions
 from eventreg.services.events import SessionTimes, update_event
 from eventreg.services.questions import ChoiceText, QuestionText
@@ -105,9 +105,36 @@ def test_the_stored_sign_up_form_gives_each_visitor_a_working_token_of_their_own
         assert response.status_code == 302
 
 
+def test_when_everyone_asks_for_the_form_at_once_the_post_decides_on_the_seat(app, client):
+    """A worker reads what decides the form (seats taken, open or closed) at most once per
+    SIGN_UP_FRESH_SECONDS: a form a moment old may still offer the last seat, and the post,
+    which decides under the event's lock, puts its sender on the waiting list and mails so."""
+    app.config["SIGN_UP_FRESH_SECONDS"] = 60  # longer than the test: nothing is read again
+    with app.app_context():
+        event_id = make_event(capacity=1).id
+        db.session.commit()
+    url = f"/evenemang/{event_id}/anmalan"
+    client.get(url)
+    with app.app_context():
+        register(event_id, applicant(name="A", email="a@b.se"))
+        db.session.commit()
+    queries, page = count_queries(app, client, url)
+    assert queries == 0 and "reservlistan" not in page  # the form as it was a moment ago
+    answer = client.post(url, data={**sign_up_form(2), "csrf_token": csrf_token(page)})
+    assert answer.status_code == 302
+    with app.app_context():
+        mail = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.to_email == "person2@bibliotek.se")
+        )
+        assert mail.kind == "waitlisted"  # the mail tells them, as the thanks page says it will
+    app.config["SIGN_UP_FRESH_SECONDS"] = 0
+    assert "hamnar du på reservlistan" in client.get(url).get_data(as_text=True)
+
+
 def test_the_sign_up_form_stays_stored_while_people_sign_up_unless_choices_have_places(app, client):
     """A burst of sign-ups must not render the form anew for each visitor; only places left
     of a question's choices, shown on the form, make it change with every sign-up."""
+    app.config["SIGN_UP_FRESH_SECONDS"] = 0  # each sign-up is looked at at once
     with app.app_context():
         plain = make_event(capacity=50)
         limited = make_event(capacity=50, title="Med workshop")

@@ -96,6 +96,7 @@ def test_a_sign_up_with_questions_reads_them_once_and_a_change_to_them_is_seen(a
     """When a course opens, every post would read the questions to build the form the service
     then checks them against again: the posted form knows its version and is kept per process.
     A change to the questions is a new version: the next form asks the new question."""
+    app.config["SIGN_UP_FRESH_SECONDS"] = 0  # the form is looked at right after the change
     with app.app_context():
         event_id = make_event(capacity=None).id
         questions.save_questions(

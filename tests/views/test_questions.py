@@ -72,6 +72,7 @@ def post_sign_up(client, event_id: int, n: int, **answers):
 def test_questions_are_asked_answered_and_shown_in_the_list_and_the_export(
     app, client, coordinator_client, event_id, asking
 ):
+    app.config["SIGN_UP_FRESH_SECONDS"] = 0  # the form is looked at right after each change
     page = client.get(f"/evenemang/{event_id}/anmalan").get_data(as_text=True)
     assert "<legend>Vilken workshop vill du gå på? (svar krävs)</legend>" in page
     assert "Workshop A (1 plats kvar)" in page
