@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from eventreg import audit
 from eventreg.errors import EventRegError
@@ -78,11 +78,12 @@ class Asked:
         )
 
 
-#: Built once: every sign-up to an event with questions reads them.
+#: Built once: every sign-up to an event with questions reads them, with their choices in the
+#: same statement.
 _ASKED = (
     select(Question)
     .where(Question.event_id == bindparam("event_id"), ~Question.removed)
-    .options(selectinload(Question.choices))
+    .options(joinedload(Question.choices))
     .order_by(Question.position, Question.id)
 )
 
@@ -90,7 +91,7 @@ _ASKED = (
 def asked(event_id: int, excluding: int | None = None) -> Asked:
     """The questions still asked, in order, and the places taken of their choices (by others
     than registration ``excluding``, who is changing their answers)."""
-    questions = list(db.session.scalars(_ASKED, {"event_id": event_id}))
+    questions = list(db.session.scalars(_ASKED, {"event_id": event_id}).unique())
     limited = [c.id for q in questions for c in q.choices if c.places is not None]
     return Asked(questions, _taken(limited, excluding) if limited else {})
 

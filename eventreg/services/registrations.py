@@ -27,6 +27,7 @@ from eventreg.extensions import db
 from eventreg.formatting import STOCKHOLM
 from eventreg.mail import compose
 from eventreg.models import (
+    Answer,
     AttendanceMode,
     CalendarEntry,
     EntryState,
@@ -320,6 +321,7 @@ _SIGN_UP_LOCK = (
 )
 
 _INSERT = insert(Registration.__table__).returning(Registration.__table__.c.id)
+_INSERT_ANSWER = insert(Answer.__table__)
 
 
 @dataclass(frozen=True)
@@ -435,9 +437,19 @@ def sign_up(
         )
         .scalar_one()
     )
-    for answer in answers:
-        answer.registration_id = registration_id
-    db.session.add_all(answers)
+    if answers:  # as the registration: one INSERT, without the ORM's unit of work
+        db.session.connection().execute(
+            _INSERT_ANSWER,
+            [
+                {
+                    "registration_id": registration_id,
+                    "question_id": answer.question_id,
+                    "choice_id": answer.choice_id,
+                    "text": answer.text or "",
+                }
+                for answer in answers
+            ],
+        )
     if actor is not None:
         audit.record(
             actor,
