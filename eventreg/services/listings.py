@@ -21,6 +21,7 @@ from eventreg.models import (
 )
 from eventreg.models.base import one_of, utcnow
 from eventreg.models.registrations import SEAT_HOLDERS
+from eventreg.services.registrations import SIGN_UP_COLUMNS
 
 #: What the public sees: a cancelled event stays, marked, so that nobody wonders.
 VISIBLE = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
@@ -72,15 +73,7 @@ def _seated(*where: ColumnElement[bool]) -> ColumnElement[int]:
 #: once, and read as columns rather than as an event: when a course opens everyone asks for the
 #: form at once, and the page itself comes from memory.
 _SIGN_UP_FACTS = select(
-    Event.id,
-    Event.status,
-    Event.capacity,
-    Event.choose_mode,
-    Event.online_capacity,
-    Event.registration_deadline,
-    Event.registration_opens_at,
-    Event.first_start,
-    Event.invited_only,
+    *SIGN_UP_COLUMNS,
     Event.updated_at,
     _seated(Registration.mode.is_distinct_from(AttendanceMode.ONLINE)).label("seated"),
     case((Event.choose_mode, _seated(Registration.mode == AttendanceMode.ONLINE)), else_=0).label(

@@ -84,9 +84,11 @@ class Applicant:
 
 
 class SignUpFacts(Protocol):
-    """What decides whether an event takes sign-ups: an :class:`Event`, or the columns of one
-    (``listings.sign_up_facts`` reads only these for the sign-up form)."""
+    """What decides whether an event takes sign-ups: an :class:`Event`, or its
+    :data:`SIGN_UP_COLUMNS` read as a row (the sign-up form and the sign-up itself read only
+    these)."""
 
+    id: int
     status: str
     capacity: int | None
     choose_mode: bool
@@ -95,6 +97,20 @@ class SignUpFacts(Protocol):
     registration_opens_at: datetime | None
     first_start: datetime | None
     invited_only: bool
+
+
+#: The columns of :class:`SignUpFacts`.
+SIGN_UP_COLUMNS = (
+    Event.id,
+    Event.status,
+    Event.capacity,
+    Event.choose_mode,
+    Event.online_capacity,
+    Event.registration_deadline,
+    Event.registration_opens_at,
+    Event.first_start,
+    Event.invited_only,
+)
 
 
 def closes_at(event: SignUpFacts) -> datetime:
@@ -302,15 +318,7 @@ def details_of(event: Event | Row, applicant: Applicant) -> dict:
 #: the mail need), read as columns under the event's lock.
 _SIGN_UP_LOCK = (
     select(
-        Event.id,
-        Event.status,
-        Event.capacity,
-        Event.choose_mode,
-        Event.online_capacity,
-        Event.registration_deadline,
-        Event.registration_opens_at,
-        Event.first_start,
-        Event.invited_only,
+        *SIGN_UP_COLUMNS,
         Event.requires_approval,
         Event.serves_meal,
         Event.contact_name,
