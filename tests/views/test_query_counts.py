@@ -172,6 +172,7 @@ def test_a_sign_up_writes_its_rows_without_loading_objects(app, client):
         "INSERT INTO outbox_message",
     ]
     assert waiting_loaded == []
+    assert "INSERT INTO calendar_entry" in seat_statements  # the invite a seat comes with
     assert sorted(seat_loaded) == ["Event", "EventSession"]
     with app.app_context():
         assert [r.status for r in db.session.scalars(select(Registration))] == [
