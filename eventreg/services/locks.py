@@ -1,11 +1,15 @@
 """The one lock that keeps seat decisions (and the statistics that follow them) in order."""
 
+from typing import TypeVar
+
 from flask_babel import gettext as _
 from sqlalchemy import Row, Select, bindparam, select
 
 from eventreg.errors import RegistrationClosed
 from eventreg.extensions import db
 from eventreg.models import Event
+
+T = TypeVar("T")
 
 #: Built once: every sign-up takes this lock.
 _LOCK = (
@@ -41,7 +45,8 @@ def lock_event_row(columns: Select, event_id: int) -> Row:
     )
 
 
-def _held(event_id: int, found):
+def _held(event_id: int, found: T | None) -> T:
+    """What the lock read, noted as held by the transaction; :raise RegistrationClosed: if none."""
     if found is None:
         raise RegistrationClosed(_("Evenemanget finns inte."))
     locked_events(db.session()).add(event_id)
